@@ -1,0 +1,68 @@
+import pino, { type Logger } from "pino";
+import type { Config } from "./config.ts";
+
+export type { Logger } from "pino";
+
+/** Paths pino blanks out wherever they appear: tokens, keys, auth headers, cookies, OAuth codes. */
+export const REDACTED_PATHS = [
+  "token",
+  "accessToken",
+  "access_token",
+  "refreshToken",
+  "apiKey",
+  "api_key",
+  "key",
+  "secret",
+  "clientSecret",
+  "password",
+  "authorization",
+  "cookie",
+  "*.token",
+  "*.accessToken",
+  "*.access_token",
+  "*.apiKey",
+  "*.key",
+  "*.secret",
+  "*.clientSecret",
+  "*.password",
+  "*.authorization",
+  "*.cookie",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-telegram-bot-api-secret-token"]',
+  'req.headers["x-goog-api-key"]',
+  "res.headers['set-cookie']",
+  "headers.authorization",
+  "headers.cookie",
+];
+
+/** Query parameters whose values never reach a log line (connect tokens, OAuth codes and states). */
+const SECRET_QUERY = /([?&](?:code|state|token|key|secret)=)[^&#\s]*/gi;
+const SECRET_PATH = /(\/connect\/|\/bot)[A-Za-z0-9:_-]{8,}/g;
+
+/** Removes secrets from a URL-ish string before it is logged. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, "$1[Redacted]").replace(SECRET_PATH, "$1[Redacted]");
+}
+
+/**
+ * The service logger: JSON lines, or pretty output when a person runs it in a terminal.
+ * `destination` lets tests capture every line.
+ */
+export function createLogger(
+  config: Pick<Config, "logLevel" | "logPretty">,
+  destination?: pino.DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
+    level: config.logLevel,
+    redact: { paths: REDACTED_PATHS, censor: "[Redacted]" },
+    base: { service: "reelnotes" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  if (destination) return pino(options, destination);
+  const pretty = config.logPretty || process.stdout.isTTY;
+  if (pretty) {
+    return pino({ ...options, transport: { target: "pino-pretty", options: { colorize: true } } });
+  }
+  return pino(options);
+}

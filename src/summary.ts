@@ -1,0 +1,44 @@
+/**
+ * The contract between the Notion room (which derives the schema from a data source's
+ * properties and turns the answer back into page properties) and the AI room (which asks
+ * Gemini to fill it). Neither imports the other; both import this.
+ */
+
+/** The subset of OpenAPI 3.0 schema objects Gemini's `responseSchema` accepts. */
+export interface SummarySchema {
+  type: "STRING" | "NUMBER" | "INTEGER" | "BOOLEAN" | "ARRAY" | "OBJECT";
+  description?: string;
+  format?: string;
+  nullable?: boolean;
+  enum?: string[];
+  items?: SummarySchema;
+  properties?: Record<string, SummarySchema>;
+  required?: string[];
+  propertyOrdering?: string[];
+  minItems?: number;
+  maxItems?: number;
+}
+
+/** Everything about the video the summariser may draw from. */
+export interface SummaryInput {
+  sourceUrl: string;
+  title?: string;
+  caption?: string;
+  uploader?: string;
+  hashtags: string[];
+  transcript: string;
+  onScreenText: string;
+  /** Human description of each property to fill: name, kind, options, description. */
+  propertyGuide: string;
+}
+
+/**
+ * What the summariser returns: `summary` and `keyPoints` for the page body, and
+ * `properties` keyed by Notion property name, shaped by the schema's `properties.properties`.
+ */
+export interface Summary {
+  title: string;
+  summary: string;
+  keyPoints: string[];
+  properties: Record<string, unknown>;
+}

@@ -1,0 +1,81 @@
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { redactUrl, type Logger } from "../src/log.ts";
+
+/** A dependency `/ready` asks before saying the service can take work. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface WebAppOptions {
+  log: Logger;
+  readiness: ReadinessCheck[];
+  /** Adds the routes of later rooms (linking pages, webhook, metrics) before the error handler. */
+  mount?: (app: Express) => void;
+}
+
+const READY_TIMEOUT_MS = 2000;
+
+async function runCheck(check: ReadinessCheck): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timed out")), READY_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check.check(), timeout]);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The public web site: health and readiness here; linking pages and webhooks are mounted. */
+export function createWebApp(options: WebAppOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", 1);
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger: options.log,
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === "/health" || req.url === "/ready" },
+    }),
+  );
+
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  app.get("/ready", async (_req, res) => {
+    const results = await Promise.all(options.readiness.map(async (c) => [c.name, await runCheck(c)] as const));
+    const failing = results.filter(([, error]) => error !== undefined).map(([name]) => name);
+    const checks = Object.fromEntries(results.map(([name, error]) => [name, error === undefined ? "ok" : "unavailable"]));
+    if (failing.length > 0) {
+      res.status(503).json({ status: "unavailable", failing, checks, message: `Not ready: ${failing.join(", ")} unreachable.` });
+      return;
+    }
+    res.json({ status: "ok", checks });
+  });
+
+  options.mount?.(app);
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).type("text/plain").send("Not found.");
+  });
+  // Express 5 forwards rejected promises here; a person never sees a stack trace.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+    if (status >= 500) req.log.error({ err: error }, "request failed");
+    if (res.headersSent) return;
+    res.status(status).type("text/plain").send(status >= 500 ? "Something went wrong on our side. Please try again." : "Bad request.");
+  });
+  return app;
+}
