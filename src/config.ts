@@ -91,7 +91,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: logLevel.default("info"),
   LOG_PRETTY: z.preprocess((v) => (v === "" ? undefined : v), bool.optional()),
-  PORT: port.default(8080),
+  // 0 asks the OS for a free port (tests, the demo).
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   PUBLIC_URL: optionalHttpUrl,
   DATA_DIR: z.string().trim().min(1).default("./data"),
 
@@ -332,7 +333,9 @@ export function loadConfig(source?: EnvSource): Config {
     dotenv.config({ quiet: true });
     env = process.env;
   }
-  const parsed = envSchema.safeParse(env);
+  // An empty value (`FOO=` in .env) means "not set", so defaults apply.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
   const problems = crossCheck(parsed.data);
   if (problems.length > 0) throw new ConfigError(problems);

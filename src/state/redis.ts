@@ -7,13 +7,13 @@ export class RedisStateStore implements StateStore {
   private readonly redis: Redis;
 
   constructor(url: string, keyPrefix: string) {
-    // Fail fast while Redis is down (so /ready can say so) and reconnect in the background.
+    // Commands wait for at most one reconnect attempt, so while Redis is down calls fail
+    // within about a second (and /ready can say so); reconnecting goes on in the background.
     this.redis = new Redis(url, {
       keyPrefix,
-      lazyConnect: false,
       maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      retryStrategy: (times) => Math.min(times * 200, 2000),
+      commandTimeout: 2000,
+      retryStrategy: (times) => Math.min(times * 200, 1000),
     });
     this.redis.on("error", () => undefined);
   }

@@ -1,0 +1,79 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const MAIN = path.join(ROOT, "src/main.ts");
+const TSX = path.join(ROOT, "node_modules/tsx/dist/loader.mjs");
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** Starts the service as `npm start` would, in an empty folder with only `env` set. */
+function startProcess(env: Record<string, string>, cwd: string) {
+  const child = spawn(process.execPath, ["--import", TSX, MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: cwd, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  return { child, output: () => ({ stdout, stderr }) };
+}
+
+async function waitForLine(read: () => string, pattern: RegExp, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pattern.test(read())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output so far:\n${read()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("the service process", () => {
+  it("starts on embedded defaults, is healthy and ready, says what is off, and stops cleanly on SIGTERM", async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), "reelnotes-boot-"));
+    dirs.push(cwd);
+    const { child, output } = startProcess({ PORT: "0", LOG_PRETTY: "false" }, cwd);
+    await waitForLine(() => output().stdout, /reelnotes is running/);
+    const port = Number(/"port":(\d+)/.exec(output().stdout)![1]);
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+    const log = output().stdout;
+    expect(log).toContain("applied database migration");
+    expect(log).toContain("set TELEGRAM_BOT_TOKEN");
+    expect(log).toContain("set NOTION_CLIENT_ID");
+    expect(log).toContain("set GEMINI_API_KEY");
+
+    const started = Date.now();
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(output().stdout).toContain("stopped cleanly");
+  });
+
+  it("refuses bad configuration with one message naming each bad variable, and no stack trace", async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), "reelnotes-badconfig-"));
+    dirs.push(cwd);
+    const { child, output } = startProcess(
+      { DATABASE_URL: "nonsense", TOKEN_ENCRYPTION_KEY: "dG9vLXNob3J0", PORT: "99999" },
+      cwd,
+    );
+    const [code] = await once(child, "exit");
+    expect(code).not.toBe(0);
+    const { stderr } = output();
+    expect(stderr).toMatch(/DATABASE_URL/);
+    expect(stderr).toMatch(/TOKEN_ENCRYPTION_KEY/);
+    expect(stderr).toMatch(/PORT/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).not.toContain("dG9vLXNob3J0");
+  });
+});
