@@ -1,0 +1,27 @@
+import OpenAI from "openai";
+import { UserFacingError } from "../errors.ts";
+import { AiRequestError, isTransientStatus, transientForNoAnswer, transientForStatus } from "./failure.ts";
+import { parseRetryAfter } from "./retry-after.ts";
+
+/**
+ * Sorts an OpenAI SDK failure into our kinds: transient (429, 5xx, timeouts, dropped
+ * connections), a file the person sent that cannot be read, or a request error (key, model).
+ */
+export function classifyOpenAiFailure(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted || error instanceof OpenAI.APIUserAbortError) return error;
+  if (error instanceof OpenAI.APIConnectionError) return transientForNoAnswer("openai", error);
+  if (!(error instanceof OpenAI.APIError) || error.status === undefined) return error;
+  const status = error.status;
+  if (isTransientStatus(status)) {
+    const retryAfter = parseRetryAfter(error.headers?.get("retry-after"), error.headers?.get("retry-after-ms"));
+    return transientForStatus("openai", status, error.message, retryAfter, error);
+  }
+  if (status === 413) {
+    return new UserFacingError("video_too_large", "The audio of this video is too long to transcribe.", { cause: error });
+  }
+  const param = (error.error as { param?: string } | undefined)?.param;
+  if (status === 400 && param === "file") {
+    return new UserFacingError("video_unreadable", "I couldn't read the audio of this video.", { cause: error });
+  }
+  return new AiRequestError("openai", status, error.message, { cause: error });
+}

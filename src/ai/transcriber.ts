@@ -1,0 +1,105 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import OpenAI from "openai";
+import { UserFacingError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { classifyOpenAiFailure } from "./openai-failure.ts";
+import { defaultRetryPolicy, withRetries, type RetryPolicy } from "./retry.ts";
+import type { AudioChunkInput, CallOptions, Transcriber, Transcript, TranscriptSegment } from "./types.ts";
+import { logUsage } from "./usage.ts";
+
+/** OpenAI's upload limit for one transcription request. */
+export const MAX_TRANSCRIPTION_BYTES = 25 * 1024 * 1024;
+
+/** Settings of the OpenAI transcriber; `timeoutMs` bounds each attempt. */
+export interface OpenAiTranscriberOptions {
+  apiKey: string;
+  baseUrl: string;
+  model: string;
+  timeoutMs: number;
+  retry?: RetryPolicy;
+}
+
+interface ChunkTranscript {
+  text: string;
+  language?: string;
+  segments: TranscriptSegment[];
+}
+
+/** Only whisper-1 answers `verbose_json` (language + segment timings); the gpt-4o transcribers answer `json`. */
+function givesTimings(model: string): boolean {
+  return model.startsWith("whisper");
+}
+
+/**
+ * Transcribes chunks one after another (the order of speech matters and each chunk is already
+ * large) and stitches them, shifting segment timings by each chunk's start in the video.
+ */
+export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: Logger): Transcriber {
+  // The SDK's own retries are off so the retry budget and the Retry-After handling are ours alone.
+  const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs });
+  const policy = options.retry ?? defaultRetryPolicy;
+
+  async function transcribeChunk(chunk: AudioChunkInput, call: CallOptions): Promise<ChunkTranscript> {
+    const { size } = await stat(chunk.path);
+    if (size > MAX_TRANSCRIPTION_BYTES) {
+      throw new UserFacingError("video_too_large", "The audio of this video is too long to transcribe.");
+    }
+    const timed = givesTimings(options.model);
+    const answer = await withRetries(
+      async () => {
+        try {
+          // A fresh stream per attempt: a failed upload has consumed the previous one.
+          const file = createReadStream(chunk.path);
+          if (timed) {
+            return await client.audio.transcriptions.create(
+              { file, model: options.model, response_format: "verbose_json", timestamp_granularities: ["segment"] },
+              { signal: call.signal },
+            );
+          }
+          return await client.audio.transcriptions.create(
+            { file, model: options.model, response_format: "json" },
+            { signal: call.signal },
+          );
+        } catch (error) {
+          throw classifyOpenAiFailure(error, call.signal);
+        }
+      },
+      { policy, log, what: `transcribe ${path.basename(chunk.path)}`, signal: call.signal },
+    );
+    const usage = answer.usage;
+    logUsage(
+      log,
+      {
+        provider: "openai",
+        audioSeconds: usage?.type === "duration" ? usage.seconds : chunk.durationSeconds,
+        inputTokens: usage?.type === "tokens" ? usage.input_tokens : undefined,
+        outputTokens: usage?.type === "tokens" ? usage.output_tokens : undefined,
+      },
+      call.jobId,
+    );
+    const text = answer.text.trim();
+    const segments =
+      "segments" in answer && answer.segments
+        ? answer.segments.map((s) => ({ start: chunk.startSeconds + s.start, end: chunk.startSeconds + s.end, text: s.text.trim() }))
+        : [{ start: chunk.startSeconds, end: chunk.startSeconds + chunk.durationSeconds, text }];
+    const language = "language" in answer && typeof answer.language === "string" ? answer.language : undefined;
+    return { text, language, segments: segments.filter((s) => s.text !== "") };
+  }
+
+  return {
+    async transcribe(chunks, call = {}) {
+      const ordered = [...chunks].sort((a, b) => a.startSeconds - b.startSeconds);
+      const parts: ChunkTranscript[] = [];
+      for (const chunk of ordered) parts.push(await transcribeChunk(chunk, call));
+      const transcript: Transcript = {
+        text: parts.map((p) => p.text).filter(Boolean).join(" "),
+        language: parts.find((p) => p.language)?.language,
+        segments: parts.flatMap((p) => p.segments),
+        audioSeconds: ordered.reduce((sum, c) => sum + c.durationSeconds, 0),
+      };
+      return transcript;
+    },
+  };
+}

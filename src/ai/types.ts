@@ -1,0 +1,64 @@
+import type { Summary, SummaryInput, SummarySchema } from "../summary.ts";
+
+/** One piece of a video's audio track, cut by the media room; `startSeconds` places it in the video. */
+export interface AudioChunkInput {
+  path: string;
+  startSeconds: number;
+  durationSeconds: number;
+}
+
+/** A stretch of speech with its place in the whole video, in seconds. */
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** What was said in a video: chunks stitched in order, timings relative to the video's start. */
+export interface Transcript {
+  text: string;
+  /** Detected language when the model reports one (whisper-1 does, gpt-4o transcribers do not). */
+  language?: string;
+  segments: TranscriptSegment[];
+  audioSeconds: number;
+}
+
+/** Text drawn on screen across a video's frames, each distinct line once, in order of first appearance. */
+export interface OnScreenText {
+  lines: string[];
+  text: string;
+  images: number;
+  requests: number;
+  engine: "vision" | "tesseract";
+}
+
+/** What one call cost, logged per job so cost per video can be reported. */
+export interface AiUsage {
+  provider: "openai" | "vision" | "tesseract" | "gemini";
+  audioSeconds?: number;
+  images?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+/** Per-call options: the job to attribute usage to, and a signal to give up early. */
+export interface CallOptions {
+  jobId?: string;
+  signal?: AbortSignal;
+}
+
+/** Turns audio chunks into one transcript. */
+export interface Transcriber {
+  transcribe(chunks: AudioChunkInput[], options?: CallOptions): Promise<Transcript>;
+}
+
+/** Reads the text shown on a video's frames. `close` frees local workers, if any. */
+export interface OnScreenTextReader {
+  read(framePaths: string[], options?: CallOptions): Promise<OnScreenText>;
+  close(): Promise<void>;
+}
+
+/** Fills a Notion-derived schema from what is known about a video. */
+export interface Summarizer {
+  summarize(input: SummaryInput, schema: SummarySchema, options?: CallOptions): Promise<Summary>;
+}
