@@ -1,0 +1,242 @@
+import { Client, LogLevel } from "@notionhq/client";
+import pRetry, { AbortError } from "p-retry";
+import { z } from "zod";
+import type { Config } from "../config.ts";
+import { isTransient } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { toNotionError, type NotionSubject } from "./errors.ts";
+import { createTokenRateLimiter } from "./rate-limit.ts";
+import type { NotionProperties } from "./schema-mapping.ts";
+
+/** The Notion API version this code speaks: databases hold data sources, pages live in data sources. */
+export const NOTION_VERSION = "2025-09-03";
+
+/** One page of a paginated list. */
+export interface NotionList<T> {
+  results: T[];
+  nextCursor: string | null;
+  hasMore: boolean;
+}
+
+/** A data source as we use it: ids, plain title, link, and its properties. */
+export interface DataSourceObject {
+  id: string;
+  databaseId: string;
+  title: string;
+  url?: string;
+  properties: NotionProperties;
+}
+
+/** What we read back about a page. */
+export interface NotionPageRef {
+  id: string;
+  url: string;
+  inTrash: boolean;
+}
+
+/** What we read back about a block: enough to resume an interrupted body and find our marker. */
+export interface NotionBlockRef {
+  id: string;
+  type: string;
+  hasChildren: boolean;
+  plainText: string;
+}
+
+/** A block in the API's request shape (built in blocks.ts). */
+export type BlockRequest = Record<string, unknown> & { type: string };
+
+/** A data source query: a filter and sorts in the API's shape, and paging. */
+export interface DataSourceQuery {
+  filter?: Record<string, unknown>;
+  sorts?: Record<string, unknown>[];
+  pageSize?: number;
+  cursor?: string;
+}
+
+/**
+ * The Notion calls reelnotes makes, each for one access token. Requests are rate limited per
+ * token; 429 (honouring Retry-After), 409 and 5xx are retried (page creation only on 429/409,
+ * because a 5xx there may still have made the page); other errors become typed errors.
+ */
+export interface NotionApi {
+  /** One page of data sources shared with the token. */
+  searchDataSources(accessToken: string, cursor?: string): Promise<NotionList<{ id: string }>>;
+  retrieveDataSource(accessToken: string, dataSourceId: string): Promise<DataSourceObject>;
+  queryDataSource(accessToken: string, dataSourceId: string, query: DataSourceQuery): Promise<NotionList<NotionPageRef>>;
+  createPage(
+    accessToken: string,
+    page: { dataSourceId: string; properties: Record<string, unknown>; children: BlockRequest[]; coverUrl?: string },
+  ): Promise<NotionPageRef>;
+  retrievePage(accessToken: string, pageId: string): Promise<NotionPageRef>;
+  /** Appends `children` (at most 100) after the existing children; returns the new top-level blocks. */
+  appendBlockChildren(accessToken: string, blockId: string, children: BlockRequest[]): Promise<NotionBlockRef[]>;
+  listBlockChildren(accessToken: string, blockId: string, options?: { cursor?: string; pageSize?: number }): Promise<NotionList<NotionBlockRef>>;
+}
+
+const richTextArray = z.array(z.object({ plain_text: z.string().optional(), text: z.object({ content: z.string() }).optional() }).loose());
+const plainText = (items: z.infer<typeof richTextArray>) => items.map((t) => t.plain_text ?? t.text?.content ?? "").join("");
+
+const propertyConfig = z
+  .object({ id: z.string(), name: z.string(), type: z.string(), description: z.string().nullish() })
+  .loose();
+
+const dataSourceSchema = z.object({
+  id: z.string(),
+  title: richTextArray.default([]),
+  url: z.string().nullish(),
+  parent: z.object({ database_id: z.string() }).loose(),
+  properties: z.record(z.string(), propertyConfig),
+});
+
+const pageSchema = z
+  .object({ id: z.string(), url: z.string(), in_trash: z.boolean().optional(), archived: z.boolean().optional() })
+  .loose()
+  .transform((p): NotionPageRef => ({ id: p.id, url: p.url, inTrash: Boolean(p.in_trash ?? p.archived) }));
+
+const blockSchema = z
+  .object({ id: z.string(), type: z.string(), has_children: z.boolean().default(false) })
+  .loose()
+  .transform((b): NotionBlockRef => {
+    const content = b[b.type] as { rich_text?: unknown } | undefined;
+    const parsed = richTextArray.safeParse(content?.rich_text ?? []);
+    return { id: b.id, type: b.type, hasChildren: b.has_children, plainText: parsed.success ? plainText(parsed.data) : "" };
+  });
+
+function listOf<T extends z.ZodType>(item: T) {
+  return z
+    .object({ results: z.array(item), next_cursor: z.string().nullable().default(null), has_more: z.boolean().default(false) })
+    .transform((l) => ({ results: l.results as z.output<T>[], nextCursor: l.next_cursor, hasMore: l.has_more }));
+}
+
+const searchList = listOf(z.object({ id: z.string(), object: z.string() }).loose());
+const pageList = listOf(pageSchema);
+const blockList = listOf(blockSchema);
+
+/** Knobs tests turn; production uses the defaults. */
+export interface NotionApiOptions {
+  /** Attempts after the first for retryable failures (default 5). */
+  retries?: number;
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number;
+  /** First back-off when the answer carried no Retry-After (default 500 ms, doubling). */
+  backoffMs?: number;
+}
+
+/** The Notion API over `@notionhq/client`, against `notion.apiBaseUrl`, rate limited per token. */
+export function createNotionApi(notion: Config["notion"], log: Logger, options: NotionApiOptions = {}): NotionApi {
+  const sdk = new Client({
+    baseUrl: notion.apiBaseUrl,
+    notionVersion: NOTION_VERSION,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    // Retries live here (rate limiter + Retry-After + idempotency rules), not in the SDK.
+    retry: false,
+    logLevel: LogLevel.ERROR,
+    logger: (level, message, extra) => log.debug({ notion: extra, level }, message),
+  });
+  const limiter = createTokenRateLimiter(notion.requestsPerSecond);
+  const retries = options.retries ?? 5;
+  const backoffMs = options.backoffMs ?? 500;
+
+  async function call<T>(token: string, subject: NotionSubject, what: string, send: () => Promise<unknown>, parse: (raw: unknown) => T, idempotent = true): Promise<T> {
+    const raw = await pRetry(
+      async () => {
+        await limiter.take(token);
+        try {
+          return await send();
+        } catch (error) {
+          const mapped = toNotionError(error, subject);
+          const retryable = isTransient(mapped) && (idempotent || mapped.kind === "rate_limited" || /conflict/.test(mapped.message));
+          throw retryable ? mapped : new AbortError(mapped);
+        }
+      },
+      {
+        retries,
+        minTimeout: 0,
+        maxTimeout: 0,
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          if (!isTransient(error) || retriesLeft === 0) return;
+          const wait = error.retryAfterMs ?? backoffMs * 2 ** (attemptNumber - 1) * (0.5 + Math.random());
+          if (error.retryAfterMs !== undefined) limiter.pause(token, error.retryAfterMs);
+          log.warn({ what, kind: error.kind, attempt: attemptNumber, waitMs: Math.round(wait) }, "Notion request failed; retrying");
+          await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs === undefined ? wait : 0));
+        },
+      },
+    );
+    return parse(raw);
+  }
+
+  return {
+    searchDataSources: (token, cursor) =>
+      call(
+        token,
+        "search",
+        "search",
+        () => sdk.search({ auth: token, filter: { property: "object", value: "data_source" }, page_size: 100, start_cursor: cursor }),
+        (raw) => searchList.parse(raw),
+      ),
+    retrieveDataSource: (token, id) =>
+      call(
+        token,
+        "data_source",
+        "retrieve data source",
+        () => sdk.dataSources.retrieve({ auth: token, data_source_id: id }),
+        (raw) => {
+          const ds = dataSourceSchema.parse(raw);
+          const properties: NotionProperties = {};
+          for (const [name, config] of Object.entries(ds.properties)) properties[name] = { ...config, name: config.name || name };
+          return { id: ds.id, databaseId: ds.parent.database_id, title: plainText(ds.title), url: ds.url ?? undefined, properties };
+        },
+      ),
+    queryDataSource: (token, id, query) =>
+      call(
+        token,
+        "data_source",
+        "query data source",
+        () =>
+          sdk.dataSources.query({
+            auth: token,
+            data_source_id: id,
+            filter: query.filter as never,
+            sorts: query.sorts as never,
+            page_size: query.pageSize,
+            start_cursor: query.cursor,
+          }),
+        (raw) => pageList.parse(raw),
+      ),
+    createPage: (token, page) =>
+      call(
+        token,
+        "data_source",
+        "create page",
+        () =>
+          sdk.pages.create({
+            auth: token,
+            parent: { type: "data_source_id", data_source_id: page.dataSourceId },
+            properties: page.properties as never,
+            children: page.children as never,
+            ...(page.coverUrl ? { cover: { type: "external", external: { url: page.coverUrl } } } : {}),
+          }),
+        (raw) => pageSchema.parse(raw),
+        false,
+      ),
+    retrievePage: (token, id) =>
+      call(token, "page", "retrieve page", () => sdk.pages.retrieve({ auth: token, page_id: id }), (raw) => pageSchema.parse(raw)),
+    appendBlockChildren: (token, blockId, children) =>
+      call(
+        token,
+        "block",
+        "append block children",
+        () => sdk.blocks.children.append({ auth: token, block_id: blockId, children: children as never }),
+        (raw) => blockList.parse(raw).results,
+        false,
+      ),
+    listBlockChildren: (token, blockId, opts = {}) =>
+      call(
+        token,
+        "block",
+        "list block children",
+        () => sdk.blocks.children.list({ auth: token, block_id: blockId, start_cursor: opts.cursor, page_size: opts.pageSize }),
+        (raw) => blockList.parse(raw),
+      ),
+  };
+}

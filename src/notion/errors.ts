@@ -1,0 +1,82 @@
+import { APIErrorCode, APIResponseError, ClientErrorCode, isNotionClientError } from "@notionhq/client";
+import { TransientError, UserFacingError } from "../errors.ts";
+
+/**
+ * Turns whatever the Notion SDK threw into our error values: user-facing kinds with a
+ * sentence for the chat, transient kinds the pipeline retries, or a plain Error (a bug).
+ */
+
+/** What a request was about, so a 404 can say "database deleted" versus "no access". */
+export type NotionSubject = "data_source" | "page" | "block" | "search" | "oauth";
+
+/** The sentence shown when the connection was revoked (any 401). */
+export const REVOKED_MESSAGE = "Your Notion connection was removed. Send /start to connect again.";
+
+function retryAfterMs(headers: unknown): number | undefined {
+  const value =
+    headers && typeof (headers as Headers).get === "function"
+      ? (headers as Headers).get("retry-after")
+      : (headers as Record<string, string> | undefined)?.["retry-after"];
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function fromStatus(status: number, code: string, message: string, headers: unknown, subject: NotionSubject, cause: unknown): Error {
+  if (status === 401 || code === APIErrorCode.Unauthorized) return new UserFacingError("notion_revoked", REVOKED_MESSAGE, { cause });
+  if (status === 403 || code === APIErrorCode.RestrictedResource) {
+    return new UserFacingError(
+      "notion_no_access",
+      "reelnotes isn't allowed to write to this Notion database. Share it with the reelnotes connection in Notion, then try again.",
+      { cause },
+    );
+  }
+  if (status === 404 || code === APIErrorCode.ObjectNotFound) {
+    return subject === "data_source"
+      ? new UserFacingError(
+          "notion_database_deleted",
+          "This Notion database was deleted or is no longer shared with reelnotes. Pick another one with /tag.",
+          { cause },
+        )
+      : new UserFacingError("notion_no_access", "reelnotes can no longer open that Notion page. Check that it is still shared, then try again.", { cause });
+  }
+  if (code === "invalid_grant") {
+    return new UserFacingError("bad_request", "That Notion sign-in has expired or was already used. Send /start to connect again.", { cause });
+  }
+  if (code === APIErrorCode.ValidationError) {
+    return new UserFacingError(
+      "notion_validation",
+      "Notion didn't accept the page for this database; its columns may have changed. Send /tag to refresh it and try again.",
+      { cause },
+    );
+  }
+  if (status === 429 || code === APIErrorCode.RateLimited) {
+    return new TransientError("rate_limited", `Notion rate limited the request: ${message}`, retryAfterMs(headers), { cause });
+  }
+  if (status === 409 || code === APIErrorCode.ConflictError) {
+    return new TransientError("server_error", `Notion reported a conflict: ${message}`, undefined, { cause });
+  }
+  if (status >= 500) return new TransientError("server_error", `Notion answered ${status}: ${message}`, retryAfterMs(headers), { cause });
+  return new Error(`Notion rejected the request (${status} ${code}): ${message}`, { cause });
+}
+
+/** Maps an error thrown by the SDK (or by fetch underneath it) to our error kinds. */
+export function toNotionError(error: unknown, subject: NotionSubject): Error {
+  if (error instanceof UserFacingError || error instanceof TransientError) return error;
+  if (APIResponseError.isAPIResponseError(error)) {
+    return fromStatus(error.status, error.code, error.message, error.headers, subject, error);
+  }
+  if (isNotionClientError(error)) {
+    if (error.code === ClientErrorCode.RequestTimeout) return new TransientError("timeout", "Notion did not answer in time", undefined, { cause: error });
+    if (error.code === ClientErrorCode.ResponseError && "status" in error && typeof error.status === "number") {
+      const headers = "headers" in error ? error.headers : undefined;
+      return fromStatus(error.status, "", error.message, headers, subject, error);
+    }
+  }
+  if (error instanceof TypeError || (error instanceof Error && /fetch failed|ECONNREFUSED|ECONNRESET|socket/i.test(error.message))) {
+    return new TransientError("network", `Could not reach Notion: ${error.message}`, undefined, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,74 @@
+import { Client, LogLevel } from "@notionhq/client";
+import { z } from "zod";
+import type { Config } from "../config.ts";
+import { UserFacingError } from "../errors.ts";
+import { NOTION_VERSION } from "./client.ts";
+import { toNotionError } from "./errors.ts";
+
+/** What Notion hands back when a person connects a workspace: the token and whose it is. */
+export interface NotionGrant {
+  accessToken: string;
+  workspaceId: string;
+  workspaceName?: string;
+  workspaceIcon?: string;
+  botId: string;
+  /** Notion's `owner` object (the user who connected), kept as-is for the record. */
+  owner: unknown;
+}
+
+function credentials(notion: Config["notion"]): { clientId: string; clientSecret: string } {
+  if (!notion.clientId || !notion.clientSecret) {
+    throw new UserFacingError("not_configured", "Connecting Notion isn't set up on this server yet. Please tell the person who runs it.");
+  }
+  return { clientId: notion.clientId, clientSecret: notion.clientSecret };
+}
+
+/**
+ * The Notion consent page URL for a person: `owner=user` so the token acts for them, and
+ * `state` so the callback can be matched to the chat that asked.
+ */
+export function buildAuthorizeUrl(notion: Config["notion"], state: string): string {
+  const url = new URL(`${notion.apiBaseUrl}/v1/oauth/authorize`);
+  url.searchParams.set("client_id", credentials(notion).clientId);
+  url.searchParams.set("response_type", "code");
+  url.searchParams.set("owner", "user");
+  url.searchParams.set("redirect_uri", notion.redirectUri);
+  url.searchParams.set("state", state);
+  return url.toString();
+}
+
+const tokenResponse = z.object({
+  access_token: z.string().min(1),
+  bot_id: z.string(),
+  workspace_id: z.string(),
+  workspace_name: z.string().nullish(),
+  workspace_icon: z.string().nullish(),
+  owner: z.unknown(),
+});
+
+/** Exchanges the one-time `code` from the callback for an access token (basic auth with the client id and secret). */
+export async function exchangeCode(notion: Config["notion"], code: string): Promise<NotionGrant> {
+  const { clientId, clientSecret } = credentials(notion);
+  const sdk = new Client({ baseUrl: notion.apiBaseUrl, notionVersion: NOTION_VERSION, logLevel: LogLevel.ERROR, retry: false });
+  let raw: unknown;
+  try {
+    raw = await sdk.oauth.token({
+      client_id: clientId,
+      client_secret: clientSecret,
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: notion.redirectUri,
+    });
+  } catch (error) {
+    throw toNotionError(error, "oauth");
+  }
+  const token = tokenResponse.parse(raw);
+  return {
+    accessToken: token.access_token,
+    workspaceId: token.workspace_id,
+    workspaceName: token.workspace_name ?? undefined,
+    workspaceIcon: token.workspace_icon ?? undefined,
+    botId: token.bot_id,
+    owner: token.owner,
+  };
+}
