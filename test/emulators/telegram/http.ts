@@ -2,21 +2,12 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { BotApiError, badRequest, notFound, unauthorized } from "./api-error.ts";
 import { Described, METHODS } from "./methods.ts";
 import type { Params } from "./params.ts";
-import type { TelegramServer } from "./telegram-server.ts";
+import type { ApiCall, TelegramServer } from "./telegram-server.ts";
 
 /**
  * The HTTP face of the emulator: `/bot<token>/<method>` by GET or POST, parameters from the
  * query string, a JSON body or a form, answered `{ ok, result }` or in the error shape.
  */
-
-/** One Bot API call as the emulator handled it. */
-export interface ApiCall {
-  method: string;
-  params: Params;
-  ok: boolean;
-  errorCode?: number;
-  description?: string;
-}
 
 const PATH = /^\/bot([^/]+)\/([A-Za-z]+)$/;
 
@@ -25,11 +16,25 @@ export function methodOf(req: Request): string | undefined {
   return PATH.exec(req.path)?.[2]?.toLowerCase();
 }
 
-/** Runs one method call against the server state (also used for webhook replies). */
+/**
+ * Runs one method call against the server state and logs it (also used for webhook replies).
+ * Resolves with the outcome: a result, a `Described` result or a `BotApiError`.
+ */
 export async function callMethod(server: TelegramServer, method: string, params: Params, closed: AbortSignal): Promise<unknown> {
-  const run = METHODS[method.toLowerCase()];
-  if (!run) throw notFound();
-  return run(server, params, closed);
+  // Logged before running, so the call is visible as soon as its effects are.
+  const call: ApiCall = { method, params, ok: undefined };
+  server.apiCalls.push(call);
+  let outcome: unknown;
+  try {
+    const run = METHODS[method.toLowerCase()];
+    if (!run) throw notFound();
+    outcome = await run(server, params, closed);
+  } catch (error) {
+    outcome = error instanceof BotApiError ? error : new BotApiError(500, `Internal Server Error: ${(error as Error).message}`);
+  }
+  const failed = outcome instanceof BotApiError ? outcome : undefined;
+  Object.assign(call, { ok: !failed }, failed ? { errorCode: failed.errorCode, description: failed.description } : {});
+  return outcome;
 }
 
 function send(res: Response, outcome: unknown): void {
@@ -42,8 +47,8 @@ function send(res: Response, outcome: unknown): void {
   }
 }
 
-/** Mounts the Bot API routes on `app`, logging every call into `calls`. */
-export function mountBotApi(app: Express, server: TelegramServer, calls: ApiCall[]): void {
+/** Mounts the Bot API routes on `app`. */
+export function mountBotApi(app: Express, server: TelegramServer): void {
   app.use(express.json({ limit: "50mb" }), express.urlencoded({ extended: false, limit: "50mb" }));
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     const match = PATH.exec(req.path);
@@ -52,15 +57,8 @@ export function mountBotApi(app: Express, server: TelegramServer, calls: ApiCall
     const params: Params = { ...(req.query as Params), ...((req.body as Params | undefined) ?? {}) };
     const closed = new AbortController();
     res.on("close", () => closed.abort());
-    let outcome: unknown;
-    try {
-      if (decodeURIComponent(token) !== server.token) throw unauthorized();
-      outcome = await callMethod(server, method, params, closed.signal);
-    } catch (error) {
-      outcome = error instanceof BotApiError ? error : new BotApiError(500, `Internal Server Error: ${(error as Error).message}`);
-    }
-    const failed = outcome instanceof BotApiError ? outcome : undefined;
-    calls.push({ method, params, ok: !failed, ...(failed ? { errorCode: failed.errorCode, description: failed.description } : {}) });
+    const outcome =
+      decodeURIComponent(token) === server.token ? await callMethod(server, method, params, closed.signal) : unauthorized();
     if (!res.writableEnded && !closed.signal.aborted) send(res, outcome);
   });
   app.use((_req: Request, res: Response) => send(res, notFound()));

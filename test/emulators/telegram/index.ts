@@ -2,9 +2,9 @@ import type { Request, Response } from "express";
 import { startEmulator, type EmulatorHandle, type Fault } from "../kit.ts";
 import { BotApiError, tooManyRequests } from "./api-error.ts";
 import type { TelegramUser, TranscriptEntry, UserProfile } from "./chats.ts";
-import { callMethod, methodOf, mountBotApi, type ApiCall } from "./http.ts";
+import { callMethod, methodOf, mountBotApi } from "./http.ts";
 import { createScriptedUser, type ScriptedUser } from "./scripted-user.ts";
-import { commandKey, TelegramServer, type BotCommand, type CallbackAnswer } from "./telegram-server.ts";
+import { commandKey, TelegramServer, type ApiCall, type BotCommand, type CallbackAnswer } from "./telegram-server.ts";
 import type { ChatEvent } from "./timeline.ts";
 import type { WebhookAttempt, WebhookInfo, WebhookOptions } from "./webhook.ts";
 
@@ -21,10 +21,9 @@ import type { WebhookAttempt, WebhookInfo, WebhookOptions } from "./webhook.ts";
  * const reply = await alice.waitForBot();
  */
 
-export type { ApiCall } from "./http.ts";
 export type { TelegramUser, TranscriptEntry, UserProfile } from "./chats.ts";
 export type { ButtonPress, ForwardSource, MessageMatcher, ScriptedUser, SentMessage } from "./scripted-user.ts";
-export type { BotCommand, CallbackAnswer } from "./telegram-server.ts";
+export type { ApiCall, BotCommand, CallbackAnswer } from "./telegram-server.ts";
 export type { ChatEvent, TranscriptButton } from "./timeline.ts";
 export type { WebhookAttempt, WebhookInfo, WebhookOptions } from "./webhook.ts";
 export { parseHtml } from "./html.ts";
@@ -87,14 +86,13 @@ function respondToFault(fault: Fault, _req: Request, res: Response): void {
 export async function startTelegramEmulator(options: TelegramEmulatorOptions): Promise<TelegramEmulator> {
   const botId = Number(/^(\d+):/.exec(options.token)?.[1] ?? 7_000_000_001);
   const bot: TelegramUser = { id: botId, is_bot: true, first_name: options.botName ?? "ReelNotes", username: options.botUsername ?? "reelnotes_test_bot" };
-  const apiCalls: ApiCall[] = [];
   const server: TelegramServer = new TelegramServer(
     options.token,
     bot,
     (method, params) => callMethod(server, method, params, new AbortController().signal),
     options.webhook,
   );
-  const handle = await startEmulator((app) => mountBotApi(app, server, apiCalls), { respondToFault });
+  const handle = await startEmulator((app) => mountBotApi(app, server), { respondToFault });
   const stopServer = handle.stop;
   const isMethod = (method: string) => (req: Request) => methodOf(req) === method.toLowerCase();
 
@@ -114,8 +112,8 @@ export async function startTelegramEmulator(options: TelegramEmulatorOptions): P
       return server.webhook.info();
     },
     webhookAttempts: server.webhook.attempts,
-    apiCalls,
-    calls: (method) => apiCalls.filter((c) => c.method.toLowerCase() === method.toLowerCase()).map((c) => c.params),
+    apiCalls: server.apiCalls,
+    calls: (method) => server.apiCalls.filter((c) => c.method.toLowerCase() === method.toLowerCase()).map((c) => c.params),
     failMethod: (method, fault, times = 1) => {
       for (let i = 0; i < times; i += 1) handle.failNext(fault, isMethod(method));
     },

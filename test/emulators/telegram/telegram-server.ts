@@ -28,6 +28,16 @@ export interface CallbackAnswer {
   cacheTime?: number;
 }
 
+/** One Bot API call as the emulator handled it. */
+export interface ApiCall {
+  method: string;
+  params: Record<string, unknown>;
+  /** Undefined while the call runs (a long poll), then whether it succeeded. */
+  ok: boolean | undefined;
+  errorCode?: number;
+  description?: string;
+}
+
 /** A button press waiting for the bot's answerCallbackQuery. */
 export interface CallbackQueryRecord {
   id: string;
@@ -46,6 +56,8 @@ export class TelegramServer {
   readonly callbackAnswers: CallbackAnswer[] = [];
   /** Command menus by scope and language (see `commandKey`). */
   readonly commandMenus = new Map<string, BotCommand[]>();
+  /** Every method call with its parameters and outcome, in order. */
+  readonly apiCalls: ApiCall[] = [];
 
   constructor(
     readonly token: string,
@@ -56,7 +68,7 @@ export class TelegramServer {
     this.webhook = new WebhookDelivery(
       this.updates,
       async ({ method, ...params }) => {
-        await callMethod(String(method), params).catch(() => undefined);
+        await callMethod(String(method), params);
       },
       webhookOptions,
     );
