@@ -133,7 +133,7 @@ export class DiscordStore extends EventEmitter {
   }
 
   /**
-   * Resolves with the first truthy value `check` returns, re-checking after every change;
+   * Resolves with the first truthy value `check` returns, re-checking after every change (and every 25 ms);
    * rejects after `timeoutMs` with `describe()` in the message, to show what was there instead.
    */
   waitFor<T>(check: () => T | undefined | null | false, timeoutMs: number, describe: () => string): Promise<T> {
@@ -156,8 +156,11 @@ export class DiscordStore extends EventEmitter {
         finish();
         reject(new Error(`Discord emulator: condition not met within ${timeoutMs} ms. ${describe()}`));
       }, timeoutMs);
+      // Conditions may also read state outside the store (the client's, the gateway's): poll too.
+      const poll = setInterval(attempt, 25);
       const finish = () => {
         clearTimeout(timer);
+        clearInterval(poll);
         this.off("change", attempt);
       };
       this.on("change", attempt);
