@@ -30,6 +30,8 @@ function editDistance(a: string, b: string): number {
 }
 
 function similarity(a: string, b: string): number {
+  // Numbers carry the meaning of "Step 1" versus "Step 2": lines with different digits differ.
+  if (a.replace(/\D/g, "") !== b.replace(/\D/g, "")) return 0;
   const longest = Math.max(a.length, b.length);
   return longest === 0 ? 1 : 1 - editDistance(a, b) / longest;
 }

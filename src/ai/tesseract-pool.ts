@@ -42,7 +42,12 @@ export function createTesseractPool(workers: number): TesseractPool {
         }),
       ),
     );
-    for (const worker of created) scheduler.addWorker(worker);
+    for (const worker of created) {
+      // Sparse text: captions float over pictures, not in page-like columns; the fixed DPI
+      // stops tesseract guessing one (and logging about it) for every frame.
+      await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.SPARSE_TEXT, user_defined_dpi: "300" });
+      scheduler.addWorker(worker);
+    }
     return scheduler;
   }
 
