@@ -39,14 +39,16 @@ export interface LinkingSite {
 }
 
 export const TELEGRAM_BOT_LINK = "https://t.me/reelnotes_test_bot";
-export const NOTION_CLIENT_SECRET = "secret_client_" + randomBytes(12).toString("hex");
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
 }
 
-/** Starts the site against a Notion API at `notionUrl` (the emulator). */
-export async function startLinkingSite(options: { notionUrl: string; notionClientId: string }): Promise<LinkingSite> {
+/** Starts the site against a Notion API at `notionUrl` (the emulator), as the integration `notionClient`. */
+export async function startLinkingSite(options: {
+  notionUrl: string;
+  notionClient: { clientId: string; clientSecret: string };
+}): Promise<LinkingSite> {
   const fresh = await openFreshDatabase();
   const server = createServer();
   const port = await listen(server);
@@ -57,8 +59,8 @@ export async function startLinkingSite(options: { notionUrl: string; notionClien
     PUBLIC_URL: url,
     DATABASE_URL: fresh.url,
     TOKEN_ENCRYPTION_KEY: encryptionKey,
-    NOTION_CLIENT_ID: options.notionClientId,
-    NOTION_CLIENT_SECRET,
+    NOTION_CLIENT_ID: options.notionClient.clientId,
+    NOTION_CLIENT_SECRET: options.notionClient.clientSecret,
     NOTION_API_BASE_URL: options.notionUrl,
   });
   const logLines: string[] = [];

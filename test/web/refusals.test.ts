@@ -11,7 +11,7 @@ let ada: { identityId: string; userId: string };
 let before: string;
 
 beforeAll(async () => {
-  site = await startLinkingSite({ notionUrl: NOWHERE, notionClientId: "client-refusals" });
+  site = await startLinkingSite({ notionUrl: NOWHERE, notionClient: { clientId: "client-refusals", clientSecret: "secret-refusals" } });
   ada = await site.newIdentity();
 });
 afterAll(() => site?.close());

@@ -1,0 +1,162 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadAccessToken } from "../../src/db/connections.ts";
+import { consentOverHttp, startNotionEmulator, TEST_CLIENT, type NotionEmulator } from "../emulators/notion/index.ts";
+import { beginSignIn, headingOf } from "./flow.ts";
+import { startLinkingSite, type LinkingSite } from "./linking-site.ts";
+
+const WORKSPACE = path.resolve(import.meta.dirname, "../fixtures/workspaces/multi-source.json");
+
+let notion: NotionEmulator;
+let site: LinkingSite;
+let ids: Record<string, string>;
+
+beforeAll(async () => {
+  notion = await startNotionEmulator({ workspaceFile: WORKSPACE });
+  site = await startLinkingSite({ notionUrl: notion.url, notionClient: TEST_CLIENT });
+  ids = Object.fromEntries(notion.workspace.dataSources.map((d) => [d.title, d.id]));
+});
+afterAll(async () => {
+  await site?.close();
+  await notion?.stop();
+});
+
+/** A person opens a fresh link, ticks `titles` on Notion's page and presses Allow; returns Notion's redirect back to us. */
+async function consent(identityId: string, titles = ["Recipes", "🍹 Drinks"]) {
+  const signIn = await beginSignIn(site, identityId);
+  const callback = await consentOverHttp(signIn.authorizeUrl.toString(), { dataSourceIds: titles.map((t) => ids[t]!) });
+  expect(callback.startsWith(`${site.url}/oauth/notion/callback?`)).toBe(true);
+  return { ...signIn, callback, browserNonce: signIn.visitor.cookieJar().get("reelnotes_link")! };
+}
+
+async function allRowsAsText(): Promise<string> {
+  const tables = ["User", "ChatIdentity", "NotionConnection", "NotionSchema", "Job"];
+  const texts = await Promise.all(tables.map((t) => site.db.sql.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${t}" t`)));
+  return texts.flatMap((r) => r.rows.map((x) => x.row)).join("\n");
+}
+
+describe("linking a Notion workspace", () => {
+  it("stores the token encrypted, syncs the ticked databases, tells the chat and names them on the page", async () => {
+    const ada = await site.newIdentity();
+    const { visitor, callback } = await consent(ada.identityId);
+    const done = await visitor.get(callback);
+
+    expect(done.status).toBe(200);
+    expect(headingOf(done.html)).toBe("Notion connected");
+    expect(done.html).toContain("Shared kitchen");
+    expect(done.html).toContain("Recipes — <code>/tag recipes</code>");
+    expect(done.html).toContain("🍹 Drinks");
+    expect(done.html).not.toContain("recipes!");
+    expect(done.html).toContain('<a class="button" href="https://t.me/reelnotes_test_bot">Back to Telegram</a>');
+
+    const schemas = await site.db.prisma.notionSchema.findMany({ where: { userId: ada.userId }, orderBy: { title: "asc" } });
+    expect(schemas.map((s) => s.dataSourceId).sort()).toEqual([ids["Recipes"], ids["🍹 Drinks"]].sort());
+    expect(site.notified).toContainEqual([
+      ada.identityId,
+      { workspaceName: "Shared kitchen", databases: expect.arrayContaining(schemas.map((s) => ({ title: s.title, tag: s.tag }))) },
+    ]);
+
+    const connection = await site.db.prisma.notionConnection.findUniqueOrThrow({ where: { userId: ada.userId } });
+    expect(connection.workspaceId).toBe(notion.workspace.id);
+    expect(connection.tokenKeyId).toBe("primary");
+    const token = await loadAccessToken(site.db.prisma, site.cipher, ada.userId);
+    expect(token).toBeTruthy();
+    const everything = await allRowsAsText();
+    expect(everything).toContain(connection.accessTokenEncrypted);
+    expect(everything).not.toContain(token!);
+    expect(everything).not.toContain(Buffer.from(token!).toString("base64"));
+    expect(everything).not.toContain(Buffer.from(token!).toString("hex"));
+  });
+
+  it("linking again replaces the old token in the same row", async () => {
+    const ada = await site.newIdentity();
+    const first = await consent(ada.identityId);
+    await first.visitor.get(first.callback);
+    const oldToken = await loadAccessToken(site.db.prisma, site.cipher, ada.userId);
+    const second = await consent(ada.identityId, ["Recipes"]);
+    expect((await second.visitor.get(second.callback)).status).toBe(200);
+    expect(await site.db.prisma.notionConnection.count({ where: { userId: ada.userId } })).toBe(1);
+    expect(await loadAccessToken(site.db.prisma, site.cipher, ada.userId)).not.toBe(oldToken);
+  });
+
+  it("refuses the same callback replayed after a successful link, and changes nothing", async () => {
+    const ada = await site.newIdentity();
+    const { visitor, callback } = await consent(ada.identityId);
+    const cookies = visitor.cookieJar();
+    expect((await visitor.get(callback)).status).toBe(200);
+    const before = await site.snapshot();
+    const tokenRequests = notion.requests.filter((r) => r.path === "/v1/oauth/token").length;
+    visitor.adopt(cookies);
+    const replay = await visitor.get(callback);
+    expect(replay.status).toBe(400);
+    expect(headingOf(replay.html)).toBe("This link was already used");
+    expect(await site.snapshot()).toBe(before);
+    expect(notion.requests.filter((r) => r.path === "/v1/oauth/token")).toHaveLength(tokenRequests);
+  });
+
+  it("shows 'Notion is not answering' when the token exchange meets a 503, and changes nothing", async () => {
+    const ada = await site.newIdentity();
+    const { visitor, callback } = await consent(ada.identityId);
+    const before = await site.snapshot();
+    const notified = site.notified.length;
+    notion.failNext({ kind: "503" }, (req) => req.path === "/v1/oauth/token");
+    const res = await visitor.get(callback);
+    expect(res.status).toBe(503);
+    expect(headingOf(res.html)).toBe("Notion is not answering");
+    expect(res.html).toContain("send /start to the bot");
+    expect(await site.snapshot()).toBe(before);
+    expect(site.notified).toHaveLength(notified);
+  });
+
+  it("shows 'Notion did not confirm' when Notion refuses the code, and changes nothing", async () => {
+    const ada = await site.newIdentity();
+    const { visitor, callback } = await consent(ada.identityId);
+    const forged = new URL(callback);
+    forged.searchParams.set("code", "0".repeat(32));
+    const before = await site.snapshot();
+    const res = await visitor.get(forged.toString());
+    expect(res.status).toBe(502);
+    expect(headingOf(res.html)).toBe("Notion did not confirm the connection");
+    expect(await site.snapshot()).toBe(before);
+  });
+
+  it("shows the denial page when the person presses Cancel, and changes nothing", async () => {
+    const ada = await site.newIdentity();
+    const signIn = await beginSignIn(site, ada.identityId);
+    const callback = await consentOverHttp(signIn.authorizeUrl.toString(), { cancel: true });
+    const before = await site.snapshot();
+    const res = await signIn.visitor.get(callback);
+    expect(res.status).toBe(200);
+    expect(headingOf(res.html)).toBe("Notion was not connected");
+    expect(await site.snapshot()).toBe(before);
+  });
+
+  it("never writes a token, code, state, cookie, connect link or key into the log", async () => {
+    const ada = await site.newIdentity();
+    const link = await site.connectLink(ada.identityId);
+    const signIn = await beginSignIn(site, ada.identityId);
+    const callback = await consentOverHttp(signIn.authorizeUrl.toString(), { all: true });
+    const browserNonce = signIn.visitor.cookieJar().get("reelnotes_link")!;
+    await signIn.visitor.get(callback);
+    const replayed = await signIn.visitor.get(callback);
+    expect(replayed.status).toBe(400);
+    await signIn.visitor.get(link);
+    await signIn.visitor.get(link);
+    const secrets = {
+      connectToken: link.split("/connect/")[1]!,
+      state: signIn.state,
+      browserNonce,
+      code: new URL(callback).searchParams.get("code")!,
+      accessToken: (await loadAccessToken(site.db.prisma, site.cipher, ada.userId))!,
+      encryptionKey: site.encryptionKey,
+      clientSecret: TEST_CLIENT.clientSecret,
+    };
+    const log = site.logLines.join("");
+    expect(log).toContain("notion connected");
+    expect(log).toContain("/oauth/notion/callback?");
+    for (const [name, secret] of Object.entries(secrets)) {
+      expect(secret.length, name).toBeGreaterThan(8);
+      expect(log.includes(secret), `${name} appears in the log`).toBe(false);
+    }
+  });
+});
