@@ -85,7 +85,12 @@ function respondToFault(fault: Fault, _req: Request, res: Response): void {
 /** Starts the emulator on a random local port; `stop()` ends polls, webhook delivery and the server. */
 export async function startTelegramEmulator(options: TelegramEmulatorOptions): Promise<TelegramEmulator> {
   const botId = Number(/^(\d+):/.exec(options.token)?.[1] ?? 7_000_000_001);
-  const bot: TelegramUser = { id: botId, is_bot: true, first_name: options.botName ?? "ReelNotes", username: options.botUsername ?? "reelnotes_test_bot" };
+  const bot: TelegramUser = {
+    id: botId,
+    is_bot: true,
+    first_name: options.botName ?? "ReelNotes",
+    username: options.botUsername ?? "reelnotes_test_bot",
+  };
   const server: TelegramServer = new TelegramServer(
     options.token,
     bot,

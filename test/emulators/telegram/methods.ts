@@ -61,6 +61,18 @@ function readAllowedUpdates(params: Params): string[] | undefined {
   return value as string[];
 }
 
+/** The message a new one replies to: `reply_parameters.message_id` or the older `reply_to_message_id`. */
+function readReplyTarget(params: Params): number | undefined {
+  const parameters = optionalJson(params, "reply_parameters", "can't parse reply parameters JSON object") as
+    | { message_id?: number }
+    | undefined;
+  return optionalInt(params, "reply_to_message_id") ?? parameters?.message_id;
+}
+
+/** The scope + language key of the command menu a call addresses. */
+const menuKey = (params: Params) =>
+  commandKey(optionalJson(params, "scope", "can't parse BotCommandScope JSON object"), optionalString(params, "language_code"));
+
 function readCommands(params: Params): BotCommand[] {
   const value = optionalJson(params, "commands", "can't parse commands JSON object");
   if (!Array.isArray(value)) throw badRequest(`parameter "commands" is required`);
@@ -112,7 +124,9 @@ const setWebhook: Method = (server, params) => {
     throw badRequest("invalid webhook URL specified");
   }
   // The real server insists on HTTPS on ports 443/80/88/8443; local test servers are plain HTTP.
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
+  }
   const secretToken = optionalString(params, "secret_token");
   if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken)) {
     throw badRequest("secret token contains unallowed characters");
@@ -145,7 +159,7 @@ const sendMessage: Method = (server, params) => {
   const record = server.requireChat(requireChatId(params));
   const { text, entities } = readMessageText(params);
   const markup = readReplyMarkup(params);
-  const replyTo = optionalInt(params, "reply_to_message_id") ?? (optionalJson(params, "reply_parameters", "can't parse reply parameters JSON object") as { message_id?: number } | undefined)?.message_id;
+  const replyTo = readReplyTarget(params);
   if (replyTo !== undefined && !server.chats.message(record.chat.id, replyTo)) {
     throw badRequest("message to be replied not found");
   }
@@ -222,16 +236,14 @@ const sendChatAction: Method = (server, params) => {
 
 const setMyCommands: Method = (server, params) => {
   const commands = readCommands(params);
-  const key = commandKey(optionalJson(params, "scope", "can't parse BotCommandScope JSON object"), optionalString(params, "language_code"));
-  server.commandMenus.set(key, commands);
+  server.commandMenus.set(menuKey(params), commands);
   return true;
 };
 
-const getMyCommands: Method = (server, params) =>
-  server.commandMenus.get(commandKey(optionalJson(params, "scope", "can't parse BotCommandScope JSON object"), optionalString(params, "language_code"))) ?? [];
+const getMyCommands: Method = (server, params) => server.commandMenus.get(menuKey(params)) ?? [];
 
 const deleteMyCommands: Method = (server, params) => {
-  server.commandMenus.delete(commandKey(optionalJson(params, "scope", "can't parse BotCommandScope JSON object"), optionalString(params, "language_code")));
+  server.commandMenus.delete(menuKey(params));
   return true;
 };
 

@@ -1,4 +1,4 @@
-import { toTelegramUser, type StoredMessage, type TelegramChat, type TranscriptEntry, type UserProfile } from "./chats.ts";
+import { toTelegramUser, unixNow, type StoredMessage, type TelegramChat, type TranscriptEntry, type UserProfile } from "./chats.ts";
 import type { TextEntity } from "./html.ts";
 import type { TelegramServer } from "./telegram-server.ts";
 import type { ChatEvent } from "./timeline.ts";
@@ -69,7 +69,8 @@ function mediaFields(media: "photo" | "video"): Record<string, unknown> {
   fileCounter += 1;
   const id = { file_id: `emulated-${media}-${fileCounter}`, file_unique_id: `u${media}${fileCounter}` };
   if (media === "photo") {
-    return { photo: [{ ...id, width: 90, height: 160, file_size: 4_000 }, { ...id, file_id: `${id.file_id}-large`, width: 720, height: 1280, file_size: 90_000 }] };
+    const large = { ...id, file_id: `${id.file_id}-large`, width: 720, height: 1280, file_size: 90_000 };
+    return { photo: [{ ...id, width: 90, height: 160, file_size: 4_000 }, large] };
   }
   return { video: { ...id, width: 720, height: 1280, duration: 12, mime_type: "video/mp4", file_size: 1_500_000 } };
 }
@@ -150,7 +151,7 @@ export function createScriptedUser(server: TelegramServer, profile: UserProfile)
     profile,
     sendText: (text) => post(privateChat, text, false, {}),
     sendCaption: (caption, { media = "video" } = {}) => post(privateChat, caption, true, mediaFields(media)),
-    forward: (text, source) => post(privateChat, text, false, { forward_origin: forwardOrigin(source, Math.floor(Date.now() / 1000) - 3600) }),
+    forward: (text, source) => post(privateChat, text, false, { forward_origin: forwardOrigin(source, unixNow() - 3600) }),
     pressButton,
     sendInGroup: (text, groupId, { title = `Group ${groupId}` } = {}) => post({ id: groupId, type: "group", title }, text, false, {}),
     block: () => void server.chats.blockedBy.add(profile.id),
