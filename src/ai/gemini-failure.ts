@@ -1,4 +1,5 @@
 import { ApiError } from "@google/genai";
+import { TransientError } from "../errors.ts";
 import { AiRequestError, isTransientStatus, transientForNoAnswer, transientForStatus } from "./failure.ts";
 import { retryDelayFromDetails } from "./retry-after.ts";
 
@@ -19,6 +20,10 @@ function errorBodyOf(error: ApiError): { message?: string; details?: unknown } {
  */
 export function classifyGeminiFailure(error: unknown, retryAfterHeaderMs: number | undefined, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted) return error;
+  // The SDK enforces its timeout with a plain abort; the caller did not abort, so time ran out.
+  if ((error as Error | null)?.name === "AbortError") {
+    return new TransientError("timeout", "gemini did not answer in time", undefined, { cause: error });
+  }
   if (!(error instanceof ApiError)) return transientForNoAnswer("gemini", error);
   const body = errorBodyOf(error);
   const message = body.message ?? error.message;
