@@ -1,0 +1,108 @@
+import path from "node:path";
+import { FIT_1280, type FfmpegTools, probe, runFfmpeg } from "./ffmpeg.ts";
+import type { DownloadedMedia, Frame } from "./types.ts";
+
+/**
+ * Distinct frames for OCR. The video is sampled small and grey (a couple of frames a second); a
+ * sample is kept when enough of its pixels differ clearly from the last kept one, which catches
+ * both scene cuts and on-screen text changing over a still picture while ignoring sensor noise and
+ * compression shimmer. A kept change is moved forward while the picture is still settling (fades,
+ * text typed in), so OCR sees the finished text. The first frame is always kept; when more remain
+ * than `maxFrames`, an even spread of them is taken. Chosen moments are then cut at full quality,
+ * at most 1280 px on the long side, as JPEG.
+ */
+
+const SAMPLE_SIZE = 128;
+const MAX_SAMPLES = 600;
+const MAX_SAMPLES_PER_SECOND = 2;
+/** A pixel "changed" when its grey level moved by more than this (noise stays well under). */
+const PIXEL_DELTA = 24;
+/** A sample is new when at least this share of its pixels changed: a caption line is about 2-5 %. */
+const CHANGED_SHARE = 0.008;
+
+/** Tuning for {@link chooseDistinctSamples}; the defaults suit phone videos. */
+export interface DistinctOptions {
+  pixelDelta?: number;
+  changedShare?: number;
+}
+
+function changedShare(a: Buffer, b: Buffer, pixelDelta: number): number {
+  let changed = 0;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - b[i]!) > pixelDelta) changed++;
+  return changed / a.length;
+}
+
+/** Indexes of the samples that show something new, the first one included. */
+export function chooseDistinctSamples(samples: Buffer[], options: DistinctOptions = {}): number[] {
+  const delta = options.pixelDelta ?? PIXEL_DELTA;
+  const share = options.changedShare ?? CHANGED_SHARE;
+  if (samples.length === 0) return [];
+  const kept = [0];
+  let reference = samples[0]!;
+  for (let i = 1; i < samples.length; i++) {
+    if (changedShare(samples[i]!, reference, delta) < share) continue;
+    let settled = i;
+    while (settled + 1 < samples.length && changedShare(samples[settled + 1]!, samples[settled]!, delta) >= share) settled++;
+    // The sample after the settled one shows the same picture and lies safely past the change
+    // (a sample's timestamp can precede the moment its picture appeared by up to half a step).
+    kept.push(Math.min(settled + 1, samples.length - 1));
+    reference = samples[settled]!;
+    i = settled;
+  }
+  return kept;
+}
+
+/** At most `max` items: the first, and an even spread of the rest. */
+export function spread<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  if (max <= 1) return items.slice(0, 1);
+  return Array.from({ length: max }, (_, k) => items[Math.round((k * (items.length - 1)) / (max - 1))]!);
+}
+
+async function sampleVideo(tools: FfmpegTools, video: string, fps: number): Promise<Buffer[]> {
+  const raw = await runFfmpeg(tools, [
+    "-i", video, "-an", "-sn",
+    "-vf", `fps=${fps},scale=${SAMPLE_SIZE}:${SAMPLE_SIZE}:flags=area,format=gray`,
+    "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1",
+  ]);
+  const size = SAMPLE_SIZE * SAMPLE_SIZE;
+  const samples: Buffer[] = [];
+  for (let offset = 0; offset + size <= raw.length; offset += size) samples.push(raw.subarray(offset, offset + size));
+  return samples;
+}
+
+function framePath(workDir: string, index: number): string {
+  return path.join(workDir, `frame-${String(index + 1).padStart(3, "0")}.jpg`);
+}
+
+async function framesOfVideo(tools: FfmpegTools, video: string, workDir: string, maxFrames: number): Promise<Frame[]> {
+  const duration = (await probe(tools, video))?.durationSeconds ?? 0;
+  const fps = Math.min(MAX_SAMPLES_PER_SECOND, MAX_SAMPLES / Math.max(duration, 1));
+  const samples = await sampleVideo(tools, video, fps);
+  const times = spread(chooseDistinctSamples(samples), maxFrames).map((i) => (i === 0 ? 0 : i / fps));
+  const frames: Frame[] = [];
+  for (const [index, time] of times.entries()) {
+    const file = framePath(workDir, index);
+    await runFfmpeg(tools, ["-ss", time.toFixed(3), "-i", video, "-frames:v", "1", "-vf", FIT_1280, "-q:v", "3", file]);
+    frames.push({ path: file, timeSeconds: time });
+  }
+  return frames;
+}
+
+async function framesOfSlides(tools: FfmpegTools, images: string[], workDir: string, maxFrames: number): Promise<Frame[]> {
+  const chosen = spread(images.map((image, index) => ({ image, index })), maxFrames);
+  const frames: Frame[] = [];
+  for (const [n, { image, index }] of chosen.entries()) {
+    const file = framePath(workDir, n);
+    await runFfmpeg(tools, ["-i", image, "-frames:v", "1", "-vf", FIT_1280, "-q:v", "3", file]);
+    frames.push({ path: file, timeSeconds: index });
+  }
+  return frames;
+}
+
+/** The distinct frames of a post: its slides for a slideshow, else chosen from the video. */
+export async function extractFrames(tools: FfmpegTools, media: DownloadedMedia, maxFrames: number): Promise<Frame[]> {
+  if (media.imagePaths.length > 0) return framesOfSlides(tools, media.imagePaths, media.workDir, maxFrames);
+  if (!media.videoPath) return [];
+  return framesOfVideo(tools, media.videoPath, media.workDir, maxFrames);
+}

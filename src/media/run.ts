@@ -1,0 +1,75 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { TransientError } from "../errors.ts";
+
+/** Why a watched process was stopped early. */
+export type StopReason = "timeout" | "aborted";
+
+/**
+ * Bounds a child process by a deadline and an AbortSignal. The child must have been spawned
+ * `detached`, so it leads its own process group: killing the group also kills what it started
+ * (yt-dlp runs ffmpeg), which a plain `child.kill()` would leave running.
+ */
+export function watchProcessTree(
+  child: ChildProcess,
+  limits: { timeoutMs: number; signal?: AbortSignal },
+): { stopReason(): StopReason | undefined; release(): void } {
+  let reason: StopReason | undefined;
+  const kill = (why: StopReason) => {
+    reason ??= why;
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
+  const timer = setTimeout(() => kill("timeout"), limits.timeoutMs);
+  const onAbort = () => kill("aborted");
+  if (limits.signal?.aborted) onAbort();
+  limits.signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    stopReason: () => reason,
+    release: () => {
+      clearTimeout(timer);
+      limits.signal?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
+/** The error for a process stopped by its deadline or by the caller. */
+export function stoppedError(reason: StopReason, what: string, signal?: AbortSignal): unknown {
+  if (reason === "aborted") return signal?.reason ?? new Error(`${what} was cancelled`);
+  return new TransientError("timeout", `${what} took too long and was stopped`);
+}
+
+/** Output of a finished tool run. */
+export interface ToolResult {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs ffmpeg/ffprobe with arguments (never a shell), bounded in time; resolves whatever the exit code. */
+export async function runTool(
+  file: string,
+  args: string[],
+  limits: { timeoutMs: number; signal?: AbortSignal },
+): Promise<ToolResult> {
+  const child = spawn(file, args, { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const watch = watchProcessTree(child, limits);
+  const out: Buffer[] = [];
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => out.push(chunk));
+  // Keep only the tail: ffmpeg can be chatty, and the last lines say what went wrong.
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-16_384)));
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", (exitCode) => resolve(exitCode));
+    });
+    const reason = watch.stopReason();
+    if (reason) throw stoppedError(reason, file, limits.signal);
+    return { code, stdout: Buffer.concat(out), stderr };
+  } finally {
+    watch.release();
+  }
+}

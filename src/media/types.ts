@@ -1,0 +1,58 @@
+/** What the rest of the pipeline knows about a downloaded post; every shape here is JSON-serialisable. */
+
+/** Post metadata from yt-dlp, stored in job checkpoints. */
+export interface VideoMetadata {
+  title?: string;
+  caption?: string;
+  uploader?: string;
+  durationSeconds?: number;
+  thumbnailUrl?: string;
+  /** Hashtags without the leading `#`, in caption order, then the post's tags; no repeats (case-insensitive). */
+  hashtags: string[];
+  /** `YYYY-MM-DD`. */
+  uploadDate?: string;
+  /** The post page yt-dlp resolved (short links end up here as full links). */
+  webpageUrl: string;
+  /** A photo post (TikTok slideshow): `imagePaths` hold the pictures and `audioPath` its soundtrack. */
+  isSlideshow: boolean;
+}
+
+/** A post's files in its job's work folder. */
+export interface DownloadedMedia {
+  workDir: string;
+  videoPath?: string;
+  /** Slideshow pictures in post order; empty for videos. */
+  imagePaths: string[];
+  /** A slideshow's (or audio-only post's) soundtrack; videos carry their audio in `videoPath`. */
+  audioPath?: string;
+  metadata: VideoMetadata;
+}
+
+/** One piece of the transcription audio, in order. */
+export interface AudioChunk {
+  path: string;
+  startSeconds: number;
+  durationSeconds: number;
+}
+
+/** One distinct picture for OCR; for slideshows `timeSeconds` is the slide's index. */
+export interface Frame {
+  path: string;
+  timeSeconds: number;
+}
+
+/** Everything the pipeline does with media, behind one small interface (tests can replace it). */
+export interface MediaTools {
+  /** A fresh folder for one job's files. */
+  createWorkDir(jobId: string): Promise<string>;
+  /** Downloads a TikTok/Instagram post into `workDir`, enforcing the size, length and time limits. */
+  download(url: string, workDir: string, signal?: AbortSignal): Promise<DownloadedMedia>;
+  /** Mono 16 kHz mp3 chunks for transcription; [] when the post has no audio. */
+  extractAudio(media: DownloadedMedia): Promise<AudioChunk[]>;
+  /** Distinct frames (scene changes, near-duplicates dropped); slideshow images become the frames. */
+  extractFrames(media: DownloadedMedia): Promise<Frame[]>;
+  /** Removes a job's folder; fine to call twice. */
+  removeWorkDir(dir: string): Promise<void>;
+  /** Removes folders left by crashed processes; returns how many. Safe with several workers per machine. */
+  sweepStaleWorkDirs(): Promise<number>;
+}

@@ -1,0 +1,151 @@
+import { existsSync, readFileSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import escapeHtml from "escape-html";
+import type { Request, Response } from "express";
+import { postIdFor, type PostInfo } from "../fixtures/media.ts";
+import { startEmulator, type EmulatorHandle } from "./kit.ts";
+
+/**
+ * A local stand-in for TikTok post pages, serving the media made by test/fixtures/media.ts.
+ *
+ * Paths look like TikTok's (`/@user/video/<id>`, `/@user/photo/<id>`), so parseVideoLinks reads them
+ * once the host is in `extraAllowedHosts`. A post page is HTML the way a real one is: Open Graph
+ * and twitter: tags for link previews, plus a schema.org JSON-LD object. yt-dlp 2023.03.04's generic
+ * extractor reads the JSON-LD first (name, description, author, uploadDate, duration, thumbnailUrl,
+ * keywords, contentUrl, contentSize, encodingFormat), so that is where the metadata and media link live:
+ *  - a video post is a `VideoObject` whose contentUrl is the mp4;
+ *  - a slideshow (photo) post is an `AudioObject` whose contentUrl is its soundtrack and whose
+ *    `thumbnailUrl` lists the slides in order; that is how the media room recognises a slideshow
+ *    (no video stream; the images come through as the post's thumbnails).
+ * Also served: unknown ids answer 404, `stallUrl` sends half a page and then nothing, and
+ * `statusUrl(code)` answers any HTTP status (403, 410, 429, 503 ...).
+ */
+
+/** A running video host. */
+export interface VideoHost extends EmulatorHandle {
+  /** "127.0.0.1:<port>": what to put in `extraAllowedHosts`. */
+  host: string;
+  /** The post page URL of a fixture made into the host's folder. */
+  postUrl(name: string): string;
+  /** A post that does not exist (404). */
+  missingUrl: string;
+  /** A post page that starts answering and then stalls until the client gives up. */
+  stallUrl: string;
+  /** A post page answering with `status`. */
+  statusUrl(status: number): string;
+}
+
+const MISSING_ID = "7000000000000000404";
+const STALL_ID = "7000000000000000001";
+const STATUS_PREFIX = "70000000000000";
+
+function isoDuration(seconds: number | undefined): string | undefined {
+  return seconds === undefined ? undefined : `PT${Math.round(seconds)}S`;
+}
+
+function postPage(post: PostInfo, base: string, pageUrl: string, contentSize: number): string {
+  const mediaUrl = (file: string) => `${base}/media/${encodeURIComponent(file)}`;
+  const isVideo = post.kind === "video";
+  const images = (post.images ?? []).map(mediaUrl);
+  const contentFile = isVideo ? post.media! : post.audio;
+  const keywords = [...post.caption.matchAll(/#([\p{L}\p{N}_]+)/gu)].map((m) => m[1]).join(",");
+  const jsonLd = {
+    "@context": "https://schema.org",
+    "@type": isVideo ? "VideoObject" : "AudioObject",
+    name: post.title,
+    description: post.caption,
+    author: { "@type": "Person", name: post.uploader },
+    uploadDate: post.uploadDate,
+    duration: isoDuration(post.durationSeconds),
+    thumbnailUrl: isVideo ? (post.cover ? [mediaUrl(post.cover)] : []) : images,
+    keywords,
+    contentUrl: contentFile ? mediaUrl(contentFile) : undefined,
+    contentSize: String(post.contentSize ?? contentSize),
+    encodingFormat: isVideo ? "video/mp4" : "audio/mpeg",
+  };
+  const og = [
+    ["og:type", isVideo ? "video.other" : "article"],
+    ["og:url", pageUrl],
+    ["og:title", post.title],
+    ["og:description", post.caption],
+    ...(images[0] || post.cover ? [["og:image", images[0] ?? mediaUrl(post.cover!)]] : []),
+    ...(isVideo ? [["og:video", mediaUrl(post.media!)], ["og:video:type", "video/mp4"]] : []),
+    ["twitter:card", isVideo ? "player" : "summary_large_image"],
+    ["twitter:title", post.title],
+  ];
+  const meta = og.map(([p, c]) => `<meta property="${p}" content="${escapeHtml(c!)}">`).join("\n    ");
+  // `<` inside JSON-LD would let a caption close the script tag.
+  const ld = JSON.stringify(jsonLd).replace(/</g, "\\u003c");
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>${escapeHtml(post.title)} | TikTok</title>
+    ${meta}
+    <script type="application/ld+json">${ld}</script>
+  </head>
+  <body><h1>${escapeHtml(post.title)}</h1><p>${escapeHtml(post.caption)}</p></body>
+</html>`;
+}
+
+async function findPost(dir: string, id: string): Promise<PostInfo | undefined> {
+  for (const file of await readdir(dir)) {
+    if (!file.endsWith(".post.json")) continue;
+    const post = JSON.parse(await readFile(path.join(dir, file), "utf8")) as PostInfo;
+    if (postIdFor(post.name) === id) return post;
+  }
+  return undefined;
+}
+
+function notFound(res: Response): void {
+  res.status(404).type("html").send("<!DOCTYPE html><html><head><title>TikTok</title></head><body>Couldn't find this video</body></html>");
+}
+
+/** Starts the host over `dir`, where test/fixtures/media.ts makers wrote their media. */
+export async function startVideoHost(options: { dir: string }): Promise<VideoHost> {
+  const { dir } = options;
+  const stalled = new Set<Response>();
+  const handle = await startEmulator((app, self) => {
+    app.get(/^\/@([A-Za-z0-9_.]*)\/(video|photo)\/(\d+)\/?$/, async (req: Request, res: Response) => {
+      const id = (req.params as Record<string, string>)[2]!;
+      if (id === STALL_ID) {
+        stalled.add(res);
+        res.on("close", () => stalled.delete(res));
+        res.status(200).type("html").write("<!DOCTYPE html><html><head><title>");
+        return;
+      }
+      if (id.startsWith(STATUS_PREFIX) && id !== MISSING_ID) {
+        res.status(Number(id.slice(STATUS_PREFIX.length))).type("html").send("<html><body>status</body></html>");
+        return;
+      }
+      const post = await findPost(dir, id);
+      if (!post) return notFound(res);
+      const contentFile = post.kind === "video" ? post.media : post.audio;
+      const size = contentFile ? (await stat(path.join(dir, contentFile))).size : 0;
+      res.type("html").send(postPage(post, self.url, `${self.url}${req.path}`, size));
+    });
+    app.get("/media/:file", (req: Request, res: Response) => {
+      const file = path.basename(String(req.params.file));
+      const full = path.join(dir, file);
+      if (!existsSync(full) || file.endsWith(".json")) return notFound(res);
+      res.sendFile(full);
+    });
+  });
+  const host = `127.0.0.1:${handle.port}`;
+  const stop = handle.stop;
+  return Object.assign(handle, {
+    host,
+    postUrl(name: string) {
+      const post = JSON.parse(readFileSync(path.join(dir, `${name}.post.json`), "utf8")) as PostInfo;
+      return `${handle.url}/@${post.uploader}/${post.kind === "video" ? "video" : "photo"}/${postIdFor(name)}`;
+    },
+    missingUrl: `${handle.url}/@ghost/video/${MISSING_ID}`,
+    stallUrl: `${handle.url}/@slow/video/${STALL_ID}`,
+    statusUrl: (status: number) => `${handle.url}/@status/video/${STATUS_PREFIX}${String(status).padStart(3, "0")}`,
+    stop: async () => {
+      for (const res of stalled) res.destroy();
+      await stop();
+    },
+  });
+}
