@@ -24,7 +24,20 @@ function retryAfterMs(headers: unknown): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+function codeInBody(body: unknown): string {
+  try {
+    const parsed = JSON.parse(String(body)) as { code?: unknown };
+    return typeof parsed.code === "string" ? parsed.code : "";
+  } catch {
+    return "";
+  }
+}
+
 function fromStatus(status: number, code: string, message: string, headers: unknown, subject: NotionSubject, cause: unknown): Error {
+  if ((status === 401 || code === APIErrorCode.Unauthorized) && subject === "oauth") {
+    // At the token exchange a 401 means our client id or secret is wrong, not the person's doing.
+    return new UserFacingError("not_configured", "Connecting Notion isn't set up correctly on this server. Please tell the person who runs it.", { cause });
+  }
   if (status === 401 || code === APIErrorCode.Unauthorized) return new UserFacingError("notion_revoked", REVOKED_MESSAGE, { cause });
   if (status === 403 || code === APIErrorCode.RestrictedResource) {
     return new UserFacingError(
@@ -71,8 +84,9 @@ export function toNotionError(error: unknown, subject: NotionSubject): Error {
   if (isNotionClientError(error)) {
     if (error.code === ClientErrorCode.RequestTimeout) return new TransientError("timeout", "Notion did not answer in time", undefined, { cause: error });
     if (error.code === ClientErrorCode.ResponseError && "status" in error && typeof error.status === "number") {
+      // Codes the SDK does not know (e.g. OAuth's invalid_grant) are still in the body.
       const headers = "headers" in error ? error.headers : undefined;
-      return fromStatus(error.status, "", error.message, headers, subject, error);
+      return fromStatus(error.status, codeInBody("body" in error ? error.body : undefined), error.message, headers, subject, error);
     }
   }
   if (error instanceof TypeError || (error instanceof Error && /fetch failed|ECONNREFUSED|ECONNRESET|socket/i.test(error.message))) {

@@ -21,8 +21,12 @@ export interface TokenRateLimiter {
 
 const IDLE_BUCKETS_KEPT = 1000;
 
-/** A token bucket per key: `perSecond` on average, bursts of at most `burst`. */
-export function createTokenRateLimiter(perSecond: number, burst = Math.max(1, Math.round(perSecond))): TokenRateLimiter {
+/**
+ * A token bucket per key: `perSecond` on average, bursts of at most `burst`. The default burst
+ * is one less than the rate, so Notion's own bucket keeps a spare request for network jitter
+ * and requests sent at exactly the limit do not arrive bunched up and get 429s.
+ */
+export function createTokenRateLimiter(perSecond: number, burst = Math.max(1, Math.floor(perSecond) - 1)): TokenRateLimiter {
   const buckets = new Map<string, Bucket>();
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

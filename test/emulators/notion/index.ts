@@ -54,6 +54,11 @@ export interface NotionEmulator extends EmulatorHandle {
   rateLimit: RateLimit | undefined;
   /** How many requests the rate limiter refused. */
   readonly rateLimited: number;
+  /**
+   * Does the next matching request's work but answers 500, as when Notion's answer is lost on
+   * the way back: the page exists, the caller does not know it.
+   */
+  loseNextResponse(match?: (req: Request) => boolean): void;
 }
 
 function respondToFault(fault: Fault, _req: Request, res: Response): void {
@@ -80,9 +85,22 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
   if (!workspace) throw new Error("startNotionEmulator needs workspaceFile or workspace");
   const store = new NotionStore(workspace);
   const state = { rateLimit: options.rateLimit, rateLimited: 0 };
+  const lost: ((req: Request) => boolean)[] = [];
 
   const handle = await startEmulator(
     (app) => {
+      app.use((req, res, next) => {
+        const index = lost.findIndex((match) => match(req));
+        if (index >= 0) {
+          lost.splice(index, 1);
+          const json = res.json.bind(res);
+          res.json = () => {
+            res.status(500);
+            return json({ object: "error", status: 500, code: "internal_server_error", message: "Unexpected error occurred." });
+          };
+        }
+        next();
+      });
       mountOAuth(app, store, options.clients ?? [TEST_CLIENT]);
       mountApi(app, store, { rateLimit: () => state.rateLimit, onRateLimited: () => (state.rateLimited += 1) });
     },
@@ -119,6 +137,7 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
     get rateLimited() {
       return state.rateLimited;
     },
+    loseNextResponse: (match?: (req: Request) => boolean) => void lost.push(match ?? (() => true)),
   };
   // defineProperties (not Object.assign) so the getters stay live instead of being copied once.
   return Object.defineProperties(handle, Object.getOwnPropertyDescriptors(extra)) as NotionEmulator;
