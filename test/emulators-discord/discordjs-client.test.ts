@@ -1,9 +1,11 @@
 import {
   ActionRowBuilder,
+  AttachmentBuilder,
   ButtonBuilder,
   ButtonStyle,
   Client,
   DiscordAPIError,
+  EmbedBuilder,
   Events,
   GatewayIntentBits,
   type Interaction,
@@ -94,6 +96,27 @@ describe("a discord.js Client against the Discord emulator", () => {
     const reply = await ada.waitFor((t) => t.find((e) => e.from === "bot" && e.edits.length > 0));
     expect(reply).toMatchObject({ text: "Done: https://www.tiktok.com/@a/video/1", edits: ["Done: https://www.tiktok.com/@a/video/1"] });
     expect(ada.transcript().map((e) => e.from)).toEqual(["user", "bot"]);
+  });
+
+  it("opens a DM itself (the linking site's Connected message) with an embed, a link button and a file", async () => {
+    const grace = discord.user("4002", { username: "grace" });
+    const link = new ButtonBuilder().setURL("https://www.notion.so/page").setLabel("Open in Notion").setStyle(ButtonStyle.Link);
+    await client.users.send("4002", {
+      content: "Connected",
+      embeds: [new EmbedBuilder().setTitle("Reading list").setDescription("Links go here")],
+      components: [new ActionRowBuilder<ButtonBuilder>().addComponents(link)],
+      files: [new AttachmentBuilder(Buffer.from("hello"), { name: "note.txt" })],
+    });
+    expect(grace.transcript()).toMatchObject([
+      {
+        from: "bot",
+        text: "Connected",
+        embeds: [{ title: "Reading list", description: "Links go here" }],
+        buttons: [[{ label: "Open in Notion", url: "https://www.notion.so/page" }]],
+        attachments: ["note.txt"],
+      },
+    ]);
+    await expect(client.users.send("4999", "nobody")).rejects.toMatchObject({ code: 50033 });
   });
 
   it("answers a slash command with an ephemeral reply", async () => {

@@ -24,7 +24,7 @@ import type { DiscordWorld } from "./world.ts";
 export { DiscordRoutes, type RateLimitScope, type RouteMatcher } from "./rate-limits.ts";
 export { Intents } from "./gateway.ts";
 export type { ScriptedUser, MessageMatcher, OptionValue, AutocompleteChoice } from "./scripted-user.ts";
-export type { TranscriptEntry } from "./transcript.ts";
+export type { TranscriptEntry, TranscriptButton } from "./transcript.ts";
 export type { InteractionRecord, InteractionResponse, RegisteredCommand, ApiUser } from "./store.ts";
 export type { Embed, ActionRow, Button } from "./message-payload.ts";
 export type { GatewayFrame } from "./gateway.ts";

@@ -123,7 +123,7 @@ const messageSchema = z
     nonce: z.union([z.string().max(25), z.number().int()]).nullish(),
     allowed_mentions: z.looseObject({}).nullish(),
     message_reference: z.looseObject({ message_id: z.string().optional() }).nullish(),
-    attachments: z.array(z.looseObject({})).max(10).nullish(),
+    attachments: z.array(z.looseObject({ id: z.union([z.string(), z.number()]).optional(), filename: z.string().optional() })).max(10).nullish(),
   })
   .superRefine((message, ctx) => {
     const embeds = message.embeds ?? [];
@@ -156,17 +156,30 @@ export interface MessageContent {
   content: string;
   embeds: Embed[];
   components: ActionRow[];
+  /** File names of the attachments. */
+  attachments: string[];
 }
 
-/** Applies a payload over what a message shows now (a create starts from nothing); keys absent stay as they were. */
+/** What a message shows before its first payload. */
+export function blankMessage(): MessageContent {
+  return { content: "", embeds: [], components: [], attachments: [] };
+}
+
+/**
+ * Applies a payload over what a message shows now (a create starts from `blankMessage()`); keys
+ * absent stay as they were. `attachments` lists the files to keep or add, as discord.js sends it.
+ */
 export function applyPayload(current: MessageContent, payload: MessagePayload): MessageContent {
   const next: MessageContent = {
     content: payload.content === undefined ? current.content : (payload.content ?? ""),
     embeds: payload.embeds === undefined ? current.embeds : (payload.embeds ?? []),
     components: payload.components === undefined ? current.components : (payload.components ?? []),
+    attachments:
+      payload.attachments === undefined
+        ? current.attachments
+        : (payload.attachments ?? []).map((file) => String(file.filename ?? file.id)),
   };
-  const attachments = payload.attachments?.length ?? 0;
-  if (!next.content && next.embeds.length === 0 && next.components.length === 0 && attachments === 0)
+  if (!next.content && next.embeds.length === 0 && next.components.length === 0 && next.attachments.length === 0)
     throw badRequest("Cannot send an empty message", 50006);
   return next;
 }

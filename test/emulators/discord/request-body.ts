@@ -13,7 +13,7 @@ export interface UploadedFile {
   size: number;
 }
 
-/** Parses JSON and multipart bodies into `req.body`; uploaded files land in `req.body.files`. */
+/** Parses JSON and multipart bodies into `req.body`; uploaded files are named in the payload's `attachments`. */
 export function readBody(): RequestHandler[] {
   return [express.json({ limit: "25mb" }), readMultipart];
 }
@@ -32,9 +32,26 @@ function readMultipart(req: Request, res: Response, next: NextFunction): void {
     stream.on("end", () => files.push({ field, filename: info.filename ?? field, size }));
   });
   parser.on("close", () => {
-    req.body = { ...payload, files };
+    req.body = withUploads(payload, files);
     next();
   });
   parser.on("error", next);
   req.pipe(parser);
+}
+
+type Attachment = { id?: string | number; filename?: string };
+
+/**
+ * Names each attachment after its upload: discord.js sends `attachments: [{ id: 0 }]` in the JSON
+ * and the file as `files[0]`. Interaction callbacks carry the message under `data`.
+ */
+function withUploads(payload: Record<string, unknown>, files: UploadedFile[]): Record<string, unknown> {
+  const isCallback = typeof payload.type === "number" && typeof payload.data === "object" && payload.data !== null;
+  const message = (isCallback ? payload.data : payload) as { attachments?: Attachment[] };
+  const listed: Attachment[] = message.attachments ?? files.map((_, index) => ({ id: index }));
+  message.attachments = listed.map((attachment) => ({
+    ...attachment,
+    filename: attachment.filename ?? files.find((file) => file.field === `files[${attachment.id}]`)?.filename,
+  }));
+  return payload;
 }

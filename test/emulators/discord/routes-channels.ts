@@ -2,7 +2,7 @@ import { Router } from "express";
 import { DiscordApiError, invalidFormBody, unknown } from "./api-error.ts";
 import { toApiDmChannel, toApiMessage } from "./api-objects.ts";
 import { Intents } from "./gateway.ts";
-import { applyPayload, MessageFlags, parseMessagePayload } from "./message-payload.ts";
+import { applyPayload, blankMessage, MessageFlags, parseMessagePayload } from "./message-payload.ts";
 import type { StoredMessage } from "./store.ts";
 import { announceMessage, type DiscordWorld } from "./world.ts";
 
@@ -43,7 +43,7 @@ export function channelRoutes(world: DiscordWorld): Router {
     const replyTo = payload.message_reference?.message_id;
     if (replyTo && store.messages.get(replyTo)?.channelId !== state.channelId)
       throw invalidFormBody([{ path: ["message_reference"], code: "REPLIES_UNKNOWN_MESSAGE", message: "Unknown message" }]);
-    const content = applyPayload({ content: "", embeds: [], components: [] }, payload);
+    const content = applyPayload(blankMessage(), payload);
     const message = store.addMessage({
       channelId: state.channelId,
       from: "bot",

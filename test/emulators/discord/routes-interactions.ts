@@ -2,7 +2,7 @@ import { type Request, Router } from "express";
 import { z } from "zod";
 import { DiscordApiError, invalidFormBody, parseFormBody, unknown } from "./api-error.ts";
 import { toApiMessage } from "./api-objects.ts";
-import { applyPayload, MessageFlags, parseMessagePayload } from "./message-payload.ts";
+import { applyPayload, blankMessage, MessageFlags, parseMessagePayload } from "./message-payload.ts";
 import type { InteractionRecord, StoredMessage } from "./store.ts";
 import { announceMessage, type DiscordWorld } from "./world.ts";
 
@@ -109,7 +109,7 @@ export function interactionRoutes(world: DiscordWorld): Router {
   router.patch("/webhooks/:appId/:token/messages/:messageId", (req, res) => {
     const record = recordForToken(req);
     const message = webhookMessage(record, req.params.messageId);
-    const next = applyPayload(message.deferred ? { content: "", embeds: [], components: [] } : message, parseMessagePayload(req.body));
+    const next = applyPayload(message.deferred ? blankMessage() : message, parseMessagePayload(req.body));
     if (message.deferred) {
       Object.assign(message, next, { deferred: false });
       store.changed();
@@ -136,7 +136,7 @@ export function interactionRoutes(world: DiscordWorld): Router {
       channelId: record.channelId,
       from: "bot",
       kind: "follow-up",
-      ...applyPayload({ content: "", embeds: [], components: [] }, payload),
+      ...applyPayload(blankMessage(), payload),
       flags: (payload.flags ?? 0) & (MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications),
       interactionId: record.id,
     });
@@ -160,8 +160,8 @@ function respond(world: DiscordWorld, record: InteractionRecord, type: number, d
     case ResponseType.DeferredChannelMessageWithSource: {
       const deferred = type === ResponseType.DeferredChannelMessageWithSource;
       const content = deferred
-        ? { content: "", embeds: [], components: [] }
-        : applyPayload({ content: "", embeds: [], components: [] }, parseMessagePayload(data, ["data"]));
+        ? blankMessage()
+        : applyPayload(blankMessage(), parseMessagePayload(data, ["data"]));
       const message = store.addMessage({
         channelId: record.channelId,
         from: "bot",

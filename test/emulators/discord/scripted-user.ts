@@ -1,6 +1,6 @@
 import { type CommandOption, InteractionContext, OptionType } from "./command-payload.ts";
 import { interactionPayload, InteractionType, openInteraction } from "./interaction-payloads.ts";
-import type { Button } from "./message-payload.ts";
+import { blankMessage, type Button } from "./message-payload.ts";
 import type { InteractionRecord, RegisteredCommand, StoredMessage } from "./store.ts";
 import { describeTranscript, toTranscriptEntry, transcriptOf, type TranscriptEntry } from "./transcript.ts";
 import { announceMessage, type DiscordWorld } from "./world.ts";
@@ -76,7 +76,7 @@ export function scriptedUser(world: DiscordWorld, id: string, username?: string)
 
     sendDm(text) {
       requireBot();
-      const message = store.addMessage({ channelId: state.channelId, from: "user", kind: "message", content: text, embeds: [], components: [] });
+      const message = store.addMessage({ channelId: state.channelId, from: "user", kind: "message", ...blankMessage(), content: text });
       announceMessage(world, "MESSAGE_CREATE", message);
       return toTranscriptEntry(message);
     },
@@ -87,7 +87,7 @@ export function scriptedUser(world: DiscordWorld, id: string, username?: string)
       const values = commandOptions(command, options);
       const record = openInteraction(store, id, InteractionType.ApplicationCommand, { commandName: name });
       const shown = [`/${name}`, ...values.map((option) => `${option.name}:${String(option.value)}`)].join(" ");
-      store.addMessage({ channelId: state.channelId, from: "user", kind: "command", content: shown, embeds: [], components: [], interactionId: record.id });
+      store.addMessage({ channelId: state.channelId, from: "user", kind: "command", ...blankMessage(), content: shown, interactionId: record.id });
       dispatchInteraction(record, { id: command.id, name, type: 1, ...(values.length > 0 && { options: values }) });
       return record;
     },

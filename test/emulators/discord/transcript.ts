@@ -2,6 +2,14 @@ import type { ActionRow, Embed } from "./message-payload.ts";
 import { MessageFlags } from "./message-payload.ts";
 import type { DiscordStore, StoredMessage } from "./store.ts";
 
+/** A button as the user sees it. */
+export interface TranscriptButton {
+  label: string;
+  url?: string;
+  customId?: string;
+  disabled?: boolean;
+}
+
 /** One thing a user sees in their DM with the bot, oldest first. */
 export interface TranscriptEntry {
   from: "user" | "bot";
@@ -10,7 +18,12 @@ export interface TranscriptEntry {
   /** Current content (for a command use: `/name option:value ...`). */
   text: string;
   embeds?: Embed[];
+  /** Components as the bot sent them. */
   components?: ActionRow[];
+  /** The buttons by row, simplified: label, and url (link buttons) or customId. */
+  buttons?: TranscriptButton[][];
+  /** File names of attachments. */
+  attachments?: string[];
   /** Only this user sees it (flag 64 on an interaction response). */
   ephemeral?: boolean;
   /** Still "<bot> is thinking…": deferred and not edited yet. */
@@ -27,12 +40,23 @@ export function toTranscriptEntry(message: StoredMessage): TranscriptEntry {
     kind: message.kind,
     text: message.content,
     ...(message.embeds.length > 0 && { embeds: structuredClone(message.embeds) }),
-    ...(message.components.length > 0 && { components: structuredClone(message.components) }),
+    ...(message.components.length > 0 && { components: structuredClone(message.components), buttons: buttonsOf(message) }),
+    ...(message.attachments.length > 0 && { attachments: [...message.attachments] }),
     ...((message.flags & MessageFlags.Ephemeral) !== 0 && { ephemeral: true }),
     ...(message.deferred && { deferred: true }),
     messageId: message.id,
     edits: [...message.edits],
   };
+}
+
+function buttonsOf(message: StoredMessage): TranscriptButton[][] {
+  return message.components.map((row) =>
+    row.components.flatMap((child): TranscriptButton[] =>
+      child.type === 2
+        ? [{ label: child.label ?? child.emoji?.name ?? "", ...(child.url && { url: child.url }), ...(child.custom_id && { customId: child.custom_id }), ...(child.disabled && { disabled: true }) }]
+        : [],
+    ),
+  );
 }
 
 /** Everything user `userId` sees in their DM with the bot. */
