@@ -1,0 +1,54 @@
+/**
+ * The port every chat platform implements. The chat core decides what to say; an adapter
+ * only translates it into its platform's messages, buttons and limits.
+ */
+
+/** A button under a message: a callback (`data`) or a link (`url`). */
+export type Button = { text: string; data: string } | { text: string; url: string };
+
+/** A highlighted block: Telegram shows it as a bold title and text, Discord as an embed. */
+export interface Card {
+  title: string;
+  description: string;
+  url?: string;
+  footer?: string;
+}
+
+/** What the bot says: plain text (adapters escape it), optional card, rows of buttons. */
+export interface OutgoingMessage {
+  text: string;
+  card?: Card;
+  buttons?: Button[][];
+}
+
+/** Where a sent message lives, so it can be edited later (by any process). */
+export interface SentMessage {
+  chatId: string;
+  messageId: string;
+}
+
+export type ChatPlatform = "TELEGRAM" | "DISCORD";
+
+/** Sends and edits messages in direct chats on one platform. */
+export interface ChatAdapter {
+  readonly platform: ChatPlatform;
+  send(chatId: string, message: OutgoingMessage): Promise<SentMessage>;
+  edit(chatId: string, messageId: string, message: OutgoingMessage): Promise<void>;
+  /** Shows "typing…" while the bot works on an answer. */
+  typing(chatId: string): Promise<void>;
+}
+
+/** Who wrote to the bot, as the platform describes them. */
+export interface ChatSender {
+  platform: ChatPlatform;
+  externalUserId: string;
+  /** The direct-message chat to answer in. */
+  chatId: string;
+  displayName?: string;
+}
+
+/**
+ * How a handler answers the current message or command. Usually `adapter.send` to the chat;
+ * for Discord slash commands, the interaction's reply (ephemeral where personal).
+ */
+export type Reply = (message: OutgoingMessage, options?: { personal?: boolean }) => Promise<SentMessage>;

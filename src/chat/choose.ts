@@ -1,0 +1,14 @@
+import { releaseWaitingJobs } from "../jobs/intake.ts";
+import type { Reply } from "./adapter.ts";
+import type { ChatDeps, DatabaseChoice } from "./context.ts";
+import { chooseDatabase } from "./databases.ts";
+import type { Person } from "./identity.ts";
+import { texts } from "./texts.ts";
+
+/** Makes `database` the current one and starts the person's links that were waiting for a choice. */
+export async function chooseAndStart(deps: ChatDeps, person: Person, database: DatabaseChoice, reply: Reply): Promise<void> {
+  await chooseDatabase(deps.db, person.userId, database.id);
+  const started = await releaseWaitingJobs(deps.db, person.userId, database.id);
+  if (started.length > 0) deps.wakeWorker();
+  await reply({ text: started.length > 0 ? texts.databaseChosenAndStarted(database.title, started.length) : texts.databaseChosen(database.title) });
+}

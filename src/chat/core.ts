@@ -1,0 +1,105 @@
+import { retryFailedJob } from "../jobs/intake.ts";
+import type { ProgressSink } from "../jobs/types.ts";
+import { parseVideoLinks } from "../links.ts";
+import type { ChatAdapter, ChatSender, Reply } from "./adapter.ts";
+import { chooseAndStart } from "./choose.ts";
+import { confirmDisconnect, disconnectCommand, helpCommand, startCommand, statusCommand, tagCommand } from "./commands.ts";
+import { createLinkNotifier } from "./connected.ts";
+import type { AdapterRegistry, ChatDeps } from "./context.ts";
+import { databasesOf } from "./databases.ts";
+import { ensurePerson } from "./identity.ts";
+import { handleLinks } from "./links-flow.ts";
+import type { LinkNotifier } from "./notifier.ts";
+import { createProgressSink } from "./progress.ts";
+import { texts } from "./texts.ts";
+
+/** Any http(s) link at all, to tell "unsupported link" from "no link". */
+const ANY_LINK = /\bhttps?:\/\/\S+|\b[\w-]+(\.[\w-]+)+\/\S*/i;
+
+/**
+ * The conversation, once for every platform. Adapters turn platform updates into calls of
+ * `handleText`, `handleCommand` and `handleButton`, and implement the ChatAdapter port.
+ */
+export interface ChatCore {
+  registerAdapter(adapter: ChatAdapter): void;
+  /** A plain message (text or caption) in a private chat: a command, links, or anything else. */
+  handleText(sender: ChatSender, text: string, reply: Reply): Promise<void>;
+  /** A command by name without the slash; `argument` is the rest of the line. */
+  handleCommand(sender: ChatSender, name: string, argument: string, reply: Reply): Promise<void>;
+  /** A callback button press; `data` is what the core put on the button. */
+  handleButton(sender: ChatSender, data: string, reply: Reply): Promise<void>;
+  /** The person's databases (for autocomplete). */
+  databasesFor(sender: ChatSender): Promise<{ title: string; tag: string }[]>;
+  /** Progress of jobs, for the pipeline. */
+  readonly progress: ProgressSink;
+  /** "Connected" messages, for the linking site. */
+  readonly notifier: LinkNotifier;
+}
+
+/** Builds the chat core. */
+export function createChatCore(deps: ChatDeps): ChatCore {
+  const adapters: AdapterRegistry = new Map();
+
+  async function handleCommand(sender: ChatSender, name: string, argument: string, reply: Reply): Promise<void> {
+    const person = await ensurePerson(deps.db, sender);
+    switch (name.toLowerCase()) {
+      case "start":
+      case "connect":
+        return startCommand(deps, person, reply);
+      case "tag":
+        return tagCommand(deps, person, argument.trim(), reply);
+      case "status":
+        return statusCommand(deps, person, reply);
+      case "disconnect":
+        return disconnectCommand(deps, person, reply);
+      case "help":
+        return helpCommand(reply);
+      default:
+        await reply({ text: texts.unknownCommand });
+    }
+  }
+
+  async function handleText(sender: ChatSender, text: string, reply: Reply): Promise<void> {
+    const command = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
+    if (command) return handleCommand(sender, command[1]!, command[2] ?? "", reply);
+    const links = parseVideoLinks(text, deps.linkOptions);
+    if (links.length === 0) {
+      await reply({ text: ANY_LINK.test(text) ? texts.unsupportedLink : texts.hint });
+      return;
+    }
+    const person = await ensurePerson(deps.db, sender);
+    await handleLinks(deps, sender.platform, person, text, links, reply);
+  }
+
+  async function handleButton(sender: ChatSender, data: string, reply: Reply): Promise<void> {
+    const person = await ensurePerson(deps.db, sender);
+    const [action, value = ""] = data.split(":", 2);
+    if (action === "tag" || action === "use") {
+      const database = (await databasesOf(deps.db, person.userId)).find((d) => d.id === value);
+      if (!database) return void (await reply({ text: texts.noDatabases }));
+      return chooseAndStart(deps, person, database, reply);
+    }
+    if (action === "retry") {
+      const job = await retryFailedJob(deps.db, person.userId, value);
+      if (!job) return void (await reply({ text: texts.cannotRetry }));
+      deps.wakeWorker();
+      await reply({ text: texts.retrying });
+      return;
+    }
+    if (action === "disconnect") {
+      if (value === "yes") return confirmDisconnect(deps, person, reply);
+      return void (await reply({ text: texts.disconnectKept }, { personal: true }));
+    }
+    deps.log.warn({ data }, "a button the core does not know");
+  }
+
+  return {
+    registerAdapter: (adapter) => void adapters.set(adapter.platform, adapter),
+    handleText,
+    handleCommand,
+    handleButton,
+    databasesFor: async (sender) => databasesOf(deps.db, (await ensurePerson(deps.db, sender)).userId),
+    progress: createProgressSink(deps.db, adapters, deps.log),
+    notifier: createLinkNotifier(deps, adapters),
+  };
+}

@@ -1,0 +1,73 @@
+import { acceptLinks, type AcceptOutcome } from "../jobs/intake.ts";
+import { addProgressMessage } from "../jobs/store.ts";
+import type { VideoLink } from "../links.ts";
+import type { ChatPlatform, Reply } from "./adapter.ts";
+import { createConnectLink } from "./connect-link.ts";
+import type { ChatDeps } from "./context.ts";
+import { databaseButtons, databasesOf, workspaceOf } from "./databases.ts";
+import type { Person } from "./identity.ts";
+import { hashtagsIn, normaliseName } from "./tag-match.ts";
+import { texts } from "./texts.ts";
+
+async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, outcome: AcceptOutcome, reply: Reply): Promise<void> {
+  switch (outcome.kind) {
+    case "queued":
+    case "in_progress": {
+      const text = outcome.kind === "queued" ? texts.queued(outcome.link.url) : texts.alreadyWorking(outcome.link.url);
+      const sent = await reply({ text });
+      // Every message that asked for this link is edited as the job moves on.
+      await addProgressMessage(deps.db, outcome.job.id, { platform, chatId: sent.chatId, messageId: sent.messageId });
+      return;
+    }
+    case "already_saved":
+      await reply({
+        text: texts.alreadySaved(outcome.link.url),
+        buttons: outcome.job.notionPageUrl ? [[{ text: texts.openInNotion, url: outcome.job.notionPageUrl }]] : undefined,
+      });
+      return;
+    case "rate_limited":
+      await reply({ text: texts.rateLimited(outcome.retryInMinutes) });
+  }
+}
+
+/** Where links of this message go: a `#tag` naming one of the person's databases wins, else the current one. */
+async function destinationOf(deps: ChatDeps, person: Person, text: string) {
+  const databases = await databasesOf(deps.db, person.userId);
+  const wanted = hashtagsIn(text).map(normaliseName);
+  // Captions carry many hashtags (#foodtok); only one naming a database counts.
+  const byTag = databases.find((d) => wanted.includes(normaliseName(d.tag)) || wanted.includes(normaliseName(d.title)));
+  const current = databases.find((d) => d.id === person.activeSchemaId);
+  const only = databases.length === 1 ? databases[0] : undefined;
+  return { databases, chosen: byTag ?? current ?? only };
+}
+
+/**
+ * Turns the links of one message into jobs and answers each: a progress message per job,
+ * then, when needed, the question of which database or the connect link.
+ */
+export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person: Person, text: string, links: VideoLink[], reply: Reply): Promise<void> {
+  const connected = (await workspaceOf(deps.db, person.userId)) !== undefined;
+  const { databases, chosen } = connected ? await destinationOf(deps, person, text) : { databases: [], chosen: undefined };
+  const status = !connected ? "WAITING_FOR_CONNECTION" : chosen ? "QUEUED" : "WAITING_FOR_SCHEMA";
+  const outcomes = await acceptLinks(
+    { db: deps.db, state: deps.state, maxLinksPerHour: deps.maxLinksPerHour },
+    { userId: person.userId, identityId: person.identityId, sourceText: text, links, schemaId: chosen?.id ?? null, status },
+  );
+  for (const outcome of outcomes) await answerOutcome(deps, platform, outcome, reply);
+  const waiting = outcomes.filter((o) => o.kind === "queued").length;
+  if (status === "QUEUED") {
+    if (waiting > 0) deps.wakeWorker();
+    return;
+  }
+  if (waiting === 0) return;
+  if (status === "WAITING_FOR_CONNECTION") {
+    const link = await createConnectLink(deps.state, deps.publicUrl, person.identityId);
+    await reply({ text: `${texts.notConnectedKept(waiting)} ${texts.connectFirst}`, buttons: [[{ text: texts.connectButton, url: link }]] });
+    return;
+  }
+  if (databases.length === 0) {
+    await reply({ text: texts.noDatabases });
+    return;
+  }
+  await reply({ text: texts.chooseForWaiting(waiting), buttons: databaseButtons(databases, "use") });
+}

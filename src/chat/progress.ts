@@ -1,0 +1,68 @@
+import type { Database } from "../db/client.ts";
+import type { ProgressSink, StageName } from "../jobs/types.ts";
+import { progressMessagesOf } from "../jobs/store.ts";
+import type { Job } from "../jobs/types.ts";
+import type { Logger } from "../log.ts";
+import type { OutgoingMessage } from "./adapter.ts";
+import type { AdapterRegistry } from "./context.ts";
+import { texts } from "./texts.ts";
+
+const MIN_EDIT_INTERVAL_MS = 1000;
+const SUMMARY_PREVIEW_CHARS = 300;
+
+/**
+ * Shows a job's progress by editing every message that asked for it: stage changes at most
+ * once a second per job, then the page link or the reason it failed.
+ */
+export function createProgressSink(db: Database, adapters: AdapterRegistry, log: Logger): ProgressSink {
+  const lastEdit = new Map<string, number>();
+
+  async function editAll(job: Job, message: OutgoingMessage, required: boolean): Promise<void> {
+    // Read afresh: the same link sent again while running adds messages to follow this job.
+    const current = await db.prisma.job.findUnique({ where: { id: job.id }, select: { progressMessage: true } });
+    const refs = progressMessagesOf(current ?? job);
+    const results = await Promise.allSettled(
+      refs.map((ref) => {
+        const adapter = adapters.get(ref.platform);
+        if (!adapter) throw new Error(`no ${ref.platform} adapter in this process`);
+        return adapter.edit(ref.chatId, ref.messageId, message);
+      }),
+    );
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure && required) throw failure.reason;
+    if (failure) log.warn({ jobId: job.id, err: failure.reason }, "could not edit a progress message");
+  }
+
+  const stageText = (job: Job, stage: StageName) => `${texts.stage[stage]}\n${job.canonicalUrl}`;
+
+  return {
+    async stage({ job, stage }) {
+      const now = Date.now();
+      if (now - (lastEdit.get(job.id) ?? 0) < MIN_EDIT_INTERVAL_MS) return;
+      lastEdit.set(job.id, now);
+      await editAll(job, { text: stageText(job, stage) }, false);
+    },
+    async done({ job, page, summary, databaseTitle }) {
+      lastEdit.delete(job.id);
+      const preview = summary.summary.length > SUMMARY_PREVIEW_CHARS ? `${summary.summary.slice(0, SUMMARY_PREVIEW_CHARS - 1)}…` : summary.summary;
+      // NOTIFY must reach the person; a failure here is retried by the pipeline.
+      await editAll(
+        job,
+        {
+          text: texts.saved(databaseTitle, summary.title),
+          card: { title: summary.title, description: preview, url: page.url, footer: databaseTitle },
+          buttons: [[{ text: texts.openInNotion, url: page.url }]],
+        },
+        true,
+      );
+    },
+    async failed({ job, message, canRetry }) {
+      lastEdit.delete(job.id);
+      await editAll(
+        job,
+        { text: `${texts.failed(message)}\n${job.canonicalUrl}`, buttons: canRetry ? [[{ text: texts.tryAgain, data: `retry:${job.id}` }]] : undefined },
+        false,
+      );
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { Job } from "../db/generated/client.ts";
+import type { Summary } from "../summary.ts";
+
+export type { Job } from "../db/generated/client.ts";
+
+/** What the DOWNLOAD stage keeps: metadata only, never media. */
+export interface DownloadCheckpoint {
+  title?: string;
+  caption?: string;
+  uploader?: string;
+  durationSeconds?: number;
+  thumbnailUrl?: string;
+  hashtags: string[];
+  uploadDate?: string;
+  webpageUrl: string;
+  isSlideshow: boolean;
+}
+
+/** What TRANSCRIBE keeps. */
+export interface TranscriptCheckpoint {
+  text: string;
+  language?: string;
+  audioSeconds: number;
+  segments: { start: number; end: number; text: string }[];
+}
+
+/** What OCR keeps. */
+export interface OnScreenCheckpoint {
+  text: string;
+  lines: string[];
+  images: number;
+  requests: number;
+}
+
+/**
+ * Each finished stage's output, saved on the job before the next stage starts, so a retried
+ * or recovered job resumes at the first unfinished stage and never pays twice.
+ */
+export interface Checkpoints {
+  download?: DownloadCheckpoint;
+  extract?: { frames: number; audioChunks: number };
+  transcribe?: TranscriptCheckpoint;
+  ocr?: OnScreenCheckpoint;
+  summarize?: Summary;
+  publish?: { pageId: string; url: string };
+  notified?: boolean;
+  /** Measured service time of each stage in ms (the last attempt's), for metrics and the benchmark. */
+  timings?: Partial<Record<StageName, number>>;
+}
+
+/** The stages as the chat names them. */
+export type StageName = "download" | "extract" | "transcribe" | "ocr" | "summarize" | "publish" | "notify";
+
+/** Where a job's progress is shown: one message per chat that asked for this link. */
+export interface ProgressMessageRef {
+  platform: "TELEGRAM" | "DISCORD";
+  chatId: string;
+  messageId: string;
+}
+
+/** A change worth showing to the person who sent the link. */
+export type ProgressEvent =
+  | { type: "stage"; job: Job; stage: StageName }
+  | { type: "done"; job: Job; page: { pageId: string; url: string }; summary: Summary; databaseTitle: string }
+  | { type: "failed"; job: Job; kind: string; message: string; canRetry: boolean };
+
+/**
+ * The port the chat core implements so the pipeline can report progress. `done` is the
+ * NOTIFY stage: it must resolve only once the person has been told (it is retried on failure).
+ */
+export interface ProgressSink {
+  stage(event: Extract<ProgressEvent, { type: "stage" }>): Promise<void>;
+  done(event: Extract<ProgressEvent, { type: "done" }>): Promise<void>;
+  failed(event: Extract<ProgressEvent, { type: "failed" }>): Promise<void>;
+}
+
+/** Reads a job's checkpoints JSON as the typed value it was written as. */
+export function checkpointsOf(job: Pick<Job, "checkpoints">): Checkpoints {
+  return (job.checkpoints ?? {}) as Checkpoints;
+}
