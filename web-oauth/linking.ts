@@ -1,6 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
-import { redeemConnectToken } from "../src/chat/connect-link.ts";
+import { redeemConnectToken, type ConnectTokenRefusal } from "../src/chat/connect-link.ts";
 import type { FoundDatabase, LinkNotifier } from "../src/chat/notifier.ts";
 import type { Config } from "../src/config.ts";
 import type { PrismaClient } from "../src/db/client.ts";
@@ -60,7 +60,7 @@ function send(res: Response, page: Page): void {
   res.status(page.status).type("html").send(page.html);
 }
 
-function refusalPage(refusal: OAuthStateRefusal | "expired_or_unknown" | "used"): Page {
+function refusalPage(refusal: OAuthStateRefusal | ConnectTokenRefusal): Page {
   if (refusal === "used") return linkUsedPage();
   if (refusal === "other_browser") return otherBrowserPage();
   return linkExpiredPage();
