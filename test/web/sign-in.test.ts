@@ -120,6 +120,21 @@ describe("linking a Notion workspace", () => {
     expect(await site.snapshot()).toBe(before);
   });
 
+  it("still links, and says so, when Notion will not list the databases afterwards", async () => {
+    const ada = await site.newIdentity();
+    const { visitor, callback } = await consent(ada.identityId);
+    // Retry-After: 0 lets the client's retries run out at once instead of backing off for seconds.
+    for (let i = 0; i < 10; i++) notion.failNext({ kind: "429", retryAfterSeconds: 0 }, (req) => req.path === "/v1/search");
+    const res = await visitor.get(callback);
+    notion.behaviour.queuedFaults.length = 0;
+    expect(res.status).toBe(200);
+    expect(headingOf(res.html)).toBe("Notion connected");
+    expect(res.html).toContain("Notion did not let us list your databases just now. Send /tag in the chat");
+    expect(await loadAccessToken(site.db.prisma, site.cipher, ada.userId)).toBeTruthy();
+    expect(await site.db.prisma.notionSchema.count({ where: { userId: ada.userId } })).toBe(0);
+    expect(site.notified).toContainEqual([ada.identityId, { workspaceName: "Shared kitchen", databases: [] }]);
+  });
+
   it("shows the denial page when the person presses Cancel, and changes nothing", async () => {
     const ada = await site.newIdentity();
     const signIn = await beginSignIn(site, ada.identityId);
@@ -151,7 +166,12 @@ describe("linking a Notion workspace", () => {
       encryptionKey: site.encryptionKey,
       clientSecret: TEST_CLIENT.clientSecret,
     };
+    // Every token this file ever linked, too: the log holds all of the file's flows.
+    const rows = await site.db.prisma.notionConnection.findMany();
+    const allTokens = rows.map((r) => site.cipher.decrypt(r.accessTokenEncrypted, r.tokenKeyId));
+    expect(allTokens.length).toBeGreaterThan(3);
     const log = site.logLines.join("");
+    for (const token of allTokens) expect(log.includes(token), "an access token appears in the log").toBe(false);
     expect(log).toContain("notion connected");
     expect(log).toContain("/oauth/notion/callback?");
     for (const [name, secret] of Object.entries(secrets)) {
