@@ -128,6 +128,14 @@ describe("the OAuth callback", () => {
     expect(await site.snapshot()).toBe(before);
   });
 
+  it("sends a Discord user back to their direct messages with the bot", async () => {
+    const eve = await site.newIdentity("DISCORD");
+    const dmChatId = (await site.db.prisma.chatIdentity.findUniqueOrThrow({ where: { id: eve.identityId } })).dmChatId;
+    const { visitor, state } = await beginSignIn(site, eve.identityId);
+    const denied = await visitor.get(callbackUrl(site, { error: "access_denied", state }));
+    expect(denied.html).toContain(`<a class="button" href="https://discord.com/channels/@me/${dmChatId}">Back to Discord</a>`);
+  });
+
   it("never shows a stack trace, even for a request it cannot parse", async () => {
     const res = await new Visitor().get(`${site.url}/oauth/notion/callback?state=%E0%A4%A`);
     expect(res.status).toBeLessThan(500);
