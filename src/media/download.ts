@@ -143,7 +143,8 @@ export async function downloadPost(
       mergeOutputFormat: "mp4",
       // dargs turns `false` into `--no-…`, which this yt-dlp does not know for every flag.
       ...(metadata.isSlideshow ? { writeAllThumbnails: true } : {}),
-      ffmpegLocation: context.tools.ffmpeg,
+      // yt-dlp takes --ffmpeg-location as a path; a bare "ffmpeg" would make it merge without ffmpeg.
+      ...(context.tools.source === "PATH" ? {} : { ffmpegLocation: context.tools.ffmpeg }),
       noMtime: true,
       noProgress: true,
       output: outputs,
