@@ -35,6 +35,9 @@ function keyBytes(key: TokenKey): Buffer {
  */
 export function createTokenCipher(keys: TokenKey[]): TokenCipher {
   if (keys.length === 0) throw new Error("at least one token encryption key is needed");
+  const duplicate = keys.find((k, i) => keys.findIndex((other) => other.id === k.id) !== i);
+  // Two keys under one id would decrypt old tokens with the wrong key: refuse at startup instead.
+  if (duplicate) throw new Error(`two token encryption keys share the id "${duplicate.id}"; give each key its own id`);
   const byId = new Map(keys.map((k) => [k.id, keyBytes(k)] as const));
   const current = keys[0]!;
   const currentKey = byId.get(current.id)!;

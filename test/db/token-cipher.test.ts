@@ -47,6 +47,10 @@ describe("token cipher", () => {
     expect(() => createTokenCipher([oldKey]).decrypt(after.ciphertext, after.keyId)).toThrow(/no token encryption key/);
   });
 
+  it("refuses two keys with the same id, which would decrypt old tokens with the wrong key", () => {
+    expect(() => createTokenCipher([newKey("primary"), newKey("primary")])).toThrow(/share the id "primary"/);
+  });
+
   it("refuses a tampered ciphertext", () => {
     const cipher = createTokenCipher([newKey("primary")]);
     const { ciphertext, keyId } = cipher.encrypt("token");
