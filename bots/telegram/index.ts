@@ -1,0 +1,108 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Bot } from "grammy";
+import type { ChatAdapter } from "../../src/chat/adapter.ts";
+import { COMMANDS } from "../../src/chat/commands.ts";
+import type { ChatCore } from "../../src/chat/core.ts";
+import type { Config } from "../../src/config.ts";
+import type { Logger } from "../../src/log.ts";
+import type { StateStore } from "../../src/state/index.ts";
+import { createTelegramAdapter } from "./adapter.ts";
+import { ChatOrder } from "./chat-order.ts";
+import { ALLOWED_UPDATES, routeUpdates } from "./updates.ts";
+import { createWebhookHandler, webhookUrlFor } from "./webhook.ts";
+
+/** A running Telegram bot. */
+export interface TelegramBot {
+  /** Sends and edits messages; registered with the chat core (also in worker-only processes). */
+  adapter: ChatAdapter;
+  /** `https://t.me/<username>`, for the linking site's "back to the chat" button. */
+  link: string;
+  /** In webhook mode: handles one update the web site received (secret already checked). */
+  handleWebhookUpdate?: (update: unknown) => Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TelegramBotDeps {
+  config: Config;
+  log: Logger;
+  chat: ChatCore;
+  state: StateStore;
+  /** "updates": long polling or webhook as configured; "send-only": no updates, only the adapter. */
+  receive: "updates" | "send-only";
+}
+
+/** Seconds a getUpdates call waits for news; also how long stopping may wait for the poll to end. */
+const POLL_TIMEOUT_SECONDS = 25;
+
+/**
+ * Outgoing limits: Telegram allows about 30 messages a second overall and about one a second
+ * per chat on average. Private chats may burst (a message with three links gets three "Queued"
+ * replies at once) as long as the minute stays near one a second; groups only ever get one line.
+ */
+const throttler = () =>
+  apiThrottler({
+    global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
+    out: { maxConcurrent: 1, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 20_000 },
+  });
+
+function createBot(config: Config, log: Logger): Bot {
+  const bot = new Bot(config.telegram.token!, { client: { apiRoot: config.telegram.apiRoot } });
+  // Installed last runs first: a send waits its turn, then retries 429s (retry_after) and 5xx inside it.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  bot.api.config.use(throttler());
+  bot.catch((error) => log.error({ err: error.error, updateId: error.ctx.update.update_id }, "a Telegram update failed"));
+  return bot;
+}
+
+/** Long polling, without dropping what arrived while the bot was down; resolves once polling. */
+async function startPolling(bot: Bot, log: Logger): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    bot
+      .start({ drop_pending_updates: false, allowed_updates: ALLOWED_UPDATES, timeout: POLL_TIMEOUT_SECONDS, onStart: () => resolve() })
+      .catch((error: unknown) => {
+        log.error({ err: error }, "Telegram long polling stopped");
+        reject(error instanceof Error ? error : new Error(String(error)));
+      });
+  });
+}
+
+/**
+ * Starts the Telegram bot (grammY): private chats go to the chat core; long polling by default,
+ * webhook mode when PUBLIC_URL is https and TELEGRAM_WEBHOOK_SECRET is set, or no updates at
+ * all ("send-only") for worker-only processes that just edit progress messages.
+ */
+export async function startTelegramBot(deps: TelegramBotDeps): Promise<TelegramBot> {
+  const { config, log, chat, state } = deps;
+  const bot = createBot(config, log);
+  const adapter = createTelegramAdapter(bot.api);
+  await bot.init();
+  const link = `https://t.me/${bot.botInfo.username}`;
+  if (deps.receive === "send-only") {
+    log.info({ bot: bot.botInfo.username }, "Telegram: sending only");
+    return { adapter, link, stop: async () => {} };
+  }
+
+  const order = new ChatOrder((error, chatKey) => log.error({ err: error, chatKey }, "a Telegram update failed"));
+  routeUpdates(bot, { chat, adapter, state, log, order });
+  await bot.api.setMyCommands(COMMANDS.map((c) => ({ command: c.name, description: c.description })));
+
+  const webhookUrl = config.telegram.webhookSecret ? webhookUrlFor(config.publicUrl) : undefined;
+  if (webhookUrl) {
+    await bot.api.setWebhook(webhookUrl, { secret_token: config.telegram.webhookSecret, allowed_updates: ALLOWED_UPDATES, drop_pending_updates: false });
+    log.info({ bot: bot.botInfo.username, webhook: webhookUrl }, "Telegram: webhook mode");
+    // The webhook stays set on stop: other instances keep taking updates.
+    return { adapter, link, handleWebhookUpdate: createWebhookHandler(bot, state, log), stop: () => order.idle() };
+  }
+
+  await startPolling(bot, log);
+  log.info({ bot: bot.botInfo.username }, "Telegram: long polling");
+  return {
+    adapter,
+    link,
+    async stop() {
+      await bot.stop();
+      await order.idle();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import type { Chat, User } from "grammy/types";
+import type { ChatSender } from "../../src/chat/adapter.ts";
+
+/** The person behind a Telegram update, as the chat core knows senders. */
+export function senderOf(from: User, chat: Pick<Chat, "id">): ChatSender {
+  const name = [from.first_name, from.last_name].filter(Boolean).join(" ") || from.username;
+  return { platform: "TELEGRAM", externalUserId: String(from.id), chatId: String(chat.id), ...(name ? { displayName: name } : {}) };
+}

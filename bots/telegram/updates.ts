@@ -1,0 +1,62 @@
+import type { Bot, Context } from "grammy";
+import type { ChatAdapter, Reply } from "../../src/chat/adapter.ts";
+import type { ChatCore } from "../../src/chat/core.ts";
+import { texts } from "../../src/chat/texts.ts";
+import type { Logger } from "../../src/log.ts";
+import type { StateStore } from "../../src/state/index.ts";
+import type { ChatOrder } from "./chat-order.ts";
+import { senderOf } from "./sender.ts";
+
+/** The updates the bot asks Telegram for; everything else never reaches it. */
+export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+
+/** A group hears the "private chats only" sentence once; a year is "once" for a group. */
+const GROUP_NOTICE_TTL_SECONDS = 365 * 24 * 3600;
+
+export interface UpdateDeps {
+  chat: ChatCore;
+  adapter: ChatAdapter;
+  state: StateStore;
+  log: Logger;
+  order: ChatOrder;
+}
+
+const replyIn =
+  (adapter: ChatAdapter, chatId: number): Reply =>
+  (message) =>
+    adapter.send(String(chatId), message);
+
+/**
+ * Wires Telegram updates to the chat core: private messages (text, captions, forwards) and
+ * commands go to `handleText`, button presses to `handleButton`; a group gets one pointer to
+ * a private chat and then silence.
+ */
+export function routeUpdates(bot: Bot, deps: UpdateDeps): void {
+  const { chat, adapter, state, log, order } = deps;
+
+  // Handle each chat in order but chats side by side; the poll loop or webhook moves on at once.
+  bot.use((ctx, next) => void order.run(String(ctx.chat?.id ?? ctx.from?.id ?? "unknown"), next));
+
+  bot.on("callback_query", async (ctx, next) => {
+    // Stop the button's spinner whatever happens next.
+    await ctx.answerCallbackQuery().catch((error: unknown) => log.warn({ err: error }, "could not answer a callback query"));
+    await next();
+  });
+
+  const inPrivate = bot.chatType("private");
+  inPrivate.on("message", async (ctx) => {
+    // Stickers and photos without a caption get the core's hint, never silence.
+    const text = ctx.msg.text ?? ctx.msg.caption ?? "";
+    await chat.handleText(senderOf(ctx.from, ctx.chat), text, replyIn(adapter, ctx.chat.id));
+  });
+  inPrivate.on("callback_query:data", async (ctx) => {
+    await chat.handleButton(senderOf(ctx.from, ctx.chat), ctx.callbackQuery.data, replyIn(adapter, ctx.chat.id));
+  });
+
+  bot.chatType(["group", "supergroup"]).on("message", async (ctx: Context) => {
+    const groupId = ctx.chat!.id;
+    if (await state.setIfAbsent(`tg-group:${groupId}`, "1", GROUP_NOTICE_TTL_SECONDS)) {
+      await adapter.send(String(groupId), { text: texts.groupChat });
+    }
+  });
+}
