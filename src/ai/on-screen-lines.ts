@@ -29,7 +29,8 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-function similarity(a: string, b: string): number {
+/** How alike two normalised lines are, from 0 to 1 (1 = identical); lines with different digits score 0. */
+export function lineSimilarity(a: string, b: string): number {
   // Numbers carry the meaning of "Step 1" versus "Step 2": lines with different digits differ.
   if (a.replace(/\D/g, "") !== b.replace(/\D/g, "")) return 0;
   const longest = Math.max(a.length, b.length);
@@ -47,7 +48,7 @@ export function mergeOnScreenLines(framesLines: string[][]): string[] {
     const text = line.replace(/\s+/g, " ").trim();
     const key = normaliseLine(text);
     if (key.replace(/ /g, "").length < 2) continue;
-    if (seen.some((other) => similarity(other, key) >= SAME_LINE_SIMILARITY)) continue;
+    if (seen.some((other) => lineSimilarity(other, key) >= SAME_LINE_SIMILARITY)) continue;
     seen.push(key);
     kept.push(text);
   }
