@@ -149,6 +149,7 @@ const envSchema = z.object({
   MEDIA_EXTRA_ALLOWED_HOSTS: hostList.default([]),
 
   WORKER_ENABLED: bool.default(true),
+  BOTS_ENABLED: bool.default(true),
   MAX_LINKS_PER_HOUR: positiveInt.default(30),
   JOB_MAX_ATTEMPTS: positiveInt.default(5),
   JOB_LEASE_SECONDS: positiveInt.default(60),
@@ -207,6 +208,8 @@ export interface Config {
     downloadTimeoutMs: number;
     extraAllowedHosts: string[];
   };
+  /** false: this instance only sends and edits chat messages (a worker-only instance). */
+  botsEnabled: boolean;
   jobs: {
     workerEnabled: boolean;
     maxLinksPerHour: number;
@@ -282,6 +285,7 @@ function toConfig(env: Env): Config {
       downloadTimeoutMs: env.DOWNLOAD_TIMEOUT_SECONDS * 1000,
       extraAllowedHosts: env.MEDIA_EXTRA_ALLOWED_HOSTS,
     },
+    botsEnabled: env.BOTS_ENABLED,
     jobs: {
       workerEnabled: env.WORKER_ENABLED,
       maxLinksPerHour: env.MAX_LINKS_PER_HOUR,

@@ -1,0 +1,231 @@
+import type { OnScreenTextReader, Summarizer, Transcriber } from "../ai/index.ts";
+import type { Database } from "../db/client.ts";
+import type { JobStage, NotionSchema } from "../db/generated/client.ts";
+import { UserFacingError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { AudioChunk, DownloadedMedia, Frame, MediaTools } from "../media/index.ts";
+import type { NotionApi } from "../notion/client.ts";
+import { publishPage } from "../notion/publish.ts";
+import { buildSummarySchema, type NotionProperties } from "../notion/schema-mapping.ts";
+import type { StageQueues } from "./queues.ts";
+import { recordPage, saveCheckpoint } from "./store.ts";
+import { checkpointsOf, type Checkpoints, type DownloadCheckpoint, type Job, type ProgressSink, type StageName } from "./types.ts";
+
+/** Everything the stages call; each piece belongs to its own room. */
+export interface PipelineDeps {
+  db: Database;
+  log: Logger;
+  media: MediaTools;
+  transcriber: Transcriber | undefined;
+  ocr: OnScreenTextReader;
+  summarizer: Summarizer | undefined;
+  notion: NotionApi;
+  /** The person's decrypted Notion token, or undefined when not connected or revoked. */
+  loadNotionToken(userId: string): Promise<string | undefined>;
+  sink: ProgressSink;
+  queues: StageQueues;
+  /** Today's date (YYYY-MM-DD) for "date saved" properties. */
+  today(): string;
+}
+
+/** One job being worked on by one worker that holds its lease. */
+interface Run {
+  deps: PipelineDeps;
+  job: Job;
+  owner: string;
+  checkpoints: Checkpoints;
+  timings: NonNullable<Checkpoints["timings"]>;
+}
+
+const NOT_CONFIGURED = "This bot is not fully set up yet: its owner still has to add an AI key. Your link is kept; try again later.";
+
+async function timed<T>(run: Run, stage: StageName, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    run.timings[stage] = Math.round(performance.now() - started);
+  }
+}
+
+async function save(run: Run, stage: JobStage, patch: Partial<Checkpoints>): Promise<void> {
+  Object.assign(run.checkpoints, patch);
+  await saveCheckpoint(run.deps.db, run.job, run.owner, stage, { ...patch, timings: { ...run.timings } });
+}
+
+function announce(run: Run, stage: StageName): Promise<void> {
+  return run.deps.sink.stage({ type: "stage", job: run.job, stage }).catch((error: unknown) => {
+    // Progress is a courtesy; a failed edit must not fail the job.
+    run.deps.log.warn({ err: error, jobId: run.job.id, stage }, "could not show progress");
+  });
+}
+
+function metadataOf(media: DownloadedMedia): DownloadCheckpoint {
+  const m = media.metadata;
+  return {
+    title: m.title,
+    caption: m.caption,
+    uploader: m.uploader,
+    durationSeconds: m.durationSeconds,
+    thumbnailUrl: m.thumbnailUrl,
+    hashtags: m.hashtags,
+    uploadDate: m.uploadDate,
+    webpageUrl: m.webpageUrl,
+    isSlideshow: m.isSlideshow,
+  };
+}
+
+/**
+ * DOWNLOAD, EXTRACT, then TRANSCRIBE and OCR in parallel. Media lives only in this call's work
+ * folder: a resumed job downloads again (free) rather than pay again for finished analysis.
+ */
+async function analyseVideo(run: Run): Promise<void> {
+  const { deps } = run;
+  const needSpeech = !run.checkpoints.transcribe;
+  const needText = !run.checkpoints.ocr;
+  if (!needSpeech && !needText && run.checkpoints.download) return;
+
+  const workDir = await deps.media.createWorkDir(run.job.id);
+  try {
+    await announce(run, "download");
+    const media = await deps.queues.download.add(() => timed(run, "download", () => deps.media.download(run.job.canonicalUrl, workDir)));
+    if (!run.checkpoints.download) await save(run, "EXTRACT", { download: metadataOf(media) });
+    if (!needSpeech && !needText) return;
+
+    await announce(run, "extract");
+    const [chunks, frames] = await deps.queues.ffmpeg.add(
+      () =>
+        timed(run, "extract", () =>
+          Promise.all([
+            needSpeech && deps.transcriber ? deps.media.extractAudio(media) : Promise.resolve<AudioChunk[]>([]),
+            needText ? deps.media.extractFrames(media) : Promise.resolve<Frame[]>([]),
+          ]),
+        ),
+    );
+    await save(run, "ANALYZE", { extract: { frames: frames.length, audioChunks: chunks.length } });
+
+    await announce(run, needSpeech && chunks.length > 0 ? "transcribe" : "ocr");
+    await Promise.all([needSpeech ? transcribe(run, chunks) : undefined, needText ? readScreen(run, frames) : undefined]);
+    await save(run, "SUMMARIZE", {});
+  } finally {
+    await deps.media.removeWorkDir(workDir).catch((error: unknown) => {
+      deps.log.warn({ err: error, jobId: run.job.id }, "could not remove a work folder; the boot sweep will");
+    });
+  }
+}
+
+async function transcribe(run: Run, chunks: AudioChunk[]): Promise<void> {
+  const { deps } = run;
+  const transcript =
+    chunks.length === 0 || !deps.transcriber
+      ? { text: "", segments: [], audioSeconds: 0 }
+      : await deps.queues.transcribe.add(
+          () => timed(run, "transcribe", () => deps.transcriber!.transcribe(chunks, { jobId: run.job.id })),
+        );
+  await save(run, "ANALYZE", {
+    transcribe: { text: transcript.text, language: "language" in transcript ? transcript.language : undefined, audioSeconds: transcript.audioSeconds, segments: transcript.segments },
+  });
+  if (!run.checkpoints.ocr) await announce(run, "ocr");
+}
+
+async function readScreen(run: Run, frames: Frame[]): Promise<void> {
+  const { deps } = run;
+  const text =
+    frames.length === 0
+      ? { text: "", lines: [], images: 0, requests: 0 }
+      : await deps.queues.ocr.add(
+          () => timed(run, "ocr", () => deps.ocr.read(frames.map((f) => f.path), { jobId: run.job.id })),
+        );
+  await save(run, "ANALYZE", { ocr: { text: text.text, lines: text.lines, images: text.images, requests: text.requests } });
+}
+
+async function summarise(run: Run, schema: NotionSchema): Promise<void> {
+  const { deps, checkpoints } = run;
+  if (checkpoints.summarize) return;
+  if (!deps.summarizer) throw new UserFacingError("not_configured", NOT_CONFIGURED);
+  await announce(run, "summarize");
+  const { schema: responseSchema, propertyGuide } = buildSummarySchema(schema.properties as unknown as NotionProperties);
+  const download = checkpoints.download!;
+  const summary = await deps.queues.summarize.add(
+    () =>
+      timed(run, "summarize", () =>
+        deps.summarizer!.summarize(
+          {
+            sourceUrl: download.webpageUrl || run.job.canonicalUrl,
+            title: download.title,
+            caption: download.caption,
+            uploader: download.uploader,
+            hashtags: download.hashtags,
+            transcript: checkpoints.transcribe?.text ?? "",
+            onScreenText: checkpoints.ocr?.text ?? "",
+            propertyGuide,
+          },
+          responseSchema,
+          { jobId: run.job.id },
+        ),
+      ),
+  );
+  await save(run, "PUBLISH", { summarize: summary });
+}
+
+async function publish(run: Run, schema: NotionSchema): Promise<void> {
+  const { deps, checkpoints } = run;
+  if (checkpoints.publish) return;
+  const token = await deps.loadNotionToken(run.job.userId);
+  if (!token) {
+    throw new UserFacingError("notion_revoked", "Your Notion is not connected any more. Send /start to connect again, then tap Try again.");
+  }
+  await announce(run, "publish");
+  const page = await timed(run, "publish", () =>
+    publishPage(
+      deps.notion,
+      token,
+      {
+        jobId: run.job.id,
+        dataSourceId: schema.dataSourceId,
+        properties: schema.properties as unknown as NotionProperties,
+        summary: checkpoints.summarize!,
+        sourceUrl: run.job.canonicalUrl,
+        transcript: checkpoints.transcribe?.text ?? "",
+        onScreenText: checkpoints.ocr?.text ?? "",
+        thumbnailUrl: checkpoints.download?.thumbnailUrl,
+        today: deps.today(),
+      },
+      {
+        existingPageId: run.job.notionPageId ?? undefined,
+        onPageCreated: (pageId, url) => recordPage(deps.db, run.job, run.owner, pageId, url),
+      },
+    ),
+  );
+  run.job = { ...run.job, notionPageId: page.pageId, notionPageUrl: page.url };
+  await save(run, "NOTIFY", { publish: page });
+}
+
+async function notify(run: Run, schema: NotionSchema): Promise<void> {
+  const { deps, checkpoints } = run;
+  if (checkpoints.notified) return;
+  await timed(run, "notify", () =>
+    deps.sink.done({ type: "done", job: run.job, page: checkpoints.publish!, summary: checkpoints.summarize!, databaseTitle: schema.title }),
+  );
+  await save(run, "FINISHED", { notified: true });
+}
+
+/**
+ * Takes one claimed job through every unfinished stage, saving each stage's output before the
+ * next begins. Throws typed errors (src/errors.ts); the worker decides between retry and failure.
+ */
+export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): Promise<void> {
+  const schema = job.schemaId ? await deps.db.prisma.notionSchema.findUnique({ where: { id: job.schemaId } }) : null;
+  if (!schema) {
+    throw new UserFacingError(
+      "notion_database_deleted",
+      "The Notion database chosen for this link is no longer available. Choose one with /tag, then tap Try again.",
+    );
+  }
+  const checkpoints = checkpointsOf(job);
+  const run: Run = { deps, job, owner, checkpoints, timings: { ...checkpoints.timings } };
+  await analyseVideo(run);
+  await summarise(run, schema);
+  await publish(run, schema);
+  await notify(run, schema);
+}

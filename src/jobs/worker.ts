@@ -1,0 +1,148 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Config } from "../config.ts";
+import { isTransient, UserFacingError, userMessageOf } from "../errors.ts";
+import { retryDelayMs } from "./backoff.ts";
+import { runPipeline, type PipelineDeps } from "./pipeline.ts";
+import { claimNextJob, completeJob, failJob, LeaseLostError, releaseJob, renewLease, retryJobLater } from "./store.ts";
+import type { Job } from "./types.ts";
+
+/** A worker loop of this process: claims jobs, runs them, retries or fails them. */
+export interface Worker {
+  readonly owner: string;
+  /** Starts polling for jobs. */
+  start(): void;
+  /** Looks for work now (called after a job is queued in this process). */
+  wake(): void;
+  /** Jobs being worked on now. */
+  active(): number;
+  /** Stops claiming; running jobs get `graceMs` to finish, then their leases are released. */
+  stop(graceMs: number): Promise<void>;
+}
+
+export interface WorkerOptions {
+  jobs: Config["jobs"];
+  /** Called when Notion says the person's token is no longer valid. */
+  onNotionRevoked(userId: string): Promise<void>;
+  pollMs?: number;
+}
+
+interface ActiveJob {
+  job: Job;
+  done: Promise<void>;
+  abandoned: boolean;
+}
+
+/** Creates a worker. Any number of them, in any number of processes, can share one database. */
+export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker {
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const { jobs } = options;
+  const active = new Map<string, ActiveJob>();
+  let timer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  let filling: Promise<void> | undefined;
+  let again = false;
+  const log = deps.log.child({ worker: owner });
+
+  async function handleFailure(job: Job, error: unknown): Promise<void> {
+    if (error instanceof LeaseLostError) {
+      log.warn({ jobId: job.id }, "another worker took this job over; leaving it");
+      return;
+    }
+    const canRetry = true;
+    if (error instanceof UserFacingError) {
+      log.info({ jobId: job.id, userId: job.userId, kind: error.kind }, "job failed for a reason the person can act on");
+      if (error.kind === "notion_revoked") await options.onNotionRevoked(job.userId);
+      await failJob(deps.db, job, owner, error.kind, error.userMessage);
+      await deps.sink.failed({ type: "failed", job, kind: error.kind, message: error.userMessage, canRetry });
+      return;
+    }
+    if (isTransient(error) && job.attempts < jobs.maxAttempts) {
+      const delay = retryDelayMs(job.attempts, error.retryAfterMs);
+      log.warn({ jobId: job.id, attempt: job.attempts, delayMs: delay, kind: error.kind, err: error }, "job will be retried");
+      await retryJobLater(deps.db, job, owner, new Date(Date.now() + delay), error.kind, error.message);
+      return;
+    }
+    const kind = isTransient(error) ? error.kind : "bug";
+    log.error({ jobId: job.id, userId: job.userId, err: error, attempts: job.attempts }, "job failed");
+    const message = userMessageOf(error);
+    await failJob(deps.db, job, owner, kind, message);
+    await deps.sink.failed({ type: "failed", job, kind, message, canRetry });
+  }
+
+  async function work(entry: ActiveJob): Promise<void> {
+    const { job } = entry;
+    const renew = setInterval(() => {
+      renewLease(deps.db, job, owner, jobs.leaseMs).catch((error: unknown) => {
+        log.warn({ jobId: job.id, err: error }, "could not renew a lease");
+      });
+    }, Math.max(1000, jobs.leaseMs / 3));
+    try {
+      await runPipeline(deps, job, owner);
+      if (!entry.abandoned) await completeJob(deps.db, job, owner);
+    } catch (error) {
+      if (entry.abandoned) return;
+      await handleFailure(job, error).catch((failure: unknown) => log.error({ jobId: job.id, err: failure }, "could not record a failure"));
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  async function fill(): Promise<void> {
+    while (!stopping && active.size < jobs.inFlight) {
+      const job = await claimNextJob(deps.db, owner, jobs.leaseMs, jobs.perUserInFlight);
+      if (!job) return;
+      log.info({ jobId: job.id, userId: job.userId, attempt: job.attempts, stage: job.stage }, "claimed a job");
+      const entry: ActiveJob = { job, abandoned: false, done: Promise.resolve() };
+      entry.done = work(entry).finally(() => {
+        active.delete(job.id);
+        wake();
+      });
+      active.set(job.id, entry);
+    }
+  }
+
+  function wake(): void {
+    if (stopping) return;
+    if (filling) {
+      again = true;
+      return;
+    }
+    filling = fill()
+      .catch((error: unknown) => log.error({ err: error }, "could not claim jobs"))
+      .finally(() => {
+        filling = undefined;
+        if (again) {
+          again = false;
+          wake();
+        }
+      });
+  }
+
+  return {
+    owner,
+    start() {
+      timer = setInterval(wake, options.pollMs ?? 500);
+      timer.unref();
+      wake();
+    },
+    wake,
+    active: () => active.size,
+    async stop(graceMs) {
+      stopping = true;
+      clearInterval(timer);
+      await filling;
+      const all = Promise.all([...active.values()].map((a) => a.done));
+      const timedOut = await Promise.race([
+        all.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
+      ]);
+      if (!timedOut) return;
+      for (const entry of active.values()) {
+        entry.abandoned = true;
+        await releaseJob(deps.db, entry.job, owner).catch(() => undefined);
+        log.info({ jobId: entry.job.id }, "released a running job at shutdown; its checkpoints are kept");
+      }
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// A whole service process (web + worker) for tests that kill and restart workers.
+// Configuration arrives as JSON in REELNOTES_TEST_ENV, so nothing leaks in from the test's environment.
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/log.ts";
+import { startService } from "../../src/main.ts";
+
+const config = loadConfig(JSON.parse(process.env.REELNOTES_TEST_ENV ?? "{}") as Record<string, string>);
+const service = await startService(config, createLogger(config));
+process.stdout.write(`ready ${service.worker?.owner ?? "no-worker"}\n`);
+process.once("SIGTERM", () => {
+  void service.close().then(() => process.exit(0));
+});

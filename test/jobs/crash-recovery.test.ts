@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Person } from "../../src/chat/identity.ts";
+import type { JobStage } from "../../src/db/generated/client.ts";
+import { acceptLinks } from "../../src/jobs/intake.ts";
+import { parseVideoLinks } from "../../src/links.ts";
+import { makeCaptionedClip } from "../fixtures/media.ts";
+import { startServiceProcess, type ServiceProcess } from "../harness/processes.ts";
+import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
+import { startWorld, type World } from "../harness/world.ts";
+import { openFreshDatabase } from "../helpers/postgres.ts";
+
+/**
+ * A worker process killed with SIGKILL in the middle of each stage in turn: after a restart
+ * every job completes with exactly one Notion page, and no paid call of a finished stage
+ * (transcription, OCR, summary) is made again.
+ */
+describe("crash recovery", () => {
+  let world: World;
+  let database: Awaited<ReturnType<typeof openFreshDatabase>>;
+  let observer: TestService;
+  let person: Person;
+  let env: Record<string, string>;
+  const processes: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    world = await startWorld({ transcript: "Bake the bread for 40 minutes at 220 degrees." });
+    // Slow enough that a kill lands inside each stage.
+    world.openai.behaviour.latencyMs = 1500;
+    world.vision.behaviour.latencyMs = 1500;
+    world.gemini.behaviour.latencyMs = 1500;
+    world.notion.behaviour.latencyMs = 300;
+    world.videoHost.behaviour.latencyMs = 400;
+    await Promise.all(
+      ["download", "extract", "analyze", "summarize", "publish"].map((stage) =>
+        makeCaptionedClip(world.mediaDir, { name: `crash-${stage}`, seconds: 3, captions: [`Stage ${stage}`], speech: `Stage ${stage}.` }),
+      ),
+    );
+    database = await openFreshDatabase();
+    // Observes and seeds the database; takes no jobs itself.
+    observer = await startTestService(world, database.url, { WORKER_ENABLED: "false" });
+    person = await connectedPerson(observer, world);
+    env = { ...world.env, DATABASE_URL: database.url, JOB_LEASE_SECONDS: "2", LOG_LEVEL: "warn", DATA_DIR: observer.dataDir };
+  });
+
+  afterAll(async () => {
+    for (const p of processes) await p.kill("SIGKILL");
+    await observer?.stop();
+    await database?.cleanup();
+    await world?.stop();
+  });
+
+  const counts = () => ({
+    transcriptions: world.openai.uploads.length,
+    ocr: world.vision.requests.filter((r) => r.path.includes("images:annotate") && r.status === 200).length,
+    summaries: world.gemini.calls.length,
+  });
+
+  const cases: { stage: JobStage; finished: ("transcriptions" | "ocr" | "summaries")[] }[] = [
+    { stage: "DOWNLOAD", finished: [] },
+    { stage: "EXTRACT", finished: [] },
+    { stage: "ANALYZE", finished: [] },
+    { stage: "SUMMARIZE", finished: ["transcriptions", "ocr"] },
+    { stage: "PUBLISH", finished: ["transcriptions", "ocr", "summaries"] },
+  ];
+
+  it.each(cases)("finishes a job whose worker was killed during $stage, paying once for finished stages", async ({ stage, finished }) => {
+    const url = world.videoHost.postUrl(`crash-${stage.toLowerCase()}`);
+    const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
+    const [outcome] = await acceptLinks(
+      { db: observer.db, state: observer.state, maxLinksPerHour: 100 },
+      { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
+    );
+    if (outcome?.kind !== "queued") throw new Error("not queued");
+    const jobId = outcome.job.id;
+
+    const first = await startServiceProcess(env);
+    processes.push(first);
+    await waitUntil(async () => {
+      const job = await observer.db.prisma.job.findUnique({ where: { id: jobId } });
+      return job?.status === "RUNNING" && job.stage === stage;
+    }, 60_000, `the job to reach ${stage}`);
+    await first.kill("SIGKILL");
+    const atKill = counts();
+
+    const second = await startServiceProcess(env);
+    processes.push(second);
+    const done = await waitUntil(async () => {
+      const job = await observer.db.prisma.job.findUnique({ where: { id: jobId } });
+      return job && (job.status === "DONE" || job.status === "FAILED") ? job : undefined;
+    }, 90_000, "the job to finish after the restart");
+    await second.kill("SIGTERM");
+
+    expect(done.errorMessage).toBeNull();
+    expect(done.status).toBe("DONE");
+    expect(done.attempts).toBe(2);
+    const pages = world.notion.pages.filter((p) => JSON.stringify(p.properties).includes(done.canonicalUrl));
+    expect(pages).toHaveLength(1);
+    expect(pages[0]!.id).toBe(done.notionPageId);
+    const after = counts();
+    for (const kind of finished) expect(after[kind], `${kind} repeated after a kill during ${stage}`).toBe(atKill[kind]);
+  });
+});

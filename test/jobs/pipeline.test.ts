@@ -1,0 +1,131 @@
+import { readdir } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acceptLinks } from "../../src/jobs/intake.ts";
+import { addProgressMessage } from "../../src/jobs/store.ts";
+import { checkpointsOf } from "../../src/jobs/types.ts";
+import { parseVideoLinks } from "../../src/links.ts";
+import { makeCaptionedClip } from "../fixtures/media.ts";
+import { connectedPerson, recordingAdapter, startTestService, waitUntil, type TestService } from "../harness/service.ts";
+import { startWorld, type World } from "../harness/world.ts";
+import { openFreshDatabase } from "../helpers/postgres.ts";
+import type { Person } from "../../src/chat/identity.ts";
+import type { AcceptOutcome } from "../../src/jobs/intake.ts";
+
+function jobOf(outcome: AcceptOutcome) {
+  if (outcome.kind === "rate_limited") throw new Error("unexpected rate limit");
+  return outcome.job;
+}
+
+describe("the pipeline, end to end on the emulators", () => {
+  let world: World;
+  let database: Awaited<ReturnType<typeof openFreshDatabase>>;
+  let service: TestService;
+  let person: Person;
+  const chat = recordingAdapter();
+
+  beforeAll(async () => {
+    world = await startWorld({
+      transcript: "Today we make garlic noodles. It takes 15 minutes and serves 2 people. Boil the noodles, fry the garlic, toss and serve.",
+    });
+    await Promise.all([
+      makeCaptionedClip(world.mediaDir, {
+        name: "noodles",
+        seconds: 6,
+        captions: ["Garlic noodles", "Fry the garlic"],
+        speech: "Today we make garlic noodles.",
+        post: { title: "Garlic noodles in 15 minutes", caption: "Quick dinner #noodles #recipe", uploader: "chef" },
+      }),
+      makeCaptionedClip(world.mediaDir, { name: "pancakes", seconds: 4, captions: ["Pancakes"], speech: "Pancakes." }),
+    ]);
+    database = await openFreshDatabase();
+    service = await startTestService(world, database.url, { JOBS_PER_USER_IN_FLIGHT: "4" });
+    service.chat.registerAdapter(chat);
+    person = await connectedPerson(service, world);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await database?.cleanup();
+    await world?.stop();
+  });
+
+  async function submit(url: string) {
+    const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
+    const [outcome] = await acceptLinks(
+      { db: service.db, state: service.state, maxLinksPerHour: 30 },
+      { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
+    );
+    const sent = await chat.send("1001", { text: "Queued" });
+    await addProgressMessage(service.db, jobOf(outcome!).id, { platform: "TELEGRAM", chatId: sent.chatId, messageId: sent.messageId });
+    service.worker!.wake();
+    return { outcome: outcome!, messageId: sent.messageId };
+  }
+
+  it("turns a shared link into a Notion page with the source link, transcript and on-screen text", async () => {
+    const { outcome, messageId } = await submit(world.videoHost.postUrl("noodles"));
+    expect(outcome.kind).toBe("queued");
+    const job = await waitUntil(async () => {
+      const j = await service.db.prisma.job.findUnique({ where: { id: jobOf(outcome).id } });
+      return j && ["DONE", "FAILED"].includes(j.status) ? j : undefined;
+    }, 90_000, "the job to finish");
+    expect(job.errorMessage).toBeNull();
+    expect(job.status).toBe("DONE");
+    expect(job.notionPageUrl).toMatch(/^https?:\/\//);
+
+    const page = world.notion.pages.find((p) => p.id === job.notionPageId);
+    expect(page).toBeDefined();
+    expect(JSON.stringify(page!.properties)).toContain(job.canonicalUrl);
+    const body = world.notion.blocksOf(page!.id);
+    const text = JSON.stringify(body);
+    expect(text).toContain("garlic noodles");
+    expect(text.toLowerCase()).toContain("fry the garlic");
+
+    const checkpoints = checkpointsOf(job);
+    expect(checkpoints.download?.title).toBe("Garlic noodles in 15 minutes");
+    expect(checkpoints.transcribe?.text).toContain("15 minutes");
+    expect(checkpoints.ocr?.lines.join(" ").toLowerCase()).toContain("noodles");
+    expect(checkpoints.summarize?.title).toBeTruthy();
+    expect(Object.keys(checkpoints.timings ?? {})).toEqual(
+      expect.arrayContaining(["download", "extract", "transcribe", "ocr", "summarize", "publish", "notify"]),
+    );
+
+    const message = chat.messages.find((m) => m.messageId === messageId)!;
+    const last = message.history.at(-1)!;
+    expect(last.text).toMatch(/^Saved to .+: .+/);
+    expect(last.buttons?.[0]?.[0]).toMatchObject({ url: job.notionPageUrl });
+  });
+
+  it("leaves no work folder behind once a job is done", async () => {
+    expect(await readdir(`${service.config.dataDir}/work`)).toEqual([]);
+  });
+
+  it("answers the same link for the same database with the page already made", async () => {
+    const url = world.videoHost.postUrl("noodles");
+    const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
+    const before = world.notion.pages.length;
+    const [again] = await acceptLinks(
+      { db: service.db, state: service.state, maxLinksPerHour: 30 },
+      { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
+    );
+    expect(again!.kind).toBe("already_saved");
+    expect(world.notion.pages.length).toBe(before);
+  });
+
+  it("gives one job for the same link sent twice while the first is running", async () => {
+    const url = world.videoHost.postUrl("pancakes");
+    const first = await submit(url);
+    const second = await submit(url);
+    expect(second.outcome.kind).toBe("in_progress");
+    expect(jobOf(second.outcome).id).toBe(jobOf(first.outcome).id);
+    await waitUntil(async () => {
+      const j = await service.db.prisma.job.findUnique({ where: { id: jobOf(first.outcome).id } });
+      return j?.status === "DONE" ? j : undefined;
+    }, 90_000, "the pancakes job");
+    // Both messages that asked for it end with the page link.
+    for (const { messageId } of [first, second]) {
+      const message = chat.messages.find((m) => m.messageId === messageId)!;
+      expect(message.history.at(-1)!.text).toMatch(/^Saved to/);
+    }
+    expect(world.notion.pages.filter((p) => JSON.stringify(p.properties).includes("pancakes") || JSON.stringify(p.properties).includes(jobOf(first.outcome).canonicalUrl))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,24 @@
+import { timingSafeEqual } from "node:crypto";
+import express, { type Express } from "express";
+
+/** Where Telegram posts updates in webhook mode. */
+export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const a = Buffer.from(given ?? "");
+  const b = Buffer.from(expected);
+  // Compare in constant time; a length mismatch is refused without comparing.
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Mounts the Telegram webhook: 401 unless `X-Telegram-Bot-Api-Secret-Token` matches. */
+export function mountTelegramWebhook(app: Express, options: { secret: string; handle(update: unknown): Promise<void> }): void {
+  app.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: "1mb" }), async (req, res) => {
+    if (!sameSecret(req.get("x-telegram-bot-api-secret-token"), options.secret)) {
+      res.status(401).type("text/plain").send("Unauthorized.");
+      return;
+    }
+    await options.handle(req.body);
+    res.status(200).json({ ok: true });
+  });
+}
