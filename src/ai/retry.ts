@@ -40,7 +40,8 @@ export async function withRetries<T>(
       const wait = error.retryAfterMs;
       if (wait !== undefined && wait > policy.maxRetryAfterMs) throw error;
       log.warn({ what, attemptNumber, kind: error.kind, retryAfterMs: wait, err: error.message }, "ai call failed, retrying");
-      if (wait) await sleep(wait, undefined, { signal });
+      // An abort during the wait surfaces as the caller's own reason, as it would mid-request.
+      if (wait) await sleep(wait, undefined, { signal }).catch((abort: unknown) => Promise.reject(signal?.reason ?? abort));
     },
   });
 }

@@ -132,6 +132,28 @@ describe("OpenAI transcriber failures", () => {
     for (const pause of pauses) expect(pause).toBeGreaterThanOrEqual(1000);
   });
 
+  it("stops waiting out a Retry-After as soon as the caller aborts", async () => {
+    emulator.failNext({ kind: "429", retryAfterSeconds: 3 });
+    const controller = new AbortController();
+    const before = emulator.requests.length;
+    setTimeout(() => controller.abort(new Error("job cancelled")), 200);
+    const failure = await transcriber("whisper-1")
+      .transcribe([{ path: first, startSeconds: 0, durationSeconds: 1 }], { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(failure).not.toBeInstanceOf(TransientError);
+    expect((failure as Error).message).toContain("job cancelled");
+    expect(emulator.requests.length - before).toBe(1);
+  });
+
+  it("hands a Retry-After longer than its budget allows straight back to the pipeline", async () => {
+    emulator.failNext({ kind: "429", retryAfterSeconds: 30 });
+    const before = emulator.requests.length;
+    const failure = await transcriber("whisper-1").transcribe([{ path: first, startSeconds: 0, durationSeconds: 1 }]).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(TransientError);
+    expect(failure).toMatchObject({ kind: "rate_limited", retryAfterMs: 30_000 });
+    expect(emulator.requests.length - before).toBe(1);
+  });
+
   it("gives up with a TransientError when every attempt times out", async () => {
     emulator.failNext({ kind: "hang" });
     emulator.failNext({ kind: "hang" });
