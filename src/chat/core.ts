@@ -13,6 +13,9 @@ import type { LinkNotifier } from "./notifier.ts";
 import { createProgressSink } from "./progress.ts";
 import { texts } from "./texts.ts";
 
+/** `tag:<uuid>`, `use:<uuid>`, `retry:<uuid>`, `disconnect:yes|no`. */
+const BUTTON_DATA = /^(?:(tag|use|retry):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(disconnect):(yes|no))$/;
+
 /** Any http(s) link at all, to tell "unsupported link" from "no link". */
 const ANY_LINK = /\bhttps?:\/\/\S+|\b[\w-]+(\.[\w-]+)+\/\S*/i;
 
@@ -72,8 +75,15 @@ export function createChatCore(deps: ChatDeps): ChatCore {
   }
 
   async function handleButton(sender: ChatSender, data: string, reply: Reply): Promise<void> {
+    // Button data comes back from the chat: only our own shapes are acted on.
+    const parsed = BUTTON_DATA.exec(data);
+    if (!parsed) {
+      deps.log.warn({ data: data.slice(0, 80) }, "a button the core does not know");
+      return;
+    }
+    const action = parsed[1] ?? parsed[3];
+    const value = parsed[2] ?? parsed[4] ?? "";
     const person = await ensurePerson(deps.db, sender);
-    const [action, value = ""] = data.split(":", 2);
     if (action === "tag" || action === "use") {
       const database = (await databasesOf(deps.db, person.userId)).find((d) => d.id === value);
       if (!database) return void (await reply({ text: texts.noDatabases }));
@@ -90,7 +100,6 @@ export function createChatCore(deps: ChatDeps): ChatCore {
       if (value === "yes") return confirmDisconnect(deps, person, reply);
       return void (await reply({ text: texts.disconnectKept }, { personal: true }));
     }
-    deps.log.warn({ data }, "a button the core does not know");
   }
 
   return {

@@ -105,7 +105,10 @@ async function analyseVideo(run: Run): Promise<void> {
     await save(run, "ANALYZE", { extract: { frames: frames.length, audioChunks: chunks.length } });
 
     await announce(run, needSpeech && chunks.length > 0 ? "transcribe" : "ocr");
-    await Promise.all([needSpeech ? transcribe(run, chunks) : undefined, needText ? readScreen(run, frames) : undefined]);
+    // Both run to the end before any failure is raised, so a finished (paid) result is always saved.
+    const results = await Promise.allSettled([needSpeech ? transcribe(run, chunks) : undefined, needText ? readScreen(run, frames) : undefined]);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure) throw failure.reason;
     await save(run, "SUMMARIZE", {});
   } finally {
     await deps.media.removeWorkDir(workDir).catch((error: unknown) => {

@@ -32,6 +32,8 @@ export interface WorldOptions {
   transcript?: string;
   /** Use Google Vision's emulator (default) or leave Vision unset so local tesseract.js reads frames. */
   vision?: "emulator" | "local";
+  /** Lines the Vision emulator answers instead of running OCR (fast tests of everything around it). */
+  visionText?: (image: Buffer, index: number) => string[] | undefined;
 }
 
 /** Starts the video host and the OpenAI, Vision, Gemini and Notion emulators. */
@@ -40,7 +42,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const [videoHost, openai, vision, gemini, notion] = await Promise.all([
     startVideoHost({ dir: mediaDir }),
     startOpenAiEmulator({ transcript: options.transcript }),
-    startVisionEmulator(),
+    startVisionEmulator({ textFor: options.visionText }),
     startGeminiEmulator(),
     startNotionEmulator({ workspaceFile: options.workspaceFile ?? RECIPES_WORKSPACE, clients: [TEST_CLIENT] }),
   ]);

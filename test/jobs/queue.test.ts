@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "../../src/db/client.ts";
+import { retryDelayMs } from "../../src/jobs/backoff.ts";
+import { acceptLinks, retryFailedJob, type LinkSubmission } from "../../src/jobs/intake.ts";
+import { claimNextJob, failJob, LeaseLostError, releaseJob, renewLease, saveCheckpoint } from "../../src/jobs/store.ts";
+import { checkpointsOf } from "../../src/jobs/types.ts";
+import { parseVideoLinks } from "../../src/links.ts";
+import { MemoryStateStore } from "../../src/state/index.ts";
+import { openFreshDatabase } from "../helpers/postgres.ts";
+
+const LEASE = 60_000;
+
+describe("the job queue", () => {
+  let database: Awaited<ReturnType<typeof openFreshDatabase>>;
+  let db: Database;
+  let state: MemoryStateStore;
+
+  beforeAll(async () => {
+    database = await openFreshDatabase();
+    db = database.db;
+  });
+  afterAll(() => database.cleanup());
+  beforeEach(async () => {
+    state = new MemoryStateStore();
+    await db.prisma.job.deleteMany();
+  });
+
+  async function person(name: string) {
+    const identity = await db.prisma.chatIdentity.create({
+      data: { platform: "TELEGRAM", externalUserId: name, dmChatId: name, user: { create: {} } },
+    });
+    const schema = await db.prisma.notionSchema.create({
+      data: { userId: identity.userId, databaseId: "db", dataSourceId: `ds-${name}`, title: "Recipes", tag: "recipes", properties: {} },
+    });
+    return { userId: identity.userId, identityId: identity.id, schemaId: schema.id };
+  }
+
+  function submission(who: Awaited<ReturnType<typeof person>>, ids: number[]): LinkSubmission {
+    const text = ids.map((id) => `https://www.tiktok.com/@chef/video/73000000000${String(id).padStart(8, "0")}`).join(" ");
+    return { ...who, sourceText: text, links: parseVideoLinks(text), status: "QUEUED" };
+  }
+
+  it("writes a job row for every new link before anything is answered", async () => {
+    const ada = await person("ada");
+    const outcomes = await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(ada, [1, 2]));
+    expect(outcomes.map((o) => o.kind)).toEqual(["queued", "queued"]);
+    expect(await db.prisma.job.count({ where: { userId: ada.userId, status: "QUEUED" } })).toBe(2);
+  });
+
+  it("answers a person over the hourly limit with a wait, and keeps counting per person", async () => {
+    const bob = await person("bob");
+    const carol = await person("carol");
+    const outcomes = await acceptLinks({ db, state, maxLinksPerHour: 3 }, submission(bob, [1, 2, 3, 4]));
+    expect(outcomes.map((o) => o.kind)).toEqual(["queued", "queued", "queued", "rate_limited"]);
+    const limited = outcomes[3]!;
+    expect(limited.kind === "rate_limited" && limited.retryInMinutes).toBeGreaterThan(0);
+    expect((await acceptLinks({ db, state, maxLinksPerHour: 3 }, submission(carol, [1])))[0]!.kind).toBe("queued");
+  });
+
+  it("never gives one job to two workers claiming at once", async () => {
+    const dan = await person("dan");
+    await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(dan, [1, 2, 3, 4, 5, 6]));
+    const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => claimNextJob(db, `worker-${i}`, LEASE, 100)));
+    const claimed = claims.filter((j) => j !== undefined).map((j) => j.id);
+    expect(claimed).toHaveLength(6);
+    expect(new Set(claimed).size).toBe(6);
+  });
+
+  it("lets one person's fifty links not starve another person's one", async () => {
+    const eve = await person("eve");
+    const frank = await person("frank");
+    await acceptLinks({ db, state, maxLinksPerHour: 100 }, submission(eve, Array.from({ length: 50 }, (_, i) => i)));
+    await acceptLinks({ db, state, maxLinksPerHour: 100 }, submission(frank, [99]));
+    const first = [];
+    for (let i = 0; i < 3; i += 1) first.push(await claimNextJob(db, "w", LEASE, 2));
+    expect(first.map((j) => j?.userId)).toEqual([eve.userId, eve.userId, frank.userId]);
+  });
+
+  it("hands an expired lease to another worker and stops the old one from writing", async () => {
+    const gina = await person("gina");
+    await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(gina, [1]));
+    const job = (await claimNextJob(db, "crashed", 50, 5))!;
+    expect(await claimNextJob(db, "other", LEASE, 5)).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 100));
+    const reclaimed = (await claimNextJob(db, "other", LEASE, 5))!;
+    expect(reclaimed.id).toBe(job.id);
+    expect(reclaimed.attempts).toBe(2);
+    await expect(renewLease(db, job, "crashed", LEASE)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(saveCheckpoint(db, job, "crashed", "EXTRACT", { extract: { frames: 1, audioChunks: 0 } })).rejects.toBeInstanceOf(LeaseLostError);
+  });
+
+  it("merges checkpoints of parallel stages without losing either", async () => {
+    const hal = await person("hal");
+    await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(hal, [1]));
+    const job = (await claimNextJob(db, "w", LEASE, 5))!;
+    await Promise.all([
+      saveCheckpoint(db, job, "w", "ANALYZE", { transcribe: { text: "spoken", audioSeconds: 3, segments: [] } }),
+      saveCheckpoint(db, job, "w", "ANALYZE", { ocr: { text: "shown", lines: ["shown"], images: 1, requests: 1 } }),
+    ]);
+    const saved = checkpointsOf((await db.prisma.job.findUnique({ where: { id: job.id } }))!);
+    expect(saved.transcribe?.text).toBe("spoken");
+    expect(saved.ocr?.text).toBe("shown");
+  });
+
+  it("retries a failed job from its checkpoints when the person asks", async () => {
+    const ivy = await person("ivy");
+    const jack0 = await person("ivys-neighbour");
+    await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(ivy, [1]));
+    const job = (await claimNextJob(db, "w", LEASE, 5))!;
+    await saveCheckpoint(db, job, "w", "SUMMARIZE", { transcribe: { text: "kept", audioSeconds: 1, segments: [] } });
+    await failJob(db, job, "w", "server_error", "busy");
+    expect(await retryFailedJob(db, jack0.userId, job.id)).toBeUndefined();
+    const again = (await retryFailedJob(db, ivy.userId, job.id))!;
+    expect(again.status).toBe("QUEUED");
+    expect(checkpointsOf(again).transcribe?.text).toBe("kept");
+    expect((await claimNextJob(db, "w2", LEASE, 5))?.id).toBe(job.id);
+  });
+
+  it("gives a job back at shutdown without counting the attempt", async () => {
+    const jack = await person("jack");
+    await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(jack, [1]));
+    const job = (await claimNextJob(db, "w", LEASE, 5))!;
+    await releaseJob(db, job, "w");
+    const back = (await claimNextJob(db, "w2", LEASE, 5))!;
+    expect(back.id).toBe(job.id);
+    expect(back.attempts).toBe(1);
+  });
+
+  it("waits longer after each failed attempt, never less than the service asked", () => {
+    const half = () => 0.5;
+    expect(retryDelayMs(1, undefined, half)).toBe(1500);
+    expect(retryDelayMs(3, undefined, half)).toBe(6000);
+    expect(retryDelayMs(1, 10_000, half)).toBe(10_000);
+    expect(retryDelayMs(30, undefined, () => 1)).toBe(300_000);
+  });
+});
