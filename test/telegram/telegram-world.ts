@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { expect } from "vitest";
 import { consentOverHttp } from "../emulators/notion/index.ts";
-import { startTelegramEmulator, type ScriptedUser, type TelegramEmulator } from "../emulators/telegram/index.ts";
+import { startTelegramEmulator, type ChatEvent, type ScriptedUser, type TelegramEmulator } from "../emulators/telegram/index.ts";
 import { startTestService, type TestService } from "../harness/service.ts";
 import { startWorld, type World, type WorldOptions } from "../harness/world.ts";
 import { openFreshDatabase } from "../helpers/postgres.ts";
@@ -86,4 +86,18 @@ export async function connectPerson(user: ScriptedUser): Promise<string> {
   await connectOverHttp(linkButton(user, "Connect Notion"));
   const connected = await user.waitForBot((e) => e.kind === "bot-message" && (e.text?.startsWith("Connected to") ?? false), 10_000);
   return connected.text!;
+}
+
+/** The final state of the progress message `messageId`: saved, or the reason it failed. */
+export function outcomeOf(user: ScriptedUser, messageId: number | undefined): Promise<ChatEvent> {
+  return user.waitForBot((e) => e.kind === "bot-edit" && e.messageId === messageId && /^(Saved to|Couldn't)/.test(e.text ?? ""), 60_000);
+}
+
+/** The jobs of a Telegram user, oldest first, with their database. */
+export function jobsOf(w: TelegramWorld, user: ScriptedUser) {
+  return w.service.db.prisma.job.findMany({
+    where: { user: { identities: { some: { platform: "TELEGRAM", externalUserId: String(user.id) } } } },
+    include: { schema: true },
+    orderBy: { createdAt: "asc" },
+  });
 }
