@@ -23,6 +23,7 @@ export interface TelegramBot {
   stop(): Promise<void>;
 }
 
+/** What the bot needs from the composition root. */
 export interface TelegramBotDeps {
   config: Config;
   log: Logger;

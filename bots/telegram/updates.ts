@@ -1,4 +1,4 @@
-import type { Bot, Context } from "grammy";
+import type { Bot } from "grammy";
 import type { ChatAdapter, Reply } from "../../src/chat/adapter.ts";
 import type { ChatCore } from "../../src/chat/core.ts";
 import { texts } from "../../src/chat/texts.ts";
@@ -13,6 +13,7 @@ export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 /** A group hears the "private chats only" sentence once; a year is "once" for a group. */
 const GROUP_NOTICE_TTL_SECONDS = 365 * 24 * 3600;
 
+/** What routing needs: the core to hand updates to, the adapter to answer with, the store for group notices. */
 export interface UpdateDeps {
   chat: ChatCore;
   adapter: ChatAdapter;
@@ -53,8 +54,8 @@ export function routeUpdates(bot: Bot, deps: UpdateDeps): void {
     await chat.handleButton(senderOf(ctx.from, ctx.chat), ctx.callbackQuery.data, replyIn(adapter, ctx.chat.id));
   });
 
-  bot.chatType(["group", "supergroup"]).on("message", async (ctx: Context) => {
-    const groupId = ctx.chat!.id;
+  bot.chatType(["group", "supergroup"]).on("message", async (ctx) => {
+    const groupId = ctx.chat.id;
     if (await state.setIfAbsent(`tg-group:${groupId}`, "1", GROUP_NOTICE_TTL_SECONDS)) {
       await adapter.send(String(groupId), { text: texts.groupChat });
     }
