@@ -46,11 +46,11 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * The service logger: JSON lines, or pretty output when a person runs it in a terminal.
- * `destination` lets tests capture every line.
+ * The service logger: JSON lines, or pretty output when a person runs it in a terminal, and
+ * also shipped to Grafana Loki when LOKI_HOST is set. `destination` lets tests capture every line.
  */
 export function createLogger(
-  config: Pick<Config, "logLevel" | "logPretty">,
+  config: Pick<Config, "logLevel" | "logPretty"> & Partial<Pick<Config, "loki">>,
   destination?: pino.DestinationStream,
 ): Logger {
   const options: pino.LoggerOptions = {
@@ -61,8 +61,20 @@ export function createLogger(
   };
   if (destination) return pino(options, destination);
   const pretty = config.logPretty || process.stdout.isTTY;
-  if (pretty) {
-    return pino({ ...options, transport: { target: "pino-pretty", options: { colorize: true } } });
-  }
-  return pino(options);
+  const console: pino.TransportTargetOptions = pretty
+    ? { target: "pino-pretty", options: { colorize: true }, level: config.logLevel }
+    : { target: "pino/file", options: { destination: 1 }, level: config.logLevel };
+  if (!config.loki) return pretty ? pino({ ...options, transport: console }) : pino(options);
+  const loki: pino.TransportTargetOptions = {
+    target: "pino-loki",
+    level: config.logLevel,
+    options: {
+      host: config.loki.host,
+      basicAuth: config.loki.username ? { username: config.loki.username, password: config.loki.password ?? "" } : undefined,
+      labels: { service: "reelnotes" },
+      batching: true,
+      interval: 5,
+    },
+  };
+  return pino(options, pino.transport({ targets: [console, loki] }));
 }

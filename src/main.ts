@@ -18,6 +18,7 @@ import { createStageQueues } from "./jobs/queues.ts";
 import { createWorker, type Worker } from "./jobs/worker.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { createMediaTools } from "./media/index.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
 import { createNotionApi } from "./notion/client.ts";
 import { refreshUserSchemas } from "./notion/refresh.ts";
 import { openStateStore, type StateStore } from "./state/index.ts";
@@ -30,6 +31,7 @@ export interface Service {
   chat: ChatCore;
   worker: Worker | undefined;
   pipeline: PipelineDeps;
+  metrics: Metrics;
   /** The port the web site listens on (useful when PORT=0). */
   port: number;
   close(): Promise<void>;
@@ -49,10 +51,24 @@ function listen(server: Server, port: number): Promise<number> {
  * The composition root: config -> db -> state store -> integrations -> jobs -> web -> bots.
  * The one module allowed to import bots/ and web-oauth/.
  */
-export async function startService(config: Config, log: Logger): Promise<Service> {
+export async function startService(requested: Config, log: Logger): Promise<Service> {
+  // Listen first: with PORT=0 the links we hand out must name the port we really got.
+  const server = createServer();
+  const port = await listen(server, requested.port);
+  try {
+    return await wire(withListeningPort(requested, port), log, server, port);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+}
+
+/** Opens every part in order and connects them; `server` is already listening on `port`. */
+async function wire(config: Config, log: Logger, server: Server, port: number): Promise<Service> {
   const db = await openDatabase(config, log);
   const state = openStateStore(config);
   const cipher = await openTokenCipher(config, log);
+  const metrics = createMetrics(config, db);
   const loadNotionToken = (userId: string) => loadAccessToken(db.prisma, cipher, userId);
   const notion = createNotionApi(config.notion, log);
   const media = createMediaTools(config.media, log, { workRoot: path.join(config.dataDir, "work") });
@@ -83,6 +99,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
     sink: chat.progress,
     queues: createStageQueues(config.jobs.concurrency),
     today: () => new Date().toISOString().slice(0, 10),
+    metrics,
   };
   if (config.jobs.workerEnabled) {
     worker = createWorker(pipeline, { jobs: config.jobs, onNotionRevoked: (userId) => markConnectionRevoked(db.prisma, userId) });
@@ -104,6 +121,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       { name: "database", check: () => db.ping() },
       { name: state.kind === "redis" ? "redis" : "state store", check: () => state.ping() },
     ],
+    metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
     mount: (site) => {
       mountLinking(site, { config, log, prisma: db.prisma, state, cipher, notifier: chat.notifier, botLinks });
       if (telegram?.handleWebhookUpdate && config.telegram.webhookSecret) {
@@ -111,8 +129,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       }
     },
   });
-  const server = createServer(app);
-  const port = await listen(server, config.port);
+  server.on("request", app);
   log.info({ port, publicUrl: config.publicUrl }, "web site listening");
   worker?.start();
 
@@ -130,10 +147,20 @@ export async function startService(config: Config, log: Logger): Promise<Service
         server.closeAllConnections();
       });
       await ocr.close();
+      metrics.close();
       await state.close();
       await db.close();
     })());
-  return { config, db, state, chat, worker, pipeline, port, close };
+  return { config, db, state, chat, worker, pipeline, metrics, port, close };
+}
+
+/** With PORT=0 and no PUBLIC_URL, the default public address names the port the OS gave us. */
+function withListeningPort(config: Config, port: number): Config {
+  const defaultUrl = "http://localhost:0";
+  if (config.port !== 0 || config.publicUrl !== defaultUrl) return config;
+  const publicUrl = `http://localhost:${port}`;
+  const redirectUri = config.notion.redirectUri.startsWith(defaultUrl) ? config.notion.redirectUri.replace(defaultUrl, publicUrl) : config.notion.redirectUri;
+  return { ...config, port, publicUrl, notion: { ...config.notion, redirectUri } };
 }
 
 /** The token cipher: configured keys, or on embedded defaults a key generated once into DATA_DIR. */

@@ -12,6 +12,8 @@ export interface ReadinessCheck {
 export interface WebAppOptions {
   log: Logger;
   readiness: ReadinessCheck[];
+  /** Serves Prometheus metrics at /metrics. */
+  metrics?: { contentType: string; render(): Promise<string> };
   /** Adds the routes of later rooms (linking pages, webhook, metrics) before the error handler. */
   mount?: (app: Express) => void;
 }
@@ -46,7 +48,7 @@ export function createWebApp(options: WebAppOptions): Express {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === "/health" || req.url === "/ready" },
+      autoLogging: { ignore: (req) => ["/health", "/ready", "/metrics"].includes(req.url ?? "") },
     }),
   );
 
@@ -64,6 +66,13 @@ export function createWebApp(options: WebAppOptions): Express {
     }
     res.json({ status: "ok", checks });
   });
+
+  const metrics = options.metrics;
+  if (metrics) {
+    app.get("/metrics", async (_req, res) => {
+      res.type(metrics.contentType).send(await metrics.render());
+    });
+  }
 
   options.mount?.(app);
 

@@ -2,6 +2,7 @@ import type { Database } from "../db/client.ts";
 import type { ProgressSink, StageName } from "../jobs/types.ts";
 import { progressMessagesOf } from "../jobs/store.ts";
 import type { Job } from "../jobs/types.ts";
+import { isTransient } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { OutgoingMessage } from "./adapter.ts";
 import type { AdapterRegistry } from "./context.ts";
@@ -17,20 +18,28 @@ const SUMMARY_PREVIEW_CHARS = 300;
 export function createProgressSink(db: Database, adapters: AdapterRegistry, log: Logger): ProgressSink {
   const lastEdit = new Map<string, number>();
 
+  /** Edits every message following the job; where an edit is refused for good (message deleted), sends the final word anew. */
   async function editAll(job: Job, message: OutgoingMessage, required: boolean): Promise<void> {
     // Read afresh: the same link sent again while running adds messages to follow this job.
     const current = await db.prisma.job.findUnique({ where: { id: job.id }, select: { progressMessage: true } });
     const refs = progressMessagesOf(current ?? job);
     const results = await Promise.allSettled(
-      refs.map((ref) => {
+      refs.map(async (ref) => {
         const adapter = adapters.get(ref.platform);
         if (!adapter) throw new Error(`no ${ref.platform} adapter in this process`);
-        return adapter.edit(ref.chatId, ref.messageId, message);
+        try {
+          await adapter.edit(ref.chatId, ref.messageId, message);
+        } catch (error) {
+          if (isTransient(error) || !required) throw error;
+          log.warn({ jobId: job.id, err: error }, "could not edit the progress message; sending the result anew");
+          await adapter.send(ref.chatId, message);
+        }
       }),
     );
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failure && required) throw failure.reason;
-    if (failure) log.warn({ jobId: job.id, err: failure.reason }, "could not edit a progress message");
+    // Only a passing failure is worth retrying NOTIFY for; the page exists either way.
+    if (failure && required && isTransient(failure.reason)) throw failure.reason;
+    if (failure) log.warn({ jobId: job.id, err: failure.reason }, "could not show a job's progress");
   }
 
   const stageText = (job: Job, stage: StageName) => `${texts.stage[stage]}\n${job.canonicalUrl}`;

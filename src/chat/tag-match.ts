@@ -34,6 +34,9 @@ export interface Named {
 export function matchByName<T extends Named>(query: string, options: T[]): { match?: T; suggestions: T[] } {
   const wanted = normaliseName(query);
   if (!wanted) return { suggestions: [] };
+  // "recipes!" and "Recipes" normalise alike; what the person typed exactly wins.
+  const literal = options.find((o) => o.tag === query.trim() || o.title.toLowerCase() === query.trim().toLowerCase());
+  if (literal) return { match: literal, suggestions: [] };
   const keysOf = (o: T) => [normaliseName(o.tag), normaliseName(o.title)];
   const exact = options.find((o) => keysOf(o).includes(wanted));
   if (exact) return { match: exact, suggestions: [] };

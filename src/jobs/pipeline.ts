@@ -3,6 +3,7 @@ import type { Database } from "../db/client.ts";
 import type { JobStage, NotionSchema } from "../db/generated/client.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
 import type { AudioChunk, DownloadedMedia, Frame, MediaTools } from "../media/index.ts";
 import type { NotionApi } from "../notion/client.ts";
 import { publishPage } from "../notion/publish.ts";
@@ -26,11 +27,14 @@ export interface PipelineDeps {
   queues: StageQueues;
   /** Today's date (YYYY-MM-DD) for "date saved" properties. */
   today(): string;
+  metrics: Pick<Metrics, "observeStage" | "jobFinished">;
 }
 
 /** One job being worked on by one worker that holds its lease. */
 interface Run {
   deps: PipelineDeps;
+  /** Carries jobId and userId on every line. */
+  log: Logger;
   job: Job;
   owner: string;
   checkpoints: Checkpoints;
@@ -45,6 +49,7 @@ async function timed<T>(run: Run, stage: StageName, work: () => Promise<T>): Pro
     return await work();
   } finally {
     run.timings[stage] = Math.round(performance.now() - started);
+    run.deps.metrics.observeStage(stage, run.timings[stage]);
   }
 }
 
@@ -56,7 +61,7 @@ async function save(run: Run, stage: JobStage, patch: Partial<Checkpoints>): Pro
 function announce(run: Run, stage: StageName): Promise<void> {
   return run.deps.sink.stage({ type: "stage", job: run.job, stage }).catch((error: unknown) => {
     // Progress is a courtesy; a failed edit must not fail the job.
-    run.deps.log.warn({ err: error, jobId: run.job.id, stage }, "could not show progress");
+    run.log.warn({ err: error, stage }, "could not show progress");
   });
 }
 
@@ -112,7 +117,7 @@ async function analyseVideo(run: Run): Promise<void> {
     await save(run, "SUMMARIZE", {});
   } finally {
     await deps.media.removeWorkDir(workDir).catch((error: unknown) => {
-      deps.log.warn({ err: error, jobId: run.job.id }, "could not remove a work folder; the boot sweep will");
+      run.log.warn({ err: error }, "could not remove a work folder; the boot sweep will");
     });
   }
 }
@@ -226,7 +231,8 @@ export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): 
     );
   }
   const checkpoints = checkpointsOf(job);
-  const run: Run = { deps, job, owner, checkpoints, timings: { ...checkpoints.timings } };
+  const log = deps.log.child({ jobId: job.id, userId: job.userId });
+  const run: Run = { deps, log, job, owner, checkpoints, timings: { ...checkpoints.timings } };
   await analyseVideo(run);
   await summarise(run, schema);
   await publish(run, schema);

@@ -18,12 +18,20 @@ export class LeaseLostError extends Error {
  * worker died). At most `perUserCap` live jobs per person, so one person's fifty links never
  * starve another's one. `FOR UPDATE SKIP LOCKED` lets any number of workers share the table.
  */
-export async function claimNextJob(db: Database, owner: string, leaseMs: number, perUserCap: number): Promise<Job | undefined> {
+export async function claimNextJob(
+  db: Database,
+  owner: string,
+  leaseMs: number,
+  perUserCap: number,
+  /** Jobs this worker is still running: never claimed again by it, even if their lease lapsed. */
+  running: string[] = [],
+): Promise<Job | undefined> {
   const { rows } = await db.sql.query<{ id: string }>(
     `WITH candidate AS (
        SELECT j.id FROM "Job" j
        WHERE ((j.status = 'QUEUED' AND j."runAfter" <= ${NOW})
            OR (j.status = 'RUNNING' AND j."leaseUntil" < ${NOW}))
+         AND NOT (j.id = ANY($4::uuid[]))
          AND (SELECT count(*) FROM "Job" r
               WHERE r."userId" = j."userId" AND r.status = 'RUNNING' AND r."leaseUntil" >= ${NOW}) < $3
        ORDER BY j."runAfter", j."createdAt"
@@ -35,7 +43,7 @@ export async function claimNextJob(db: Database, owner: string, leaseMs: number,
        attempts = attempts + 1, "updatedAt" = ${NOW}
      FROM candidate WHERE "Job".id = candidate.id
      RETURNING "Job".id`,
-    [owner, leaseMs, perUserCap],
+    [owner, leaseMs, perUserCap, running],
   );
   const id = rows[0]?.id;
   if (!id) return undefined;

@@ -54,6 +54,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       log.info({ jobId: job.id, userId: job.userId, kind: error.kind }, "job failed for a reason the person can act on");
       if (error.kind === "notion_revoked") await options.onNotionRevoked(job.userId);
       await failJob(deps.db, job, owner, error.kind, error.userMessage);
+      deps.metrics.jobFinished("FAILED");
       await deps.sink.failed({ type: "failed", job, kind: error.kind, message: error.userMessage, canRetry });
       return;
     }
@@ -67,6 +68,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     log.error({ jobId: job.id, userId: job.userId, err: error, attempts: job.attempts }, "job failed");
     const message = userMessageOf(error);
     await failJob(deps.db, job, owner, kind, message);
+    deps.metrics.jobFinished("FAILED");
     await deps.sink.failed({ type: "failed", job, kind, message, canRetry });
   }
 
@@ -79,7 +81,10 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     }, Math.max(1000, jobs.leaseMs / 3));
     try {
       await runPipeline(deps, job, owner);
-      if (!entry.abandoned) await completeJob(deps.db, job, owner);
+      if (!entry.abandoned) {
+        await completeJob(deps.db, job, owner);
+        deps.metrics.jobFinished("DONE");
+      }
     } catch (error) {
       if (entry.abandoned) return;
       await handleFailure(job, error).catch((failure: unknown) => log.error({ jobId: job.id, err: failure }, "could not record a failure"));
@@ -90,7 +95,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
 
   async function fill(): Promise<void> {
     while (!stopping && active.size < jobs.inFlight) {
-      const job = await claimNextJob(deps.db, owner, jobs.leaseMs, jobs.perUserInFlight);
+      const job = await claimNextJob(deps.db, owner, jobs.leaseMs, jobs.perUserInFlight, [...active.keys()]);
       if (!job) return;
       log.info({ jobId: job.id, userId: job.userId, attempt: job.attempts, stage: job.stage }, "claimed a job");
       const entry: ActiveJob = { job, abandoned: false, done: Promise.resolve() };

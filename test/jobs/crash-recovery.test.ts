@@ -39,7 +39,7 @@ describe("crash recovery", () => {
     // Observes and seeds the database; takes no jobs itself.
     observer = await startTestService(world, database.url, { WORKER_ENABLED: "false" });
     person = await connectedPerson(observer, world);
-    env = { ...world.env, DATABASE_URL: database.url, JOB_LEASE_SECONDS: "2", LOG_LEVEL: "warn", DATA_DIR: observer.dataDir };
+    env = { ...world.env, DATABASE_URL: database.url, JOB_LEASE_SECONDS: "3", LOG_LEVEL: "warn", DATA_DIR: observer.dataDir };
   });
 
   afterAll(async () => {
@@ -92,7 +92,8 @@ describe("crash recovery", () => {
 
     expect(done.errorMessage).toBeNull();
     expect(done.status).toBe("DONE");
-    expect(done.attempts).toBe(2);
+    // One claim before the kill and one after; a loaded machine may let a lease lapse once more.
+    expect(done.attempts).toBeGreaterThanOrEqual(2);
     const pages = world.notion.pages.filter((p) => JSON.stringify(p.properties).includes(done.canonicalUrl));
     expect(pages).toHaveLength(1);
     expect(pages[0]!.id).toBe(done.notionPageId);

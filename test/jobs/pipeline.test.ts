@@ -128,4 +128,17 @@ describe("the pipeline, end to end on the emulators", () => {
     }
     expect(world.notion.pages.filter((p) => JSON.stringify(p.properties).includes("pancakes") || JSON.stringify(p.properties).includes(jobOf(first.outcome).canonicalUrl))).toHaveLength(1);
   });
+
+  it("shows the finished jobs' stage durations, queue and external calls at /metrics", async () => {
+    const text = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+    for (const stage of ["download", "extract", "transcribe", "ocr", "summarize", "publish", "notify"]) {
+      expect(text).toMatch(new RegExp(`reelnotes_stage_duration_seconds_count\\{stage="${stage}"\\} [1-9]`));
+    }
+    expect(text).toMatch(/reelnotes_jobs\{status="DONE"\} [1-9]/);
+    expect(text).toMatch(/reelnotes_queue_depth \d/);
+    expect(text).toMatch(/reelnotes_external_requests_total\{provider="notion",status="200"\} [1-9]/);
+    expect(text).toMatch(/reelnotes_external_requests_total\{provider="openai",status="200"\} [1-9]/);
+    expect(text).toMatch(/reelnotes_external_requests_total\{provider="gemini",status="200"\} [1-9]/);
+    expect(text).toContain("process_resident_memory_bytes");
+  });
 });

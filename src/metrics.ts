@@ -1,0 +1,137 @@
+import diagnostics from "node:diagnostics_channel";
+import client from "prom-client";
+import type { Config } from "./config.ts";
+import type { Database } from "./db/client.ts";
+
+/** The service's Prometheus metrics, served at /metrics. */
+export interface Metrics {
+  registry: client.Registry;
+  /** Records how long one stage of one job took. */
+  observeStage(stage: string, ms: number): void;
+  /** Counts a job that reached DONE or FAILED. */
+  jobFinished(status: "DONE" | "FAILED"): void;
+  /** Stops listening to outgoing requests. */
+  close(): void;
+}
+
+type Provider = "openai" | "gemini" | "vision" | "notion" | "telegram" | "discord";
+
+function providersOf(config: Config): { origin: string; provider: Provider }[] {
+  const entries: [Provider, string][] = [
+    ["openai", config.openai.baseUrl],
+    ["gemini", config.gemini.baseUrl],
+    ["vision", config.vision.endpoint],
+    ["notion", config.notion.apiBaseUrl],
+    ["telegram", config.telegram.apiRoot],
+    ["discord", config.discord.apiBase],
+  ];
+  return entries.map(([provider, url]) => ({ provider, origin: new URL(url).origin }));
+}
+
+interface UndiciRequest {
+  origin?: string | URL;
+}
+interface HttpClientRequest {
+  protocol?: string;
+  host?: string;
+  getHeader?(name: string): unknown;
+}
+
+/**
+ * Creates the metrics: jobs by status, queue depth and oldest queued age (read from the
+ * database at scrape time), stage duration histograms, external API calls by provider and
+ * status (429s included) seen on every outgoing fetch/undici/http request, and process metrics.
+ */
+export function createMetrics(config: Config, db: Database): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const providers = providersOf(config);
+  const providerOf = (origin: string) => providers.find((p) => p.origin === origin)?.provider;
+
+  const stageSeconds = new client.Histogram({
+    name: "reelnotes_stage_duration_seconds",
+    help: "Service time of one pipeline stage of one job.",
+    labelNames: ["stage"],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
+  const finished = new client.Counter({
+    name: "reelnotes_jobs_finished_total",
+    help: "Jobs that reached a final status in this process.",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  const external = new client.Counter({
+    name: "reelnotes_external_requests_total",
+    help: "Requests to external APIs by provider and HTTP status.",
+    labelNames: ["provider", "status"],
+    registers: [registry],
+  });
+  const externalErrors = new client.Counter({
+    name: "reelnotes_external_request_errors_total",
+    help: "Requests to external APIs that got no HTTP answer (network errors, timeouts).",
+    labelNames: ["provider"],
+    registers: [registry],
+  });
+  new client.Gauge({
+    name: "reelnotes_jobs",
+    help: "Jobs by status.",
+    labelNames: ["status"],
+    registers: [registry],
+    async collect() {
+      const rows = await db.prisma.job.groupBy({ by: ["status"], _count: { _all: true } });
+      this.reset();
+      for (const row of rows) this.set({ status: row.status }, row._count._all);
+    },
+  });
+  new client.Gauge({
+    name: "reelnotes_queue_depth",
+    help: "Jobs queued and due now.",
+    registers: [registry],
+    async collect() {
+      this.set(await db.prisma.job.count({ where: { status: "QUEUED", runAfter: { lte: new Date() } } }));
+    },
+  });
+  new client.Gauge({
+    name: "reelnotes_oldest_queued_age_seconds",
+    help: "Age of the oldest job still queued (0 when none).",
+    registers: [registry],
+    async collect() {
+      const oldest = await db.prisma.job.findFirst({ where: { status: "QUEUED" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
+      this.set(oldest ? (Date.now() - oldest.createdAt.getTime()) / 1000 : 0);
+    },
+  });
+
+  // fetch and undici (OpenAI, Gemini, Notion, Discord) publish here...
+  const onUndiciHeaders = (message: unknown) => {
+    const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
+    const provider = request.origin ? providerOf(new URL(String(request.origin)).origin) : undefined;
+    if (provider) external.inc({ provider, status: String(response.statusCode) });
+  };
+  const onUndiciError = (message: unknown) => {
+    const { request } = message as { request: UndiciRequest };
+    const provider = request.origin ? providerOf(new URL(String(request.origin)).origin) : undefined;
+    if (provider) externalErrors.inc({ provider });
+  };
+  // ...and node:http (grammY's node-fetch) here.
+  const onHttpResponse = (message: unknown) => {
+    const { request, response } = message as { request: HttpClientRequest; response: { statusCode?: number } };
+    const host = String(request.getHeader?.("host") ?? request.host ?? "");
+    const provider = providerOf(`${request.protocol ?? "http:"}//${host}`);
+    if (provider) external.inc({ provider, status: String(response.statusCode ?? 0) });
+  };
+  diagnostics.subscribe("undici:request:headers", onUndiciHeaders);
+  diagnostics.subscribe("undici:request:error", onUndiciError);
+  diagnostics.subscribe("http.client.response.finish", onHttpResponse);
+
+  return {
+    registry,
+    observeStage: (stage, ms) => stageSeconds.observe({ stage }, ms / 1000),
+    jobFinished: (status) => finished.inc({ status }),
+    close: () => {
+      diagnostics.unsubscribe("undici:request:headers", onUndiciHeaders);
+      diagnostics.unsubscribe("undici:request:error", onUndiciError);
+      diagnostics.unsubscribe("http.client.response.finish", onHttpResponse);
+    },
+  };
+}

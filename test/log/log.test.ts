@@ -1,0 +1,74 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { createLogger, redactUrl } from "../../src/log.ts";
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { lines, log: createLogger({ logLevel: "info", logPretty: false }, stream) };
+}
+
+describe("logging", () => {
+  it("blanks tokens, keys, Authorization headers and cookies wherever they appear", () => {
+    const { lines, log } = capture();
+    log.info(
+      {
+        token: "tok-1",
+        accessToken: "tok-2",
+        apiKey: "key-3",
+        connection: { access_token: "tok-4", clientSecret: "sec-5" },
+        req: { headers: { authorization: "Bearer tok-6", cookie: "sid=tok-7" } },
+      },
+      "hello",
+    );
+    const text = lines.join("");
+    for (const secret of ["tok-1", "tok-2", "key-3", "tok-4", "sec-5", "tok-6", "tok-7"]) expect(text).not.toContain(secret);
+    expect(text).toContain("[Redacted]");
+    expect(text).toContain("hello");
+  });
+
+  it("removes one-time tokens and OAuth codes from URLs before they are logged", () => {
+    expect(redactUrl("/oauth/notion/callback?code=abc123&state=xyz789")).toBe("/oauth/notion/callback?code=[Redacted]&state=[Redacted]");
+    expect(redactUrl("/connect/AbCdEfGhIjKlMnOp_qrstu")).toBe("/connect/[Redacted]");
+    expect(redactUrl("/bot123456:AAEhBOweik6ad/getMe")).toBe("/bot[Redacted]/getMe");
+  });
+
+  it("ships log lines to Grafana Loki when LOKI_HOST is set, still redacted", async () => {
+    const bodies: string[] = [];
+    const auth: (string | undefined)[] = [];
+    const loki = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const raw = Buffer.concat(chunks);
+        bodies.push(req.headers["content-encoding"] === "gzip" ? gunzipSync(raw).toString() : raw.toString());
+        auth.push(req.headers.authorization);
+        res.writeHead(204).end();
+      });
+    }).listen(0, "127.0.0.1");
+    await once(loki, "listening");
+    const host = `http://127.0.0.1:${(loki.address() as AddressInfo).port}`;
+    try {
+      const log = createLogger({ logLevel: "info", logPretty: false, loki: { host, username: "grafana", password: "pw" } });
+      log.info({ jobId: "job-1", token: "tok-loki" }, "shipped to loki");
+      const deadline = Date.now() + 15_000;
+      while (!bodies.join("").includes("shipped to loki") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const body = bodies.join("");
+      expect(body).toContain("shipped to loki");
+      expect(body).toContain("job-1");
+      expect(body).not.toContain("tok-loki");
+      expect(auth[0]).toBe(`Basic ${Buffer.from("grafana:pw").toString("base64")}`);
+    } finally {
+      loki.close();
+    }
+  });
+});
