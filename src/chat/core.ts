@@ -43,7 +43,16 @@ export interface ChatCore {
 export function createChatCore(deps: ChatDeps): ChatCore {
   const adapters: AdapterRegistry = new Map();
 
+  /** "typing…" while slow work (writing jobs, asking Notion) runs; never in the way if it fails. */
+  function showTyping(sender: ChatSender): void {
+    adapters
+      .get(sender.platform)
+      ?.typing(sender.chatId)
+      .catch((error: unknown) => deps.log.debug({ err: error }, "could not show typing"));
+  }
+
   async function handleCommand(sender: ChatSender, name: string, argument: string, reply: Reply): Promise<void> {
+    if (name.toLowerCase() === "tag" && argument.trim().toLowerCase() === "refresh") showTyping(sender);
     const person = await ensurePerson(deps.db, sender);
     switch (name.toLowerCase()) {
       case "start":
@@ -70,6 +79,7 @@ export function createChatCore(deps: ChatDeps): ChatCore {
       await reply({ text: ANY_LINK.test(text) ? texts.unsupportedLink : texts.hint });
       return;
     }
+    showTyping(sender);
     const person = await ensurePerson(deps.db, sender);
     await handleLinks(deps, sender.platform, person, text, links, reply);
   }
