@@ -4,13 +4,13 @@ import type { JobStage, NotionSchema } from "../db/generated/client.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
-import type { AudioChunk, DownloadedMedia, Frame, MediaTools } from "../media/index.ts";
+import type { AudioChunk, Frame, MediaTools } from "../media/index.ts";
 import type { NotionApi } from "../notion/client.ts";
 import { publishPage } from "../notion/publish.ts";
 import { buildSummarySchema, type NotionProperties } from "../notion/schema-mapping.ts";
 import type { StageQueues } from "./queues.ts";
 import { recordPage, saveCheckpoint } from "./store.ts";
-import { checkpointsOf, type Checkpoints, type DownloadCheckpoint, type Job, type ProgressSink, type StageName } from "./types.ts";
+import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type StageName } from "./types.ts";
 
 /** Everything the stages call; each piece belongs to its own room. */
 export interface PipelineDeps {
@@ -65,21 +65,6 @@ function announce(run: Run, stage: StageName): Promise<void> {
   });
 }
 
-function metadataOf(media: DownloadedMedia): DownloadCheckpoint {
-  const m = media.metadata;
-  return {
-    title: m.title,
-    caption: m.caption,
-    uploader: m.uploader,
-    durationSeconds: m.durationSeconds,
-    thumbnailUrl: m.thumbnailUrl,
-    hashtags: m.hashtags,
-    uploadDate: m.uploadDate,
-    webpageUrl: m.webpageUrl,
-    isSlideshow: m.isSlideshow,
-  };
-}
-
 /**
  * DOWNLOAD, EXTRACT, then TRANSCRIBE and OCR in parallel. Media lives only in this call's work
  * folder: a resumed job downloads again (free) rather than pay again for finished analysis.
@@ -94,7 +79,7 @@ async function analyseVideo(run: Run): Promise<void> {
   try {
     await announce(run, "download");
     const media = await deps.queues.download.add(() => timed(run, "download", () => deps.media.download(run.job.canonicalUrl, workDir)));
-    if (!run.checkpoints.download) await save(run, "EXTRACT", { download: metadataOf(media) });
+    if (!run.checkpoints.download) await save(run, "EXTRACT", { download: media.metadata });
     if (!needSpeech && !needText) return;
 
     await announce(run, "extract");

@@ -1,20 +1,11 @@
 import type { Job } from "../db/generated/client.ts";
+import type { VideoMetadata } from "../media/index.ts";
 import type { Summary } from "../summary.ts";
 
 export type { Job } from "../db/generated/client.ts";
 
-/** What the DOWNLOAD stage keeps: metadata only, never media. */
-export interface DownloadCheckpoint {
-  title?: string;
-  caption?: string;
-  uploader?: string;
-  durationSeconds?: number;
-  thumbnailUrl?: string;
-  hashtags: string[];
-  uploadDate?: string;
-  webpageUrl: string;
-  isSlideshow: boolean;
-}
+/** What the DOWNLOAD stage keeps: the post's metadata, never media. */
+export type DownloadCheckpoint = VideoMetadata;
 
 /** What TRANSCRIBE keeps. */
 export interface TranscriptCheckpoint {
