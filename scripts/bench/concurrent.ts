@@ -1,0 +1,62 @@
+import { checkpointsOf } from "../../src/jobs/types.ts";
+import type { ChatEvent } from "../../test/emulators/telegram/index.ts";
+import { waitUntil } from "../../test/harness/service.ts";
+import { firstReply, outcomeReply, sentAt } from "./chat-events.ts";
+import type { BenchContext } from "./context.ts";
+import { peakBetween } from "./memory.ts";
+import type { BenchPerson } from "./people.ts";
+import { percentile } from "./percentiles.ts";
+import type { BenchService } from "./service.ts";
+import type { StageTimings } from "./critical-path.ts";
+import type { BenchVideo } from "./videos.ts";
+
+/** Many people sending a link in the same instant. */
+export interface ConcurrentRun {
+  people: number;
+  /** Message -> "Queued" per person, ms. */
+  acksMs: number[];
+  ackP95Ms: number;
+  wallMs: number;
+  throughputJobsPerMin: number;
+  done: number;
+  failed: number;
+  /** Jobs not finished when the wait gave up. */
+  unfinished: number;
+  peakServiceMb: number;
+  peakTreeMb: number;
+  /** Each job's stage service times. */
+  timings: StageTimings[];
+  /** Message -> outcome per person, ms. */
+  endToEndMs: number[];
+}
+
+/** Everyone in `people` sends `video` at once; waits until every job is done or failed. */
+export async function runConcurrent(ctx: BenchContext, service: BenchService, video: BenchVideo, people: BenchPerson[]): Promise<ConcurrentRun> {
+  const started = Date.now();
+  const sends = people.map((p) => p.user.sendText(video.url));
+  const acks = await Promise.all(sends.map(async (sent) => (await firstReply(ctx.tg, sent)).at - sentAt(ctx.tg, sent)));
+  const userIds = people.map((p) => p.person.userId);
+  const settled = () => ctx.db.prisma.job.findMany({ where: { userId: { in: userIds }, status: { in: ["DONE", "FAILED"] } } });
+  await waitUntil(async () => (await settled()).length === people.length, 240_000, "every concurrent job").catch((error: unknown) => ctx.say(`  ${String(error)}`));
+  const jobs = await settled();
+  const outcomes: ChatEvent[] = await Promise.all(sends.map((sent) => outcomeReply(ctx.tg, sent, 1).catch(() => undefined))).then((all) => all.filter((e): e is ChatEvent => e !== undefined));
+  const firstSent = Math.min(...sends.map((s) => sentAt(ctx.tg, s)));
+  const finished = Math.max(...outcomes.map((e) => e.at), firstSent);
+  const wallMs = finished - firstSent;
+  const peak = peakBetween(service.samples, started, Date.now());
+  const done = jobs.filter((j) => j.status === "DONE").length;
+  return {
+    people: people.length,
+    acksMs: acks,
+    ackP95Ms: percentile(acks, 95),
+    wallMs,
+    throughputJobsPerMin: wallMs > 0 ? (done / wallMs) * 60_000 : 0,
+    done,
+    failed: jobs.length - done,
+    unfinished: people.length - jobs.length,
+    peakServiceMb: peak.serviceMb,
+    peakTreeMb: peak.treeMb,
+    timings: jobs.map((j) => checkpointsOf(j).timings ?? {}),
+    endToEndMs: outcomes.map((e) => e.at - firstSent),
+  };
+}

@@ -1,0 +1,12 @@
+import type { Checkpoints } from "../../src/jobs/types.ts";
+
+/** A job's measured stage service times (ms), as the pipeline stores them. */
+export type StageTimings = NonNullable<Checkpoints["timings"]>;
+
+/**
+ * The least time a job could take given its own measured stage times: every stage one after
+ * another, except transcription and OCR, which may overlap. A stage that did not run counts 0.
+ */
+export function criticalPathMs(t: StageTimings): number {
+  return (t.download ?? 0) + (t.extract ?? 0) + Math.max(t.transcribe ?? 0, t.ocr ?? 0) + (t.summarize ?? 0) + (t.publish ?? 0) + (t.notify ?? 0);
+}

@@ -1,0 +1,80 @@
+import { readdir, readFile } from "node:fs/promises";
+
+/**
+ * Resident memory of a process (and of the processes it started: yt-dlp, ffmpeg), read from
+ * /proc on Linux, sampled on a timer so short peaks are caught.
+ */
+
+/** One sample, in MB. */
+export interface MemorySample {
+  at: number;
+  /** The service's own Node.js process. */
+  serviceMb: number;
+  /** The service plus every process below it. */
+  treeMb: number;
+}
+
+async function residentKb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+}
+
+/** The high-water mark of the process's resident memory over its whole life, in MB. */
+export async function lifetimePeakMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  return Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function parentsByPid(): Promise<Map<number, number>> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    // The command name may hold spaces and parentheses: the fields after the last ")" are safe.
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (Number.isFinite(ppid)) parents.set(Number(entry), ppid);
+  }
+  return parents;
+}
+
+async function descendantsOf(pid: number): Promise<number[]> {
+  const parents = await parentsByPid();
+  const found: number[] = [];
+  let frontier = [pid];
+  while (frontier.length > 0) {
+    const next = [...parents].filter(([, parent]) => frontier.includes(parent)).map(([child]) => child);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+/** Samples `pid`'s memory every `everyMs` until `stop`. */
+export function sampleMemory(pid: number, everyMs = 250): { samples: MemorySample[]; stop(): Promise<void> } {
+  const samples: MemorySample[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const own = await residentKb(pid);
+      const children = await Promise.all((await descendantsOf(pid)).map(residentKb));
+      samples.push({ at: Date.now(), serviceMb: own / 1024, treeMb: (own + children.reduce((a, b) => a + b, 0)) / 1024 });
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    samples,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+/** The largest sample taken between `from` and `to`. */
+export function peakBetween(samples: MemorySample[], from: number, to: number): { serviceMb: number; treeMb: number } {
+  const inside = samples.filter((s) => s.at >= from && s.at <= to);
+  return {
+    serviceMb: Math.max(0, ...inside.map((s) => s.serviceMb)),
+    treeMb: Math.max(0, ...inside.map((s) => s.treeMb)),
+  };
+}

@@ -1,0 +1,29 @@
+import type { Person } from "../../src/chat/identity.ts";
+import type { Config } from "../../src/config.ts";
+import type { Database } from "../../src/db/client.ts";
+import type { Service } from "../../src/main.ts";
+import type { ScriptedUser, TelegramEmulator } from "../../test/emulators/telegram/index.ts";
+import { connectedPerson } from "../../test/harness/service.ts";
+import type { World } from "../../test/harness/world.ts";
+
+/** A Telegram user already linked to the emulated Notion workspace, with a database chosen. */
+export interface BenchPerson {
+  person: Person;
+  user: ScriptedUser;
+}
+
+/**
+ * Links people `ids` to Notion the way the linking journey leaves them (each with a token of
+ * their own, so each has Notion's per-token rate limit to itself). Done before latencies are
+ * turned on: setting people up is not what is measured.
+ */
+export async function connectPeople(db: Database, config: Config, world: World, tg: TelegramEmulator, ids: number[]): Promise<BenchPerson[]> {
+  // The service runs in another process; connectedPerson only needs its database and Notion settings.
+  const service = { db, config } as Service;
+  const people: BenchPerson[] = [];
+  for (const id of ids) {
+    const person = await connectedPerson(service, world, String(id));
+    people.push({ person, user: tg.user(id, { firstName: `Reader ${id}` }) });
+  }
+  return people;
+}
