@@ -1,0 +1,71 @@
+import { consentInBrowser } from "./browser.ts";
+import { savedPage, type SavedPage } from "./page.ts";
+import type { ConversationLine, DemoPerson } from "./person.ts";
+import { startStage } from "./stage.ts";
+import { prepareVideo } from "./video.ts";
+
+/** How the demo runs (the command-line options, parsed). */
+export interface DemoOptions {
+  platform: "telegram" | "discord";
+  workspaceFile: string;
+  videoFile: string | undefined;
+  transcript: string | undefined;
+  tag: string | undefined;
+  json: boolean;
+}
+
+/** What the demo ends with; `ok` only when a page was created. */
+export interface DemoResult {
+  ok: boolean;
+  platform: DemoOptions["platform"];
+  conversation: ConversationLine[];
+  page: SavedPage | null;
+  error?: string;
+  seconds: number;
+}
+
+/** How long the shared link may take from "Queued" to "Saved". */
+const JOB_TIMEOUT_MS = 50_000;
+
+async function playJourney(person: DemoPerson, link: string, tag: string | undefined, progress: (step: string) => void): Promise<string> {
+  progress("The person asks the bot to connect Notion and opens the link");
+  const connectLink = await person.askToConnect();
+  progress("…and allows access on Notion's consent page");
+  await consentInBrowser(connectLink);
+  await person.connected();
+  progress(`The person chooses a database with /tag${tag ? ` ${tag}` : ""}`);
+  await person.chooseDatabase(tag);
+  progress(`The person shares ${link}`);
+  const outcome = await person.share(link, JOB_TIMEOUT_MS);
+  if (!outcome.pageUrl) throw new Error(outcome.text);
+  return outcome.pageUrl;
+}
+
+/**
+ * The whole journey on local emulators: start everything, play the person from `/start` to a
+ * saved page, and collect what they saw and what reached Notion. Never throws: a failure is
+ * the result's `error`.
+ */
+export async function runDemo(options: DemoOptions, progress: (step: string) => void): Promise<DemoResult> {
+  const started = Date.now();
+  progress(`Starting the emulators and the service (${options.platform}, embedded database)`);
+  const stage = await startStage(options).catch((error: unknown) => error as Error);
+  const finish = (fields: Omit<DemoResult, "platform" | "seconds">): DemoResult => ({
+    ...fields,
+    platform: options.platform,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  });
+  if (stage instanceof Error) return finish({ ok: false, conversation: [], page: null, error: `Could not start: ${stage.message}` });
+
+  const person = stage.platform.person();
+  try {
+    progress(options.videoFile ? `Serving ${options.videoFile} as a TikTok post` : "Making a short clip with speech and on-screen text");
+    const post = await prepareVideo(stage.world.mediaDir, options.videoFile);
+    const pageUrl = await playJourney(person, stage.world.videoHost.postUrl(post), options.tag, progress);
+    return finish({ ok: true, conversation: person.conversation(), page: savedPage(stage.world.notion, pageUrl) });
+  } catch (error) {
+    return finish({ ok: false, conversation: person.conversation(), page: null, error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    await stage.stop();
+  }
+}

@@ -1,0 +1,77 @@
+import { tagFromTitle } from "../../src/notion/discovery.ts";
+import { startTelegramEmulator, type ChatEvent, type ScriptedUser } from "../../test/emulators/telegram/index.ts";
+import { pickDatabase } from "./choice.ts";
+import type { ChatPlatform, ConversationLine, DemoPerson, Outcome } from "./person.ts";
+
+/** The bot token the emulator accepts; the part before ":" is the bot's user id. */
+export const TELEGRAM_BOT_TOKEN = "7000000001:telegram-demo-token";
+
+const REPLY_TIMEOUT_MS = 10_000;
+const isFinal = (text: string | undefined) => /^(Saved|Couldn't)/.test(text ?? "");
+
+/** The URL behind the link button `buttonText` of the newest bot message that has it. */
+export function linkButton(user: ScriptedUser, buttonText: string): string {
+  const press = user.pressButton((entry) => entry.buttons?.flat().some((b) => b.text === buttonText) ?? false, buttonText);
+  if (press.kind !== "url") throw new Error(`"${buttonText}" is not a link button`);
+  return press.url;
+}
+
+/** Sends `/start` and returns the "Connect Notion" link of the bot's answer. */
+export async function askToConnectOnTelegram(user: ScriptedUser): Promise<string> {
+  user.sendText("/start");
+  await user.waitForBot((e) => e.buttons?.flat().some((b) => b.text === "Connect Notion") ?? false, REPLY_TIMEOUT_MS);
+  return linkButton(user, "Connect Notion");
+}
+
+/** The "Connected to …" message the bot sends once the consent is through. */
+export async function connectedOnTelegram(user: ScriptedUser): Promise<string> {
+  const event = await user.waitForBot((e) => e.kind === "bot-message" && (e.text?.startsWith("Connected to") ?? false), REPLY_TIMEOUT_MS);
+  return event.text!;
+}
+
+/** Sends `/tag`, presses the button of the database `tag` names (or the first), returns the bot's answer. */
+export async function chooseOnTelegram(user: ScriptedUser, tag: string | undefined): Promise<string> {
+  user.sendText("/tag");
+  const question = await user.waitForBot((e) => e.kind === "bot-message" && e.buttons !== undefined, REPLY_TIMEOUT_MS);
+  const offered = (question.buttons ?? []).flat().filter((b) => b.data !== undefined).map((b) => {
+    const title = b.text.replace(/^✓ /, "");
+    return { title, tag: tagFromTitle(title), label: b.text };
+  });
+  user.pressButton(question.messageId!, pickDatabase(tag, offered).label);
+  const answer = await user.waitForBot((e) => e.text?.startsWith("New links go to") ?? false, REPLY_TIMEOUT_MS);
+  return answer.text!;
+}
+
+/** Sends `link` and waits until its progress message says "Saved" or "Couldn't save". */
+export async function shareOnTelegram(user: ScriptedUser, link: string, timeoutMs: number): Promise<Outcome> {
+  user.sendText(link);
+  const reply: ChatEvent = await user.waitForBot((e) => e.kind === "bot-message", REPLY_TIMEOUT_MS);
+  if (!reply.text?.startsWith("Queued")) throw new Error(`The bot did not queue the link: ${reply.text}`);
+  const outcome = await user.waitForBot((e) => e.messageId === reply.messageId && isFinal(e.text), timeoutMs);
+  return { text: outcome.text!, pageUrl: outcome.buttons?.flat().find((b) => b.text === "Open in Notion")?.url };
+}
+
+function conversationOf(user: ScriptedUser): ConversationLine[] {
+  return user.transcript().map((entry) => ({
+    from: entry.from,
+    text: entry.text,
+    ...(entry.buttons ? { buttons: entry.buttons.flat().map((b) => ({ label: b.text, ...(b.url ? { url: b.url } : {}) })) } : {}),
+  }));
+}
+
+/** Starts the Telegram emulator; its person is Ada in a private chat with the bot. */
+export async function startTelegramPlatform(): Promise<ChatPlatform> {
+  const tg = await startTelegramEmulator({ token: TELEGRAM_BOT_TOKEN, botUsername: "reelnotes_demo_bot" });
+  let ada: ScriptedUser | undefined;
+  const person = (): DemoPerson => {
+    const user = (ada ??= tg.user(1001, { firstName: "Ada", lastName: "Lovelace", username: "ada" }));
+    return {
+      askToConnect: () => askToConnectOnTelegram(user),
+      connected: () => connectedOnTelegram(user),
+      chooseDatabase: (tag) => chooseOnTelegram(user, tag),
+      share: (link, timeoutMs) => shareOnTelegram(user, link, timeoutMs),
+      conversation: () => conversationOf(user),
+    };
+  };
+  return { name: "telegram", env: { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT: tg.url }, person, stop: () => tg.stop() };
+}
