@@ -96,6 +96,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number): 
     summarizer: createSummarizer(config, log),
     notion,
     loadNotionToken,
+    refreshSchemas: async (userId) => void (await refreshUserSchemas(notion, db.prisma, userId, loadNotionToken)),
     sink: chat.progress,
     queues: createStageQueues(config.jobs.concurrency),
     today: () => new Date().toISOString().slice(0, 10),

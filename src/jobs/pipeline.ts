@@ -23,6 +23,8 @@ export interface PipelineDeps {
   notion: NotionApi;
   /** The person's decrypted Notion token, or undefined when not connected or revoked. */
   loadNotionToken(userId: string): Promise<string | undefined>;
+  /** Re-reads the person's data sources from Notion and stores them (when a publish shows they changed). */
+  refreshSchemas(userId: string): Promise<void>;
   sink: ProgressSink;
   queues: StageQueues;
   /** Today's date (YYYY-MM-DD) for "date saved" properties. */
@@ -161,6 +163,41 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
   await save(run, "PUBLISH", { summarize: summary });
 }
 
+/** Notion said the data source changed or went away: re-read it, and say which schema to use now. */
+async function resyncAfter(run: Run, schema: NotionSchema, error: UserFacingError): Promise<NotionSchema | undefined> {
+  run.log.info({ kind: error.kind }, "Notion refused the page; re-reading the person's databases");
+  await run.deps.refreshSchemas(run.job.userId).catch((failure: unknown) => run.log.warn({ err: failure }, "could not re-read databases"));
+  const fresh = await run.deps.db.prisma.notionSchema.findFirst({ where: { userId: run.job.userId, dataSourceId: schema.dataSourceId } });
+  const changed = fresh && JSON.stringify(fresh.properties) !== JSON.stringify(schema.properties);
+  return error.kind === "notion_validation" && changed ? fresh : undefined;
+}
+
+async function publishTo(run: Run, schema: NotionSchema, token: string): Promise<{ pageId: string; url: string }> {
+  const { deps, checkpoints } = run;
+  return publishPage(
+    deps.notion,
+    token,
+    {
+      jobId: run.job.id,
+      dataSourceId: schema.dataSourceId,
+      properties: schema.properties as unknown as NotionProperties,
+      summary: checkpoints.summarize!,
+      sourceUrl: run.job.canonicalUrl,
+      transcript: checkpoints.transcribe?.text ?? "",
+      onScreenText: checkpoints.ocr?.text ?? "",
+      thumbnailUrl: checkpoints.download?.thumbnailUrl,
+      today: deps.today(),
+    },
+    {
+      existingPageId: run.job.notionPageId ?? undefined,
+      onPageCreated: async (pageId, url) => {
+        await recordPage(deps.db, run.job, run.owner, pageId, url);
+        run.job = { ...run.job, notionPageId: pageId, notionPageUrl: url };
+      },
+    },
+  );
+}
+
 async function publish(run: Run, schema: NotionSchema): Promise<void> {
   const { deps, checkpoints } = run;
   if (checkpoints.publish) return;
@@ -169,27 +206,18 @@ async function publish(run: Run, schema: NotionSchema): Promise<void> {
     throw new UserFacingError("notion_revoked", "Your Notion is not connected any more. Send /start to connect again, then tap Try again.");
   }
   await announce(run, "publish");
-  const page = await timed(run, "publish", () =>
-    publishPage(
-      deps.notion,
-      token,
-      {
-        jobId: run.job.id,
-        dataSourceId: schema.dataSourceId,
-        properties: schema.properties as unknown as NotionProperties,
-        summary: checkpoints.summarize!,
-        sourceUrl: run.job.canonicalUrl,
-        transcript: checkpoints.transcribe?.text ?? "",
-        onScreenText: checkpoints.ocr?.text ?? "",
-        thumbnailUrl: checkpoints.download?.thumbnailUrl,
-        today: deps.today(),
-      },
-      {
-        existingPageId: run.job.notionPageId ?? undefined,
-        onPageCreated: (pageId, url) => recordPage(deps.db, run.job, run.owner, pageId, url),
-      },
-    ),
-  );
+  const page = await timed(run, "publish", async () => {
+    try {
+      return await publishTo(run, schema, token);
+    } catch (error) {
+      const schemaChanged = error instanceof UserFacingError && ["notion_validation", "notion_database_deleted", "notion_no_access"].includes(error.kind);
+      if (!schemaChanged) throw error;
+      // One more try with the database as it is now (a property renamed or removed since the last sync).
+      const fresh = await resyncAfter(run, schema, error);
+      if (!fresh) throw error;
+      return publishTo(run, fresh, token);
+    }
+  });
   run.job = { ...run.job, notionPageId: page.pageId, notionPageUrl: page.url };
   await save(run, "NOTIFY", { publish: page });
 }

@@ -36,6 +36,7 @@ describe("the pipeline, end to end on the emulators", () => {
         post: { title: "Garlic noodles in 15 minutes", caption: "Quick dinner #noodles #recipe", uploader: "chef" },
       }),
       makeCaptionedClip(world.mediaDir, { name: "pancakes", seconds: 4, captions: ["Pancakes"], speech: "Pancakes." }),
+      makeCaptionedClip(world.mediaDir, { name: "soup", seconds: 3, captions: ["Tomato soup"], speech: "Tomato soup." }),
     ]);
     database = await openFreshDatabase();
     service = await startTestService(world, database.url, { JOBS_PER_USER_IN_FLIGHT: "4" });
@@ -140,5 +141,24 @@ describe("the pipeline, end to end on the emulators", () => {
     expect(text).toMatch(/reelnotes_external_requests_total\{provider="openai",status="200"\} [1-9]/);
     expect(text).toMatch(/reelnotes_external_requests_total\{provider="gemini",status="200"\} [1-9]/);
     expect(text).toContain("process_resident_memory_bytes");
+  });
+
+  it("re-reads the database and still saves the page when a property was removed since the last sync", async () => {
+    const stored = await service.db.prisma.notionSchema.findFirstOrThrow({ where: { id: person.activeSchemaId! } });
+    const source = world.notion.workspace.dataSources.find((d) => d.id === stored.dataSourceId)!;
+    expect(Object.keys(stored.properties as object)).toContain("Notes");
+    delete source.properties["Notes"];
+
+    const { outcome } = await submit(world.videoHost.postUrl("soup"));
+    const job = await waitUntil(async () => {
+      const j = await service.db.prisma.job.findUnique({ where: { id: jobOf(outcome).id } });
+      return j && ["DONE", "FAILED"].includes(j.status) ? j : undefined;
+    }, 90_000, "the soup job");
+    expect(job.errorMessage).toBeNull();
+    expect(job.status).toBe("DONE");
+    const refreshed = await service.db.prisma.notionSchema.findFirstOrThrow({ where: { id: person.activeSchemaId! } });
+    expect(Object.keys(refreshed.properties as object)).not.toContain("Notes");
+    const refused = world.notion.requests.filter((r) => r.method === "POST" && r.path === "/v1/pages" && r.status === 400);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
   });
 });
