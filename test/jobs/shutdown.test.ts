@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acceptLinks } from "../../src/jobs/intake.ts";
+import { checkpointsOf } from "../../src/jobs/types.ts";
+import { parseVideoLinks } from "../../src/links.ts";
+import { makeCaptionedClip } from "../fixtures/media.ts";
+import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
+import { startWorld, type World } from "../harness/world.ts";
+import { openFreshDatabase } from "../helpers/postgres.ts";
+
+describe("shutdown", () => {
+  let world: World;
+  let database: Awaited<ReturnType<typeof openFreshDatabase>>;
+  const services: TestService[] = [];
+
+  beforeAll(async () => {
+    world = await startWorld({ visionText: () => ["Shutdown test"] });
+    await makeCaptionedClip(world.mediaDir, { name: "slow", seconds: 3, captions: ["Slow"], speech: "A slow summary." });
+    database = await openFreshDatabase();
+  });
+  afterAll(async () => {
+    for (const s of services) await s.stop();
+    await database?.cleanup();
+    await world?.stop();
+  });
+
+  it("stops claiming, gives a running job back after the grace period with its checkpoints, and another worker finishes it", async () => {
+    world.gemini.behaviour.latencyMs = 20_000;
+    const first = await startTestService(world, database.url, { SHUTDOWN_GRACE_SECONDS: "1" });
+    services.push(first);
+    const person = await connectedPerson(first, world);
+    const url = world.videoHost.postUrl("slow");
+    const [outcome] = await acceptLinks(
+      { db: first.db, state: first.state, maxLinksPerHour: 30 },
+      { userId: person.userId, identityId: person.identityId, sourceText: url, links: parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] }), schemaId: person.activeSchemaId, status: "QUEUED" },
+    );
+    if (outcome?.kind !== "queued") throw new Error("not queued");
+    first.worker!.wake();
+    await waitUntil(async () => (await first.db.prisma.job.findUnique({ where: { id: outcome.job.id } }))?.stage === "SUMMARIZE", 60_000, "the summary stage");
+
+    const stopping = Date.now();
+    await first.stop();
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+
+    const second = await startTestService(world, database.url, { WORKER_ENABLED: "false" });
+    services.push(second);
+    const released = (await second.db.prisma.job.findUnique({ where: { id: outcome.job.id } }))!;
+    expect(released.status).toBe("QUEUED");
+    expect(released.leaseOwner).toBeNull();
+    expect(checkpointsOf(released).transcribe?.text).toBeTruthy();
+    const transcriptions = world.openai.uploads.length;
+
+    world.gemini.behaviour.latencyMs = 0;
+    const third = await startTestService(world, database.url);
+    services.push(third);
+    const done = await waitUntil(async () => {
+      const j = await third.db.prisma.job.findUnique({ where: { id: outcome.job.id } });
+      return j?.status === "DONE" ? j : undefined;
+    }, 60_000, "the job to finish on another worker");
+    expect(done.notionPageId).toBeTruthy();
+    expect(world.openai.uploads.length).toBe(transcriptions);
+  });
+});
