@@ -138,6 +138,7 @@ describe("buildPageProperties", () => {
           Diet: ["vegan", "Carnivore"],
           "Cook on": "next Tuesday",
           "Chef email": "not an email",
+          "Shop phone": "Quick tomato pasta in ten minutes",
           Servings: "four",
           Calories: 500,
           Invented: "x",
@@ -149,9 +150,15 @@ describe("buildPageProperties", () => {
     expect(values.Diet).toEqual({ multi_select: [{ name: "Vegan" }] });
     expect(values["Cook on"]).toBeUndefined();
     expect(values["Chef email"]).toBeUndefined();
+    expect(values["Shop phone"]).toBeUndefined();
     expect(values.Servings).toBeUndefined();
     expect(values).not.toHaveProperty("Calories");
     expect(values).not.toHaveProperty("Invented");
+  });
+
+  it("keeps a real phone number", () => {
+    const values = buildPageProperties(recipes, { title: "T", summary: "", keyPoints: [], properties: { "Shop phone": "+44 (20) 7946-0958" } }, context);
+    expect(values["Shop phone"]).toEqual({ phone_number: "+44 (20) 7946-0958" });
   });
 
   it("uses summary.title for the title property when the model left it out", () => {
