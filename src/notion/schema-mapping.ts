@@ -234,7 +234,7 @@ function propertyValue(config: NotionPropertyConfig, value: unknown): unknown {
     case "phone_number": {
       const t = text(value);
       // Digits with the usual separators only: a sentence the model put here is no phone number.
-      return t && t.length <= MAX_PHONE_LENGTH && /^\+?[\d\s().\/-]{4,}$/.test(t) && /\d{3}/.test(t.replace(/\D/g, "")) ? { phone_number: t } : undefined;
+      return t && t.length <= MAX_PHONE_LENGTH && /^\+?[\d\s()./-]{4,}$/.test(t) && /\d{3}/.test(t.replace(/\D/g, "")) ? { phone_number: t } : undefined;
     }
     default:
       return undefined;
