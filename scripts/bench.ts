@@ -7,7 +7,9 @@ import { runBench } from "./bench/run.ts";
 
 const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, smoke: { type: "boolean", default: false } } });
 
-const { info, run, figures } = await runBench({ smoke: values.smoke, say: (line) => process.stderr.write(`${line}\n`) });
+const started = Date.now();
+const say = (line: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
+const { info, run, figures } = await runBench({ smoke: values.smoke, say });
 process.stdout.write(`${renderReport(info, run, figures)}\n`);
 if (values.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
 // Emulators and pools may keep handles open; the report is out, so leave.

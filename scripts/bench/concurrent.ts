@@ -1,6 +1,7 @@
 import { checkpointsOf } from "../../src/jobs/types.ts";
 import type { ChatEvent } from "../../test/emulators/telegram/index.ts";
 import { waitUntil } from "../../test/harness/service.ts";
+import { diagnoseAcks, type AckDiagnosis } from "./ack-diagnosis.ts";
 import { firstReply, outcomeReply, sentAt } from "./chat-events.ts";
 import type { BenchContext } from "./context.ts";
 import { peakBetween } from "./memory.ts";
@@ -16,10 +17,13 @@ export interface ConcurrentRun {
   /** Message -> "Queued" per person, ms. */
   acksMs: number[];
   ackP95Ms: number;
+  ackDiagnosis: AckDiagnosis;
   wallMs: number;
   throughputJobsPerMin: number;
   done: number;
   failed: number;
+  /** 429s the Notion emulator answered during the run. */
+  notion429s: number;
   /** Jobs not finished when the wait gave up. */
   unfinished: number;
   peakServiceMb: number;
@@ -33,8 +37,10 @@ export interface ConcurrentRun {
 /** Everyone in `people` sends `video` at once; waits until every job is done or failed. */
 export async function runConcurrent(ctx: BenchContext, service: BenchService, video: BenchVideo, people: BenchPerson[]): Promise<ConcurrentRun> {
   const started = Date.now();
+  const notion429sBefore = ctx.world.notion.rateLimited;
   const sends = people.map((p) => p.user.sendText(video.url));
-  const acks = await Promise.all(sends.map(async (sent) => (await firstReply(ctx.tg, sent)).at - sentAt(ctx.tg, sent)));
+  const replies = await Promise.all(sends.map((sent) => firstReply(ctx.tg, sent)));
+  const acks = replies.map((reply, i) => reply.at - sentAt(ctx.tg, sends[i]!));
   const userIds = people.map((p) => p.person.userId);
   const settled = () => ctx.db.prisma.job.findMany({ where: { userId: { in: userIds }, status: { in: ["DONE", "FAILED"] } } });
   await waitUntil(async () => (await settled()).length === people.length, 240_000, "every concurrent job").catch((error: unknown) => ctx.say(`  ${String(error)}`));
@@ -49,11 +55,13 @@ export async function runConcurrent(ctx: BenchContext, service: BenchService, vi
     people: people.length,
     acksMs: acks,
     ackP95Ms: percentile(acks, 95),
+    ackDiagnosis: diagnoseAcks(ctx.tg, service.samples, sends, replies),
     wallMs,
     throughputJobsPerMin: wallMs > 0 ? (done / wallMs) * 60_000 : 0,
     done,
     failed: jobs.length - done,
     unfinished: people.length - jobs.length,
+    notion429s: ctx.world.notion.rateLimited - notion429sBefore,
     peakServiceMb: peak.serviceMb,
     peakTreeMb: peak.treeMb,
     timings: jobs.map((j) => checkpointsOf(j).timings ?? {}),

@@ -12,6 +12,20 @@ export interface MemorySample {
   serviceMb: number;
   /** The service plus every process below it. */
   treeMb: number;
+  /** How many processes run below the service (yt-dlp, ffmpeg, ffprobe). */
+  children: number;
+  /** CPU time the service's own process has used so far, in ms (user + system). */
+  cpuMs: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+async function cpuMsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  // After the ")" closing the command name: state is field 3, utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
 async function residentKb(pid: number): Promise<number> {
@@ -57,7 +71,8 @@ export function sampleMemory(pid: number, everyMs = 250): { samples: MemorySampl
     while (!stopped) {
       const own = await residentKb(pid);
       const children = await Promise.all((await descendantsOf(pid)).map(residentKb));
-      samples.push({ at: Date.now(), serviceMb: own / 1024, treeMb: (own + children.reduce((a, b) => a + b, 0)) / 1024 });
+      const cpuMs = await cpuMsOf(pid);
+      samples.push({ at: Date.now(), serviceMb: own / 1024, treeMb: (own + children.reduce((a, b) => a + b, 0)) / 1024, children: children.length, cpuMs });
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();

@@ -3,6 +3,7 @@ import { finishedJob, firstReply, outcomeReply, progressEdits, sentAt } from "./
 import type { BenchContext } from "./context.ts";
 import { criticalPathMs, type StageTimings } from "./critical-path.ts";
 import type { BenchPerson } from "./people.ts";
+import type { BenchService } from "./service.ts";
 import type { BenchVideo } from "./videos.ts";
 import { visionUsageSince, type VisionUsage } from "./vision-usage.ts";
 
@@ -18,7 +19,7 @@ export interface SoloJob {
   timings: StageTimings;
   /** User's message -> "Queued". */
   queuedMs: number;
-  /** User's message -> the first progress edit reaching Telegram: the job has been claimed by then. */
+  /** User's message -> the worker claiming the job (service log). */
   claimedMs: number;
   /** Time the job spent waiting on its own stage edits (each awaited before the stage runs). */
   editsMs: number;
@@ -28,7 +29,7 @@ export interface SoloJob {
 }
 
 /** Sends each video from one person, waiting for its page before sending the next. */
-export async function runOneAtATime(ctx: BenchContext, videos: BenchVideo[], who: BenchPerson): Promise<SoloJob[]> {
+export async function runOneAtATime(ctx: BenchContext, service: BenchService, videos: BenchVideo[], who: BenchPerson): Promise<SoloJob[]> {
   const jobs: SoloJob[] = [];
   for (const video of videos) {
     const visionFrom = ctx.world.vision.requests.length;
@@ -49,7 +50,7 @@ export async function runOneAtATime(ctx: BenchContext, videos: BenchVideo[], who
       ratio: endToEndMs / boundMs,
       timings,
       queuedMs: queued.at - asked,
-      claimedMs: (edits[0]?.requestAt ?? outcome.at) - asked,
+      claimedMs: (service.claimedAt(job.id) ?? Number.NaN) - asked,
       editsMs: edits.reduce((sum, e) => sum + (e.shownAt - e.requestAt), 0),
       edits: edits.length,
       frames: checkpoints.extract?.frames ?? 0,

@@ -1,4 +1,5 @@
 import type { StageName } from "../../src/jobs/types.ts";
+import type { AckDiagnosis } from "./ack-diagnosis.ts";
 import { checkTargets, type BenchFigures, type BenchRun } from "./figures.ts";
 import { describeLatencies } from "./latencies.ts";
 import { median, percentile } from "./percentiles.ts";
@@ -50,6 +51,13 @@ function naiveTable(run: BenchRun): string {
   return textTable(["post", "naive frames", "naive vision req", "naive s", "ours s", "speedup"], rows);
 }
 
+function ackLines(d: AckDiagnosis): string[] {
+  return [
+    `  where the wait went (medians): message -> bot's "typing" request ${Math.round(d.deliveryMs)} ms (delivery), typing -> "Queued" request ${Math.round(d.botWorkMs)} ms (bot's work + send throttle), request -> shown ${Math.round(d.telegramMs)} ms (Telegram latency)`,
+    `  in those ${d.windowMs} ms: service process CPU ${(d.serviceCpuShare * 100).toFixed(0)}% of a core; up to ${d.mostChildren} yt-dlp/ffmpeg processes; Bot API calls ${JSON.stringify(d.callsByMethod)}, per 250 ms [${d.callsPerSlot.join(", ")}]`,
+  ];
+}
+
 function concurrentLines(run: BenchRun): string[] {
   const c = run.concurrent;
   const meanOf = (stage: StageName) => {
@@ -59,7 +67,8 @@ function concurrentLines(run: BenchRun): string[] {
   return [
     `people: ${c.people}, each sending the same short clip in the same instant (each a job of its own)`,
     `ack (message -> "Queued"): median ${Math.round(median(c.acksMs))} ms, p95 ${Math.round(c.ackP95Ms)} ms, max ${Math.round(Math.max(...c.acksMs))} ms`,
-    `jobs: ${c.done} done, ${c.failed} failed, ${c.unfinished} unfinished; all done ${s(c.wallMs)} s after the first message -> ${c.throughputJobsPerMin.toFixed(1)} jobs/min`,
+    ...ackLines(c.ackDiagnosis),
+    `jobs: ${c.done} done, ${c.failed} failed, ${c.unfinished} unfinished (Notion emulator 429s: ${c.notion429s}); all done ${s(c.wallMs)} s after the first message -> ${c.throughputJobsPerMin.toFixed(1)} jobs/min`,
     `message -> page link: median ${s(median(c.endToEndMs))} s, p95 ${s(percentile(c.endToEndMs, 95))} s`,
     `peak resident memory: service process ${Math.round(c.peakServiceMb)} MB; with its yt-dlp/ffmpeg children ${Math.round(c.peakTreeMb)} MB (sampled every 250 ms from /proc)`,
     `mean stage service time: ${STAGES.map((st) => `${st} ${meanOf(st)} s`).join(", ")}`,
@@ -88,7 +97,7 @@ export function renderReport(info: RunInfo, run: BenchRun, figures: BenchFigures
     "One job at a time (real service in its own process: Telegram message in, Notion page and chat reply out):",
     soloTable(run),
     "",
-    "Where the time beyond the bound went (claimed = the job's first progress edit reaches Telegram; each stage edit is awaited before its stage runs):",
+    "Where the time beyond the bound went (claimed: the worker's log line; each stage's progress edit is awaited before the stage runs; rest: checkpoint saves, queue hand-offs):",
     overheadTable(run),
     "",
     "Naive baseline (stages one after another, a frame per second, one Vision request per frame) against ours, one post at a time:",

@@ -14,7 +14,7 @@ import { runNaiveBaseline } from "./naive-baseline.ts";
 import { runOneAtATime } from "./one-at-a-time.ts";
 import { connectPeople } from "./people.ts";
 import type { RunInfo } from "./report.ts";
-import { startBenchService } from "./service.ts";
+import { startBenchService, type BenchService } from "./service.ts";
 import { startTranscriptionDelay } from "./transcription-delay.ts";
 import { makeBenchVideos } from "./videos.ts";
 
@@ -51,19 +51,19 @@ export async function runBench(options: BenchOptions): Promise<{ info: RunInfo; 
   const config = loadConfig(env);
   const db = await openPostgres(database.url, undefined, 4);
   const ctx: BenchContext = { world, tg, db, config, say };
-  let service: Awaited<ReturnType<typeof startBenchService>> | undefined;
+  let starting: Promise<BenchService> | undefined;
   try {
-    say("making the videos...");
-    const videos = await makeBenchVideos(world.mediaDir, world.videoHost, options.smoke);
-    say("linking people to Notion...");
-    const [solo] = await connectPeople(db, config, world, tg, [SOLO_USER]);
-    const people = await connectPeople(db, config, world, tg, Array.from({ length: crowd }, (_, i) => FIRST_CROWD_USER + i));
+    say("making the videos, linking people to Notion, starting the service...");
+    starting = startBenchService(env);
+    const [videos, [solo, ...people], service] = await Promise.all([
+      makeBenchVideos(world.mediaDir, world.videoHost, options.smoke),
+      connectPeople(db, config, world, tg, [SOLO_USER, ...Array.from({ length: crowd }, (_, i) => FIRST_CROWD_USER + i)]),
+      starting,
+    ]);
     applyLatencies(world, tg);
-    say("starting the service...");
-    service = await startBenchService(env);
 
     say("one job at a time...");
-    const soloJobs = await runOneAtATime(ctx, videos, solo!);
+    const soloJobs = await runOneAtATime(ctx, service, videos, solo!);
     say("naive baseline...");
     const naive = await runNaiveBaseline(ctx, videos, solo!);
     say(`${crowd} people at once...`);
@@ -73,7 +73,7 @@ export async function runBench(options: BenchOptions): Promise<{ info: RunInfo; 
     const info: RunInfo = { startedAt, tookMs: Date.now() - startedAt.getTime(), cores: availableParallelism(), loadBefore, loadAfter: loadavg()[0]!, smoke: options.smoke };
     return { info, run, figures: figuresOf(run) };
   } finally {
-    await service?.stop();
+    await (await starting?.catch(() => undefined))?.stop();
     await db.close();
     await Promise.all([transcription.stop(), tg.stop(), world.stop(), database.drop(), rm(dataDir, { recursive: true, force: true })]);
   }

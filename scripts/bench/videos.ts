@@ -35,8 +35,8 @@ function captionsFor(seconds: number, every: number): string[] {
   return Array.from({ length: Math.max(1, Math.round(seconds / every)) }, (_, i) => `Step ${i + 1}: ${["boil", "stir", "season", "taste", "serve"][i % 5]} the sauce`);
 }
 
-function clip(dir: string, name: string, seconds: number, every: number): Promise<MediaFixture> {
-  return makeCaptionedClip(dir, { name, seconds, captions: captionsFor(seconds, every), speech: speechFor(seconds), post: { title: `Tomato pasta (${seconds} s)` } });
+function clip(dir: string, name: string, seconds: number, every: number, size = { width: 540, height: 960 }): Promise<MediaFixture> {
+  return makeCaptionedClip(dir, { name, seconds, captions: captionsFor(seconds, every), speech: speechFor(seconds), post: { title: `Tomato pasta (${seconds} s)` }, ...size });
 }
 
 function toBench(host: VideoHost, fixture: MediaFixture, label: string, videoSeconds: number): BenchVideo {
@@ -46,24 +46,23 @@ function toBench(host: VideoHost, fixture: MediaFixture, label: string, videoSec
 /**
  * Makes the benchmark's posts in `dir` (two at a time: the machine has two cores): 15 s, 60 s
  * and 3 min clips with speech and captions changing every few seconds, a 20 s clip without
- * sound, and a ten-picture slideshow. `smoke` makes one 6 s clip instead.
+ * sound, and a ten-picture slideshow. Clips are 540x960 except the 3 min one, 360x640, which
+ * halves the time spent making and decoding it. `smoke` makes one 6 s clip instead.
  */
 export async function makeBenchVideos(dir: string, host: VideoHost, smoke: boolean): Promise<BenchVideo[]> {
   if (smoke) return [toBench(host, await clip(dir, "smoke-6s", 6, 3), "6 s clip, speech", 6)];
-  const [long, rest] = await Promise.all([
-    clip(dir, "clip-180s", 180, 10),
+  const [[long, slides], [short, medium, silent]] = await Promise.all([
+    (async () => [await clip(dir, "clip-180s", 180, 10, { width: 360, height: 640 }), await makeSlideshow(dir, { name: "slideshow-10", count: 10 })])(),
     (async () => [
       await clip(dir, "clip-15s", 15, 4),
       await clip(dir, "clip-60s", 60, 6),
       await makeSilentClip(dir, { name: "silent-20s", seconds: 20, captions: captionsFor(20, 5) }),
-      await makeSlideshow(dir, { name: "slideshow-10", count: 10 }),
     ])(),
   ]);
-  const [short, medium, silent, slides] = rest;
   return [
     toBench(host, short!, "15 s clip, speech", 15),
     toBench(host, medium!, "60 s clip, speech", 60),
-    toBench(host, long, "3 min clip, speech", 180),
+    toBench(host, long!, "3 min clip, speech", 180),
     toBench(host, silent!, "20 s clip, no speech", 20),
     toBench(host, slides!, "slideshow, 10 pictures", 0),
   ];

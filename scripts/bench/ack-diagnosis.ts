@@ -1,0 +1,71 @@
+import type { ChatEvent, SentMessage, TelegramEmulator } from "../../test/emulators/telegram/index.ts";
+import type { MemorySample } from "./memory.ts";
+import { median } from "./percentiles.ts";
+
+/**
+ * Where the wait for "Queued" went, on Telegram's clock. The bot's first call for a link is
+ * "typing" (sent before any database work), its second the "Queued" reply, so each wait splits
+ * into: message -> typing request (update delivery and routing), typing -> Queued request
+ * (the bot's own work and its send throttle), Queued request -> shown (Telegram's latency).
+ * Alongside: every Bot API call in the window, the service's CPU use and its child processes.
+ */
+export interface AckDiagnosis {
+  windowMs: number;
+  /** Medians of the three parts of the wait, ms. */
+  deliveryMs: number;
+  botWorkMs: number;
+  telegramMs: number;
+  /** Bot API calls (long polls excluded) in the window, by method. */
+  callsByMethod: Record<string, number>;
+  /** Calls arriving in each 250 ms slot from the first message on. */
+  callsPerSlot: number[];
+  /** Share of one core the service's process used in the window (1 = a core fully busy). */
+  serviceCpuShare: number;
+  /** Most yt-dlp/ffmpeg processes seen running below the service in the window. */
+  mostChildren: number;
+}
+
+const SLOT_MS = 250;
+
+function methodOf(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function firstCallAt(tg: TelegramEmulator, method: string, chatId: number, after: number): number | undefined {
+  return tg.requests.find((r) => r.at >= after && methodOf(r.path) === method && Number((r.body as { chat_id?: unknown } | undefined)?.chat_id) === chatId)?.at;
+}
+
+function cpuShare(samples: MemorySample[], from: number, to: number): number {
+  const before = samples.filter((s) => s.at <= from).at(-1);
+  const after = samples.find((s) => s.at >= to);
+  if (!before || !after || after.at === before.at) return Number.NaN;
+  return (after.cpuMs - before.cpuMs) / (after.at - before.at);
+}
+
+/** Diagnoses the acks of `sends` (answered by `replies`) from Telegram's log and the service's samples. */
+export function diagnoseAcks(tg: TelegramEmulator, samples: MemorySample[], sends: SentMessage[], replies: ChatEvent[]): AckDiagnosis {
+  const asked = sends.map((sent) => tg.events.find((e) => e.seq === sent.seq)!.at);
+  const from = Math.min(...asked);
+  const to = Math.max(...replies.map((r) => r.at));
+  const parts = sends.map((sent, i) => {
+    const typing = firstCallAt(tg, "sendChatAction", sent.chatId, asked[i]!) ?? asked[i]!;
+    const queued = firstCallAt(tg, "sendMessage", sent.chatId, asked[i]!) ?? replies[i]!.at;
+    return { delivery: typing - asked[i]!, work: queued - typing, telegram: replies[i]!.at - queued };
+  });
+  const calls = tg.requests.filter((r) => r.at >= from && r.at <= to && methodOf(r.path) !== "getUpdates");
+  const callsByMethod: Record<string, number> = {};
+  for (const call of calls) callsByMethod[methodOf(call.path)] = (callsByMethod[methodOf(call.path)] ?? 0) + 1;
+  const callsPerSlot = Array.from({ length: Math.ceil((to - from + 1) / SLOT_MS) }, () => 0);
+  for (const call of calls) callsPerSlot[Math.floor((call.at - from) / SLOT_MS)]! += 1;
+  const inside = samples.filter((s) => s.at >= from && s.at <= to);
+  return {
+    windowMs: to - from,
+    deliveryMs: median(parts.map((p) => p.delivery)),
+    botWorkMs: median(parts.map((p) => p.work)),
+    telegramMs: median(parts.map((p) => p.telegram)),
+    callsByMethod,
+    callsPerSlot,
+    serviceCpuShare: cpuShare(samples, from, to),
+    mostChildren: Math.max(0, ...inside.map((s) => s.children)),
+  };
+}
