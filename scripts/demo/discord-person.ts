@@ -2,7 +2,7 @@ import { startDiscordEmulator, type ScriptedUser, type TranscriptEntry } from ".
 import { pickDatabase } from "./choice.ts";
 import type { ChatPlatform, ConversationLine, DemoPerson, Outcome } from "./person.ts";
 
-const REPLY_TIMEOUT_MS = 10_000;
+const REPLY_TIMEOUT_MS = 15_000;
 
 /** The newest bot message of `user` that satisfies `check` (not a "thinking…" placeholder), waiting for it. */
 export function botMessage(user: ScriptedUser, check: (entry: TranscriptEntry) => boolean, timeoutMs = REPLY_TIMEOUT_MS): Promise<TranscriptEntry> {

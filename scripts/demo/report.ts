@@ -53,6 +53,8 @@ export function renderPage(page: SavedPage): string {
 export function renderReport(result: DemoResult): string {
   const parts = [renderConversation(result.conversation, result.platform)];
   if (result.page) parts.push(renderPage(result.page));
+  const stages = Object.entries(result.stageSeconds ?? {});
+  if (stages.length > 0) parts.push([rule("Stage durations (from /metrics)"), ...stages.map(([stage, s]) => `  ${stage.padEnd(12)} ${s.toFixed(2)} s`)].join("\n"));
   parts.push(result.ok ? `Done in ${result.seconds} s.` : `The demo failed after ${result.seconds} s: ${result.error}`);
   return `${parts.join("\n\n")}\n`;
 }

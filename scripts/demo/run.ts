@@ -1,4 +1,5 @@
 import { consentInBrowser } from "./browser.ts";
+import { stageDurations } from "./metrics.ts";
 import { savedPage, type SavedPage } from "./page.ts";
 import type { ConversationLine, DemoPerson } from "./person.ts";
 import { startStage } from "./stage.ts";
@@ -22,6 +23,8 @@ export interface DemoResult {
   page: SavedPage | null;
   error?: string;
   seconds: number;
+  /** Seconds per pipeline stage as the service's /metrics reports them after the job. */
+  stageSeconds?: Record<string, number>;
 }
 
 /** How long the shared link may take from "Queued" to "Saved". */
@@ -62,7 +65,9 @@ export async function runDemo(options: DemoOptions, progress: (step: string) => 
     progress(options.videoFile ? `Serving ${options.videoFile} as a TikTok post` : "Making a short clip with speech and on-screen text");
     const post = await prepareVideo(stage.world.mediaDir, options.videoFile);
     const pageUrl = await playJourney(person, stage.world.videoHost.postUrl(post), options.tag, progress);
-    return finish({ ok: true, conversation: person.conversation(), page: savedPage(stage.world.notion, pageUrl) });
+    const page = savedPage(stage.world.notion, pageUrl);
+    const stageSeconds = await stageDurations(stage.service.config.publicUrl);
+    return finish({ ok: true, conversation: person.conversation(), page, stageSeconds });
   } catch (error) {
     return finish({ ok: false, conversation: person.conversation(), page: null, error: error instanceof Error ? error.message : String(error) });
   } finally {

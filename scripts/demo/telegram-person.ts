@@ -6,7 +6,7 @@ import type { ChatPlatform, ConversationLine, DemoPerson, Outcome } from "./pers
 /** The bot token the emulator accepts; the part before ":" is the bot's user id. */
 export const TELEGRAM_BOT_TOKEN = "7000000001:telegram-demo-token";
 
-const REPLY_TIMEOUT_MS = 10_000;
+const REPLY_TIMEOUT_MS = 15_000;
 const isFinal = (text: string | undefined) => /^(Saved|Couldn't)/.test(text ?? "");
 
 /** The URL behind the link button `buttonText` of the newest bot message that has it. */

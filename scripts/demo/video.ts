@@ -15,6 +15,8 @@ export async function prepareVideo(mediaDir: string, videoFile: string | undefin
     await makeCaptionedClip(mediaDir, {
       name: POST_NAME,
       seconds: 6,
+      width: 720,
+      height: 1280,
       captions: ["Quick tomato pasta", "Boil ten minutes", "Stir in the sauce"],
       speech: "Today I am making a quick tomato pasta.",
       post: { title: "Quick tomato pasta in ten minutes", caption: "Weeknight dinner #pasta #recipe", uploader: "demo.chef" },

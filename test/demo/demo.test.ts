@@ -1,8 +1,15 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { makeCaptionedClip } from "../fixtures/media.ts";
 import { runDemo, sharedLink } from "./run-demo.ts";
 
 const MULTI_SOURCE = fileURLToPath(new URL("../fixtures/workspaces/multi-source.json", import.meta.url));
+
+const scratch = await mkdtemp(path.join(tmpdir(), "reelnotes-demo-test-"));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 describe("npm run demo", () => {
   it("plays the Telegram journey to a saved page whose properties carry the shared link", async () => {
@@ -18,18 +25,21 @@ describe("npm run demo", () => {
     expect(json.page!.blocks.length).toBeGreaterThan(0);
     expect(stdout).toContain("── Conversation on telegram");
     expect(stdout).toContain("── Page in Notion");
+    expect(stdout).toMatch(/── Stage durations \(from \/metrics\)[^]*download +\d+\.\d\d s/);
   });
 
-  it("plays the Discord journey into the database --tag names, with the transcript it was given", async () => {
+  it("plays the Discord journey with a given video, into the database --tag names, with the transcript it was given", async () => {
     const transcript = "A frozen margarita: lime, tequila and ice, blended for thirty seconds.";
-    const { code, json: result } = await runDemo(["--json", "--platform", "discord", "--workspace", MULTI_SOURCE, "--tag", "drinks", "--transcript", transcript]);
+    const video = await makeCaptionedClip(scratch, { name: "margarita", seconds: 4, captions: ["Frozen margarita"], speech: "A frozen margarita." });
+    const args = ["--platform", "discord", "--workspace", MULTI_SOURCE, "--tag", "drinks", "--transcript", transcript, "--video", video.path!];
+    const { code, json: result } = await runDemo(["--json", ...args]);
     const json = result!;
     expect(json.error).toBeUndefined();
     expect(json.ok).toBe(true);
     expect(code).toBe(0);
     expect(json.conversation[0]).toEqual({ from: "user", text: "/connect" });
     expect(json.conversation).toContainEqual({ from: "user", text: "/tag name:drinks" });
-    expect(json.conversation.at(-1)?.text).toMatch(/^Saved to 🍹 Drinks: /);
+    expect(json.conversation.at(-1)?.text).toBe("Saved to 🍹 Drinks: margarita");
     expect(Object.values(json.page!.properties)).toContainEqual({ url: sharedLink(json) });
     expect(JSON.stringify(json.page!.blocks)).toContain(transcript);
   });
