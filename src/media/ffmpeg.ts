@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { z } from "zod";
 import type { Config } from "../config.ts";
@@ -18,7 +19,8 @@ function ffmpegStaticPath(): string | undefined {
   try {
     // Optional dependency: absent when its install script could not fetch a binary.
     const found = createRequire(import.meta.url)("ffmpeg-static") as unknown;
-    return typeof found === "string" ? found : undefined;
+    // The package can be present without its binary (install scripts skipped or offline).
+    return typeof found === "string" && existsSync(found) ? found : undefined;
   } catch {
     return undefined;
   }

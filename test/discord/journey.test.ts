@@ -37,7 +37,7 @@ describe("the Discord journey, end to end on the emulators", () => {
     const link = linkButtonUrl(invitation, "Connect Notion");
     expect(link).toMatch(/\/connect\/[A-Za-z0-9_-]{43}$/);
 
-    await consentInBrowser(w.service, link);
+    await consentInBrowser(link);
     const connected = await botMessage(ada, (e) => e.text.startsWith("Connected to"));
     expect(connected).toMatchObject({ kind: "message", text: "Connected to Shared kitchen. Found 3 databases: 🍹 Drinks, Recipes, recipes!. Choose one with /tag." });
 
@@ -108,7 +108,7 @@ describe("the Discord journey, end to end on the emulators", () => {
     const queued = await botMessage(grace, (e) => e.text === `Queued: ${video}`);
     const kept = await botMessage(grace, (e) => e.text.startsWith("I kept your link"));
 
-    await consentInBrowser(w.service, linkButtonUrl(kept, "Connect Notion"));
+    await consentInBrowser(linkButtonUrl(kept, "Connect Notion"));
     const connected = await botMessage(grace, (e) => e.text.startsWith("Connected to"));
     expect(connected.text).toMatch(/Which database should this link go to\?$/);
     grace.pressButton(connected.messageId, "🍹 Drinks");
