@@ -43,7 +43,7 @@ export interface ChatCore {
 export function createChatCore(deps: ChatDeps): ChatCore {
   const adapters: AdapterRegistry = new Map();
 
-  /** "typing…" while slow work (writing jobs, asking Notion) runs; never in the way if it fails. */
+  /** "typing…" while slow work (asking Notion) runs; never in the way if it fails. Not for links: "Queued" follows at once. */
   function showTyping(sender: ChatSender): void {
     adapters
       .get(sender.platform)
@@ -79,7 +79,6 @@ export function createChatCore(deps: ChatDeps): ChatCore {
       await reply({ text: ANY_LINK.test(text) ? texts.unsupportedLink : texts.hint });
       return;
     }
-    showTyping(sender);
     const person = await ensurePerson(deps.db, sender);
     await handleLinks(deps, sender.platform, person, text, links, reply);
   }

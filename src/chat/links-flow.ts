@@ -53,12 +53,11 @@ export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person
     { db: deps.db, state: deps.state, maxLinksPerHour: deps.maxLinksPerHour },
     { userId: person.userId, identityId: person.identityId, sourceText: text, links, schemaId: chosen?.id ?? null, status },
   );
-  for (const outcome of outcomes) await answerOutcome(deps, platform, outcome, reply);
   const waiting = outcomes.filter((o) => o.kind === "queued").length;
-  if (status === "QUEUED") {
-    if (waiting > 0) deps.wakeWorker();
-    return;
-  }
+  // Work starts before the replies go out; the progress sink reads the messages afresh at each edit.
+  if (status === "QUEUED" && waiting > 0) deps.wakeWorker();
+  for (const outcome of outcomes) await answerOutcome(deps, platform, outcome, reply);
+  if (status === "QUEUED") return;
   if (waiting === 0) return;
   if (status === "WAITING_FOR_CONNECTION") {
     const link = await createConnectLink(deps.state, deps.publicUrl, person.identityId);

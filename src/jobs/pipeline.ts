@@ -41,6 +41,8 @@ interface Run {
   owner: string;
   checkpoints: Checkpoints;
   timings: NonNullable<Checkpoints["timings"]>;
+  /** Progress edits in flight, in order; the final word waits for them, the stages do not. */
+  shown: Promise<void>;
 }
 
 const NOT_CONFIGURED = "This bot is not fully set up yet: its owner still has to add an AI key. Your link is kept; try again later.";
@@ -60,11 +62,14 @@ async function save(run: Run, stage: JobStage, patch: Partial<Checkpoints>): Pro
   await saveCheckpoint(run.deps.db, run.job, run.owner, stage, { ...patch, timings: { ...run.timings } });
 }
 
-function announce(run: Run, stage: StageName): Promise<void> {
-  return run.deps.sink.stage({ type: "stage", job: run.job, stage }).catch((error: unknown) => {
-    // Progress is a courtesy; a failed edit must not fail the job.
-    run.log.warn({ err: error, stage }, "could not show progress");
-  });
+/** Shows a stage change without making the stage wait for the chat (a 429 there must not slow the job). */
+function announce(run: Run, stage: StageName): void {
+  run.shown = run.shown.then(() =>
+    run.deps.sink.stage({ type: "stage", job: run.job, stage }).catch((error: unknown) => {
+      // Progress is a courtesy; a failed edit must not fail the job.
+      run.log.warn({ err: error, stage }, "could not show progress");
+    }),
+  );
 }
 
 /**
@@ -79,12 +84,12 @@ async function analyseVideo(run: Run): Promise<void> {
 
   const workDir = await deps.media.createWorkDir(run.job.id);
   try {
-    await announce(run, "download");
+    announce(run, "download");
     const media = await deps.queues.download.add(() => timed(run, "download", () => deps.media.download(run.job.canonicalUrl, workDir)));
     if (!run.checkpoints.download) await save(run, "EXTRACT", { download: media.metadata });
     if (!needSpeech && !needText) return;
 
-    await announce(run, "extract");
+    announce(run, "extract");
     const [chunks, frames] = await deps.queues.ffmpeg.add(
       () =>
         timed(run, "extract", () =>
@@ -96,7 +101,7 @@ async function analyseVideo(run: Run): Promise<void> {
     );
     await save(run, "ANALYZE", { extract: { frames: frames.length, audioChunks: chunks.length } });
 
-    await announce(run, needSpeech && chunks.length > 0 ? "transcribe" : "ocr");
+    announce(run, needSpeech && chunks.length > 0 ? "transcribe" : "ocr");
     // Both run to the end before any failure is raised, so a finished (paid) result is always saved.
     const results = await Promise.allSettled([needSpeech ? transcribe(run, chunks) : undefined, needText ? readScreen(run, frames) : undefined]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -120,7 +125,7 @@ async function transcribe(run: Run, chunks: AudioChunk[]): Promise<void> {
   await save(run, "ANALYZE", {
     transcribe: { text: transcript.text, language: "language" in transcript ? transcript.language : undefined, audioSeconds: transcript.audioSeconds, segments: transcript.segments },
   });
-  if (!run.checkpoints.ocr) await announce(run, "ocr");
+  if (!run.checkpoints.ocr) announce(run, "ocr");
 }
 
 async function readScreen(run: Run, frames: Frame[]): Promise<void> {
@@ -138,7 +143,7 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
   const { deps, checkpoints } = run;
   if (checkpoints.summarize) return;
   if (!deps.summarizer) throw new UserFacingError("not_configured", NOT_CONFIGURED);
-  await announce(run, "summarize");
+  announce(run, "summarize");
   const { schema: responseSchema, propertyGuide } = buildSummarySchema(schema.properties as unknown as NotionProperties);
   const download = checkpoints.download!;
   const summary = await deps.queues.summarize.add(
@@ -205,7 +210,7 @@ async function publish(run: Run, schema: NotionSchema): Promise<void> {
   if (!token) {
     throw new UserFacingError("notion_revoked", "Your Notion is not connected any more. Send /start to connect again, then tap Try again.");
   }
-  await announce(run, "publish");
+  announce(run, "publish");
   const page = await timed(run, "publish", async () => {
     try {
       return await publishTo(run, schema, token);
@@ -225,6 +230,7 @@ async function publish(run: Run, schema: NotionSchema): Promise<void> {
 async function notify(run: Run, schema: NotionSchema): Promise<void> {
   const { deps, checkpoints } = run;
   if (checkpoints.notified) return;
+  await run.shown;
   await timed(run, "notify", () =>
     deps.sink.done({ type: "done", job: run.job, page: checkpoints.publish!, summary: checkpoints.summarize!, databaseTitle: schema.title }),
   );
@@ -245,9 +251,14 @@ export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): 
   }
   const checkpoints = checkpointsOf(job);
   const log = deps.log.child({ jobId: job.id, userId: job.userId });
-  const run: Run = { deps, log, job, owner, checkpoints, timings: { ...checkpoints.timings } };
-  await analyseVideo(run);
-  await summarise(run, schema);
-  await publish(run, schema);
-  await notify(run, schema);
+  const run: Run = { deps, log, job, owner, checkpoints, timings: { ...checkpoints.timings }, shown: Promise.resolve() };
+  try {
+    await analyseVideo(run);
+    await summarise(run, schema);
+    await publish(run, schema);
+    await notify(run, schema);
+  } finally {
+    // A failure message must come after the last stage edit, never before it.
+    await run.shown;
+  }
 }
