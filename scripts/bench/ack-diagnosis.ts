@@ -3,16 +3,13 @@ import type { MemorySample } from "./memory.ts";
 import { median } from "./percentiles.ts";
 
 /**
- * Where the wait for "Queued" went, on Telegram's clock. The bot's first call for a link is
- * "typing" (sent before any database work), its second the "Queued" reply, so each wait splits
- * into: message -> typing request (update delivery and routing), typing -> Queued request
- * (the bot's own work and its send throttle), Queued request -> shown (Telegram's latency).
+ * Where the wait for "Queued" went, on Telegram's clock: message -> Queued request (update
+ * delivery, the bot's own work and its send throttle), Queued request -> shown (Telegram's latency).
  * Alongside: every Bot API call in the window, the service's CPU use and its child processes.
  */
 export interface AckDiagnosis {
   windowMs: number;
-  /** Medians of the three parts of the wait, ms. */
-  deliveryMs: number;
+  /** Medians of the two parts of the wait, ms. */
   botWorkMs: number;
   telegramMs: number;
   /** Bot API calls (long polls excluded) in the window, by method. */
@@ -48,9 +45,8 @@ export function diagnoseAcks(tg: TelegramEmulator, samples: MemorySample[], send
   const from = Math.min(...asked);
   const to = Math.max(...replies.map((r) => r.at));
   const parts = sends.map((sent, i) => {
-    const typing = firstCallAt(tg, "sendChatAction", sent.chatId, asked[i]!) ?? asked[i]!;
     const queued = firstCallAt(tg, "sendMessage", sent.chatId, asked[i]!) ?? replies[i]!.at;
-    return { delivery: typing - asked[i]!, work: queued - typing, telegram: replies[i]!.at - queued };
+    return { work: queued - asked[i]!, telegram: replies[i]!.at - queued };
   });
   const calls = tg.requests.filter((r) => r.at >= from && r.at <= to && methodOf(r.path) !== "getUpdates");
   const callsByMethod: Record<string, number> = {};
@@ -60,7 +56,6 @@ export function diagnoseAcks(tg: TelegramEmulator, samples: MemorySample[], send
   const inside = samples.filter((s) => s.at >= from && s.at <= to);
   return {
     windowMs: to - from,
-    deliveryMs: median(parts.map((p) => p.delivery)),
     botWorkMs: median(parts.map((p) => p.work)),
     telegramMs: median(parts.map((p) => p.telegram)),
     callsByMethod,

@@ -37,21 +37,8 @@ export function finishedJob(db: Database, userId: string, timeoutMs = 30_000): P
 }
 
 /** One progress edit of a job's message: when the request reached Telegram and when it was shown. */
-export interface ProgressEdit {
-  requestAt: number;
-  shownAt: number;
-  text: string;
+/** The stage edits ("Downloading…", "Transcribing…" ...) of message `messageId` the person saw before its outcome. */
+export function progressEdits(tg: TelegramEmulator, chatId: number, messageId: number, outcome: ChatEvent): ChatEvent[] {
+  return tg.events.filter((e) => e.kind === "bot-edit" && e.chatId === chatId && e.messageId === messageId && e.seq < outcome.seq);
 }
 
-/**
- * The stage edits ("Downloading…", "Transcribing…" ...) of message `messageId` before its
- * outcome, each paired with its editMessageText request in the emulator's log (same order).
- */
-export function progressEdits(tg: TelegramEmulator, chatId: number, messageId: number, outcome: ChatEvent): ProgressEdit[] {
-  const shown = tg.events.filter((e) => e.kind === "bot-edit" && e.chatId === chatId && e.messageId === messageId && e.seq < outcome.seq);
-  const requests = tg.requests.filter((r) => {
-    const body = r.body as { chat_id?: unknown; message_id?: unknown } | undefined;
-    return r.path.endsWith("/editMessageText") && r.status === 200 && Number(body?.chat_id) === chatId && Number(body?.message_id) === messageId;
-  });
-  return shown.map((e, i) => ({ requestAt: requests[i]?.at ?? e.at, shownAt: e.at, text: e.text ?? "" }));
-}

@@ -21,8 +21,7 @@ export interface SoloJob {
   queuedMs: number;
   /** User's message -> the worker claiming the job (service log). */
   claimedMs: number;
-  /** Time the job spent waiting on its own stage edits (each awaited before the stage runs). */
-  editsMs: number;
+  /** Stage edits the person saw before the outcome. */
   edits: number;
   frames: number;
   vision: VisionUsage;
@@ -51,7 +50,6 @@ export async function runOneAtATime(ctx: BenchContext, service: BenchService, vi
       timings,
       queuedMs: queued.at - asked,
       claimedMs: (service.claimedAt(job.id) ?? Number.NaN) - asked,
-      editsMs: edits.reduce((sum, e) => sum + (e.shownAt - e.requestAt), 0),
       edits: edits.length,
       frames: checkpoints.extract?.frames ?? 0,
       vision: visionUsageSince(ctx.world, visionFrom),
