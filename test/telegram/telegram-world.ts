@@ -1,9 +1,15 @@
+import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { consentInBrowser } from "../../scripts/demo/browser.ts";
 import { askToConnectOnTelegram, connectedOnTelegram } from "../../scripts/demo/telegram-person.ts";
+import { makeCaptionedClip } from "../fixtures/media.ts";
 import { startTelegramEmulator, type ChatEvent, type ScriptedUser, type TelegramEmulator } from "../emulators/telegram/index.ts";
 import { startTestService, type TestService } from "../harness/service.ts";
 import { startWorld, type World, type WorldOptions } from "../harness/world.ts";
 import { openFreshDatabase } from "../helpers/postgres.ts";
+
+/** A workspace with several databases (so choosing one matters). */
+export const MULTI_SOURCE = path.resolve(import.meta.dirname, "../fixtures/workspaces/multi-source.json");
 
 /** The bot token the emulator accepts; the part before ":" is the bot's user id. */
 export const BOT_TOKEN = "7000000001:telegram-test-token";
@@ -63,4 +69,26 @@ export function jobsOf(w: TelegramWorld, user: ScriptedUser) {
     include: { schema: true },
     orderBy: { createdAt: "asc" },
   });
+}
+
+/** Bot messages after `seq` in the user's chat (messages, not edits), in order. */
+export function botMessagesAfter(w: TelegramWorld, user: ScriptedUser, seq: number): ChatEvent[] {
+  return w.tg.events.filter((e) => e.seq > seq && e.chatId === user.id && e.kind === "bot-message");
+}
+
+/**
+ * A Telegram world on the several-databases workspace with 3-second recipe clips `clips` on the
+ * video host, started before and stopped after the calling test file. `w()` is the world,
+ * `url(name)` the TikTok link of a clip.
+ */
+export function useRecipeClips<Clip extends string>(clips: readonly Clip[]): { w(): TelegramWorld; url(name: Clip): string } {
+  let world: TelegramWorld | undefined;
+  beforeAll(async () => {
+    world = await startTelegramWorld({ workspaceFile: MULTI_SOURCE, transcript: "Mix everything, wait ten minutes and serve cold." });
+    await Promise.all(
+      clips.map((name) => makeCaptionedClip(world!.world.mediaDir, { name, seconds: 3, captions: [`Make ${name}`], post: { title: `How to make ${name}` } })),
+    );
+  });
+  afterAll(async () => world?.stop());
+  return { w: () => world!, url: (name) => world!.world.videoHost.postUrl(name) };
 }
