@@ -71,6 +71,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number): 
   const metrics = createMetrics(config, db);
   const loadNotionToken = (userId: string) => loadAccessToken(db.prisma, cipher, userId);
   const notion = createNotionApi(config.notion, log);
+  const refreshSchemas = (userId: string) => refreshUserSchemas(notion, db.prisma, userId, loadNotionToken);
   const media = createMediaTools(config.media, log, { workRoot: path.join(config.dataDir, "work") });
   const swept = await media.sweepStaleWorkDirs();
   if (swept > 0) log.info({ swept }, "removed work folders left by a crash");
@@ -84,7 +85,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number): 
     linkOptions: { extraAllowedHosts: config.media.extraAllowedHosts },
     maxLinksPerHour: config.jobs.maxLinksPerHour,
     wakeWorker: () => worker?.wake(),
-    refreshDatabases: async (userId) => (await refreshUserSchemas(notion, db.prisma, userId, loadNotionToken)).map((r) => ({ id: r.id, title: r.title, tag: r.tag })),
+    refreshDatabases: async (userId) => (await refreshSchemas(userId)).map((r) => ({ id: r.id, title: r.title, tag: r.tag })),
   });
   const ocr = createOnScreenTextReader(config, log);
   const pipeline: PipelineDeps = {
@@ -96,7 +97,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number): 
     summarizer: createSummarizer(config, log),
     notion,
     loadNotionToken,
-    refreshSchemas: async (userId) => void (await refreshUserSchemas(notion, db.prisma, userId, loadNotionToken)),
+    refreshSchemas: async (userId) => void (await refreshSchemas(userId)),
     sink: chat.progress,
     queues: createStageQueues(config.jobs.concurrency),
     today: () => new Date().toISOString().slice(0, 10),
@@ -106,7 +107,6 @@ async function wire(config: Config, log: Logger, server: Server, port: number): 
     worker = createWorker(pipeline, { jobs: config.jobs, onNotionRevoked: (userId) => markConnectionRevoked(db.prisma, userId) });
   }
 
-  const botLinks: { telegram?: string; discord?: string } = {};
   const telegram = config.telegram.token
     ? await startTelegramBot({ config, log, chat, state, receive: config.botsEnabled ? "updates" : "send-only" })
     : undefined;
@@ -114,8 +114,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number): 
     ? await startDiscordBot({ config, log, chat, receive: config.botsEnabled ? "gateway" : "send-only" })
     : undefined;
   for (const bot of [telegram, discord]) if (bot) chat.registerAdapter(bot.adapter);
-  botLinks.telegram = telegram?.link;
-  botLinks.discord = discord?.link;
+  const botLinks = { telegram: telegram?.link, discord: discord?.link };
   const app = createWebApp({
     log,
     readiness: [
