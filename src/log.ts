@@ -40,6 +40,9 @@ export const REDACTED_PATHS = [
 const SECRET_QUERY = /([?&](?:code|state|token|key|secret)=)[^&#\s]*/gi;
 const SECRET_PATH = /(\/connect\/|\/bot)[A-Za-z0-9:_-]{8,}/g;
 
+/** A Telegram bot token wherever it appears (in a Bot API URL inside a wrapped network error, say). */
+const BOT_TOKEN = /\d{5,}:[A-Za-z0-9_-]{30,}/g;
+
 /** Removes secrets from a URL-ish string before it is logged. */
 export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY, "$1[Redacted]").replace(SECRET_PATH, "$1[Redacted]");
@@ -56,6 +59,8 @@ export function createLogger(
   const options: pino.LoggerOptions = {
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: "[Redacted]" },
+    // Last line of defence for secrets inside free text (error messages, nested causes).
+    hooks: { streamWrite: (line) => line.replace(BOT_TOKEN, "[Redacted]") },
     base: { service: "reelnotes" },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

@@ -36,6 +36,16 @@ describe("logging", () => {
     expect(text).toContain("hello");
   });
 
+  it("blanks a Telegram bot token inside a wrapped network error's message", () => {
+    const { lines, log } = capture();
+    const token = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+    const cause = new Error(`request to https://api.telegram.org/bot${token}/getUpdates failed, reason: ECONNREFUSED`);
+    log.error({ err: Object.assign(new Error("Network request for 'getUpdates' failed!"), { error: cause }) }, "polling failed");
+    const text = lines.join("");
+    expect(text).not.toContain(token);
+    expect(text).toContain("polling failed");
+  });
+
   it("removes one-time tokens and OAuth codes from URLs before they are logged", () => {
     expect(redactUrl("/oauth/notion/callback?code=abc123&state=xyz789")).toBe("/oauth/notion/callback?code=[Redacted]&state=[Redacted]");
     expect(redactUrl("/connect/AbCdEfGhIjKlMnOp_qrstu")).toBe("/connect/[Redacted]");
