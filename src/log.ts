@@ -40,8 +40,11 @@ export const REDACTED_PATHS = [
 const SECRET_QUERY = /([?&](?:code|state|token|key|secret)=)[^&#\s]*/gi;
 const SECRET_PATH = /(\/connect\/|\/bot)[A-Za-z0-9:_-]{8,}/g;
 
-/** A Telegram bot token wherever it appears (in a Bot API URL inside a wrapped network error, say). */
-const BOT_TOKEN = /\d{5,}:[A-Za-z0-9_-]{30,}/g;
+/**
+ * Secrets with a recognisable shape, wherever they appear in a line (a Bot API URL inside a
+ * wrapped network error, say): Telegram bot tokens, bearer credentials, Notion and OpenAI keys.
+ */
+const SECRET_SHAPES = /\d{5,}:[A-Za-z0-9_-]{30,}|(?<=Bearer )[A-Za-z0-9._~+/=-]{16,}|\b(?:ntn|secret)_[A-Za-z0-9]{20,}|\bsk-[A-Za-z0-9_-]{20,}/g;
 
 /** Removes secrets from a URL-ish string before it is logged. */
 export function redactUrl(url: string): string {
@@ -60,7 +63,7 @@ export function createLogger(
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: "[Redacted]" },
     // Last line of defence for secrets inside free text (error messages, nested causes).
-    hooks: { streamWrite: (line) => line.replace(BOT_TOKEN, "[Redacted]") },
+    hooks: { streamWrite: (line) => line.replace(SECRET_SHAPES, "[Redacted]") },
     base: { service: "reelnotes" },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

@@ -36,13 +36,16 @@ describe("logging", () => {
     expect(text).toContain("hello");
   });
 
-  it("blanks a Telegram bot token inside a wrapped network error's message", () => {
+  it("blanks bot tokens, bearer credentials and API keys inside free text such as a wrapped error's message", () => {
     const { lines, log } = capture();
     const token = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
     const cause = new Error(`request to https://api.telegram.org/bot${token}/getUpdates failed, reason: ECONNREFUSED`);
     log.error({ err: Object.assign(new Error("Network request for 'getUpdates' failed!"), { error: cause }) }, "polling failed");
+    log.warn({ detail: "Authorization: Bearer ntn_4bC1dE2fG3hI4jK5lM6nO7pQ8rS9tU0v failed; key sk-proj-abcdefghijklmnopqrstuvwxyz" }, "free text");
     const text = lines.join("");
     expect(text).not.toContain(token);
+    expect(text).not.toContain("ntn_4bC1dE2fG3hI4jK5lM6nO7pQ8rS9tU0v");
+    expect(text).not.toContain("sk-proj-abcdefghijklmnopqrstuvwxyz");
     expect(text).toContain("polling failed");
   });
 
