@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AiRequestError, createOnScreenTextReader, createTesseractReader, createVisionReader } from "../../src/ai/index.ts";
 import { restAnnotateBatch } from "../../src/ai/vision-rest.ts";
 import { loadConfig } from "../../src/config.ts";
-import { seededRandom } from "../emulators/kit.ts";
 import { startVisionEmulator, type VisionEmulator } from "../emulators/vision.ts";
-import { pausesAfter429 } from "./fault-pauses.ts";
+import { expectRetryAfterRespected, failThirtyPercent } from "./fault-pauses.ts";
 import { capturingLogger, usageLogged } from "./log-capture.ts";
 import { makeCaptionFrames, THREE_CAPTIONS } from "./media.ts";
 
@@ -103,17 +102,11 @@ describe("Vision reader", () => {
 
   it("succeeds on every call with 30% of calls failing with 429/503, waiting out each Retry-After", async () => {
     const flaky = await startVisionEmulator({ textFor: () => ["Flaky but fine"] });
-    flaky.behaviour.faultRate = 0.3;
-    flaky.behaviour.randomFaults = [{ kind: "429", retryAfterSeconds: 1 }, { kind: "503" }];
-    flaky.behaviour.random = seededRandom(3);
+    failThirtyPercent(flaky.behaviour);
     try {
       const reader = createVisionReader(restAnnotateBatch({ endpoint: flaky.url, apiKey: flaky.apiKey, timeoutMs: 5_000 }), capturingLogger().log, quickRetries);
       for (let call = 0; call < 12; call++) expect((await reader.read([clipFrames[0]!])).lines).toEqual(["Flaky but fine"]);
-      const faults = flaky.requests.filter((r) => r.fault).length;
-      const pauses = pausesAfter429(flaky.requests);
-      console.log(`vision: ${flaky.requests.length} requests for 12 calls, ${faults} faults injected, pauses after 429 (ms): ${pauses.join(", ")}`);
-      expect(pauses.length).toBeGreaterThan(0);
-      for (const pause of pauses) expect(pause).toBeGreaterThanOrEqual(1000);
+      expectRetryAfterRespected("vision", 12, flaky.requests);
     } finally {
       await flaky.stop();
     }

@@ -4,8 +4,7 @@ import { loadConfig } from "../../src/config.ts";
 import { TransientError, UserFacingError } from "../../src/errors.ts";
 import type { SummarySchema } from "../../src/summary.ts";
 import { startGeminiEmulator, type GeminiEmulator } from "../emulators/gemini.ts";
-import { seededRandom } from "../emulators/kit.ts";
-import { pausesAfter429 } from "./fault-pauses.ts";
+import { expectRetryAfterRespected, failThirtyPercent } from "./fault-pauses.ts";
 import { capturingLogger, usageLogged } from "./log-capture.ts";
 import { RECIPE_INPUT, RECIPE_SCHEMA } from "./summary-schema.ts";
 
@@ -122,17 +121,11 @@ describe("Gemini summariser failures", () => {
 
   it("succeeds on every call with 30% of calls failing with 429/503, waiting out each Retry-After", async () => {
     const flaky = await startGeminiEmulator();
-    flaky.behaviour.faultRate = 0.3;
-    flaky.behaviour.randomFaults = [{ kind: "429", retryAfterSeconds: 1 }, { kind: "503" }];
-    flaky.behaviour.random = seededRandom(3);
+    failThirtyPercent(flaky.behaviour);
     try {
       const client = createGeminiSummarizer({ apiKey: flaky.apiKey, baseUrl: flaky.url, model: "gemini-2.5-flash", timeoutMs: 5_000, retry: quickRetries }, capturingLogger().log);
       for (let call = 0; call < 12; call++) expect((await client.summarize(RECIPE_INPUT, RECIPE_SCHEMA)).properties.Minutes).toBe(45);
-      const faults = flaky.requests.filter((r) => r.fault).length;
-      const pauses = pausesAfter429(flaky.requests);
-      console.log(`gemini: ${flaky.requests.length} requests for 12 calls, ${faults} faults injected, pauses after 429 (ms): ${pauses.join(", ")}`);
-      expect(pauses.length).toBeGreaterThan(0);
-      for (const pause of pauses) expect(pause).toBeGreaterThanOrEqual(1000);
+      expectRetryAfterRespected("gemini", 12, flaky.requests);
     } finally {
       await flaky.stop();
     }

@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AiRequestError, createOpenAiTranscriber, createTranscriber } from "../../src/ai/index.ts";
 import { loadConfig } from "../../src/config.ts";
 import { TransientError, UserFacingError } from "../../src/errors.ts";
-import { seededRandom } from "../emulators/kit.ts";
 import { startOpenAiEmulator, type OpenAiEmulator } from "../emulators/openai.ts";
-import { pausesAfter429 } from "./fault-pauses.ts";
+import { expectRetryAfterRespected, failThirtyPercent } from "./fault-pauses.ts";
 import { makeSpeech } from "./media.ts";
 import { capturingLogger, usageLogged } from "./log-capture.ts";
 
@@ -111,9 +110,7 @@ describe("OpenAI transcriber failures", () => {
   });
 
   it("succeeds on every call with 30% of calls failing with 429/503, waiting out each Retry-After", async () => {
-    emulator.behaviour.faultRate = 0.3;
-    emulator.behaviour.randomFaults = [{ kind: "429", retryAfterSeconds: 1 }, { kind: "503" }];
-    emulator.behaviour.random = seededRandom(3);
+    failThirtyPercent(emulator.behaviour);
     const before = emulator.requests.length;
     try {
       for (let call = 0; call < 12; call++) {
@@ -123,13 +120,7 @@ describe("OpenAI transcriber failures", () => {
     } finally {
       emulator.behaviour.faultRate = 0;
     }
-    const log = emulator.requests.slice(before);
-    const faults = log.filter((r) => r.fault).length;
-    const pauses = pausesAfter429(log);
-    console.log(`openai: ${log.length} requests for 12 calls, ${faults} faults injected, pauses after 429 (ms): ${pauses.join(", ")}`);
-    expect(faults).toBeGreaterThan(0);
-    expect(pauses.length).toBeGreaterThan(0);
-    for (const pause of pauses) expect(pause).toBeGreaterThanOrEqual(1000);
+    expectRetryAfterRespected("openai", 12, emulator.requests.slice(before));
   });
 
   it("stops waiting out a Retry-After as soon as the caller aborts", async () => {
