@@ -9,6 +9,7 @@ import { texts } from "./texts.ts";
 export async function chooseAndStart(deps: ChatDeps, person: Person, database: DatabaseChoice, reply: Reply): Promise<void> {
   await chooseDatabase(deps.db, person.userId, database.id);
   const started = await releaseWaitingJobs(deps.db, person.userId, database.id);
-  if (started.length > 0) deps.wakeWorker();
+  // Say so first, so "Starting your link now" comes before the link's own progress.
   await reply({ text: started.length > 0 ? texts.databaseChosenAndStarted(database.title, started.length) : texts.databaseChosen(database.title) });
+  if (started.length > 0) deps.wakeWorker();
 }

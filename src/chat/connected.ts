@@ -23,8 +23,8 @@ export function createLinkNotifier(deps: ChatDeps, adapters: AdapterRegistry): L
         databases.length === 1 ? texts.connectedOne(info.workspaceName, databases[0]!.title) : texts.connected(info.workspaceName, databases.map((d) => d.title));
       if (current) {
         const started = await releaseWaitingJobs(deps.db, identity.userId, current.id);
-        if (started.length > 0) deps.wakeWorker();
         await adapter?.send(identity.dmChatId, { text: started.length > 0 ? `${text}\n${texts.databaseChosenAndStarted(current.title, started.length)}` : text });
+        if (started.length > 0) deps.wakeWorker();
         return;
       }
       const waiting = await markConnectedJobsWaitingForSchema(deps.db, identity.userId);

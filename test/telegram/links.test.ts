@@ -57,10 +57,12 @@ describe("links shared in a private Telegram chat", () => {
     // Intake only: these posts do not exist, so their jobs end quickly; the pipeline is tested elsewhere.
     const inCaption = `${clips.w().world.videoHost.url}/@gu/video/7100000000000000001`;
     const inForward = `${clips.w().world.videoHost.url}/@gu/video/7100000000000000002`;
+    // New messages only: the first job's progress edits may land in between.
+    const reply = () => gu.waitForBot((e) => e.kind === "bot-message");
     gu.sendCaption(`found this ${inCaption}`);
-    expect((await gu.waitForBot()).text).toBe(`Queued: ${inCaption}`);
+    expect((await reply()).text).toBe(`Queued: ${inCaption}`);
     gu.forward(`Channel post: ${inForward}`, { fromChat: { id: -1001234, title: "Food channel", username: "foodchan" } });
-    expect((await gu.waitForBot()).text).toBe(`Queued: ${inForward}`);
+    expect((await reply()).text).toBe(`Queued: ${inForward}`);
     const jobs = await jobsOf(clips.w(), gu);
     expect(jobs.map((j) => [j.canonicalUrl, j.schema?.title])).toEqual([
       [inCaption, "🍹 Drinks"],

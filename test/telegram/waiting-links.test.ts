@@ -24,7 +24,7 @@ describe("links that wait for the person", () => {
     expect((await jobsOf(clips.w(), cy)).map((j) => j.status)).toEqual(["WAITING_FOR_SCHEMA"]);
 
     cy.pressButton(connected.messageId!, "🍹 Drinks");
-    expect((await cy.waitForBot()).text).toBe("New links go to 🍹 Drinks. Starting your link now.");
+    expect((await cy.waitForBot((e) => e.kind === "bot-message")).text).toBe("New links go to 🍹 Drinks. Starting your link now.");
     expect((await outcomeOf(cy, queued.messageId)).text).toMatch(/^Saved to 🍹 Drinks: How to make soup/);
   });
 
@@ -40,7 +40,7 @@ describe("links that wait for the person", () => {
     expect(botMessagesAfter(clips.w(), di, sent.seq)).toHaveLength(2);
 
     di.pressButton(ask.messageId!, "Recipes");
-    expect((await di.waitForBot()).text).toBe("New links go to Recipes. Starting your link now.");
+    expect((await di.waitForBot((e) => e.kind === "bot-message")).text).toBe("New links go to Recipes. Starting your link now.");
     expect((await outcomeOf(di, queued.messageId)).text).toMatch(/^Saved to Recipes: How to make salad/);
     const job = await waitUntil(async () => (await jobsOf(clips.w(), di)).find((j) => j.status === "DONE"), 10_000, "the job to be done");
     expect(clips.w().world.notion.pages.some((p) => p.id === job!.notionPageId)).toBe(true);

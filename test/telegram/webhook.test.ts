@@ -65,7 +65,10 @@ describe("Telegram webhook mode (https PUBLIC_URL and TELEGRAM_WEBHOOK_SECRET)",
     const mo = w.tg.user(802, { firstName: "Mo" });
     const sent = mo.sendText("/help");
     await expect.poll(() => attemptsFor(sent.updateId).length, { timeout: 5_000 }).toBe(5);
-    expect(attemptsFor(sent.updateId).every((a) => a.status === 401)).toBe(true);
+    // Every answer was a refusal (an attempt that timed out under load has no status, and was not handled either).
+    const answered = attemptsFor(sent.updateId).filter((a) => a.status !== undefined);
+    expect(answered.length).toBeGreaterThan(0);
+    expect(answered.every((a) => a.status === 401)).toBe(true);
     expect(mo.transcript().filter((m) => m.from === "bot")).toEqual([]);
   });
 
