@@ -1,4 +1,5 @@
 import { releaseWaitingJobs, markConnectedJobsWaitingForSchema } from "../jobs/intake.ts";
+import type { OutgoingMessage } from "./adapter.ts";
 import type { ChatDeps, AdapterRegistry } from "./context.ts";
 import { chooseDatabase, databaseButtons, databasesOf } from "./databases.ts";
 import type { LinkNotifier } from "./notifier.ts";
@@ -12,7 +13,6 @@ export function createLinkNotifier(deps: ChatDeps, adapters: AdapterRegistry): L
   return {
     async notifyConnected(identityId, info) {
       const identity = await deps.db.prisma.chatIdentity.findUniqueOrThrow({ where: { id: identityId }, include: { user: true } });
-      const adapter = adapters.get(identity.platform);
       const databases = await databasesOf(deps.db, identity.userId);
       let current = databases.find((d) => d.id === identity.user.activeSchemaId);
       if (!current && databases.length === 1) {
@@ -21,19 +21,21 @@ export function createLinkNotifier(deps: ChatDeps, adapters: AdapterRegistry): L
       }
       const text =
         databases.length === 1 ? texts.connectedOne(info.workspaceName, databases[0]!.title) : texts.connected(info.workspaceName, databases.map((d) => d.title));
+      let message: OutgoingMessage;
+      let started = 0;
       if (current) {
-        const started = await releaseWaitingJobs(deps.db, identity.userId, current.id);
-        await adapter?.send(identity.dmChatId, { text: started.length > 0 ? `${text}\n${texts.databaseChosenAndStarted(current.title, started.length)}` : text });
-        if (started.length > 0) deps.wakeWorker();
-        return;
+        started = (await releaseWaitingJobs(deps.db, identity.userId, current.id)).length;
+        message = { text: started > 0 ? `${text}\n${texts.databaseChosenAndStarted(current.title, started)}` : text };
+      } else {
+        const waiting = (await markConnectedJobsWaitingForSchema(deps.db, identity.userId)).length;
+        const buttons = databases.length > 0 ? databaseButtons(databases, waiting > 0 ? "use" : "tag") : undefined;
+        message = { text: waiting > 0 ? `${text}\n${texts.chooseForWaiting(waiting)}` : text, buttons };
       }
-      const waiting = await markConnectedJobsWaitingForSchema(deps.db, identity.userId);
-      const buttons = databases.length > 0 ? databaseButtons(databases, waiting.length > 0 ? "use" : "tag") : undefined;
-      if (!adapter) {
-        deps.log.warn({ platform: identity.platform }, "connected, but this process runs no adapter for the person's chat");
-        return;
-      }
-      await adapter.send(identity.dmChatId, { text: waiting.length > 0 ? `${text}\n${texts.chooseForWaiting(waiting.length)}` : text, buttons });
+      const adapter = adapters.get(identity.platform);
+      if (adapter) await adapter.send(identity.dmChatId, message);
+      else deps.log.warn({ platform: identity.platform }, "connected, but this process runs no adapter for the person's chat");
+      // After the message, so "Starting your link now" comes before the link's own progress.
+      if (started > 0) deps.wakeWorker();
     },
   };
 }

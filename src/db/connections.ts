@@ -6,13 +6,14 @@ import type { TokenCipher } from "./token-cipher.ts";
  * encrypted with the TokenCipher before it reaches the database.
  */
 
-/** What an OAuth exchange granted (the fields of src/notion's NotionGrant this table keeps). */
+/** What a Notion OAuth exchange granted; src/notion names it NotionGrant. */
 export interface GrantToSave {
   accessToken: string;
   workspaceId: string;
   workspaceName?: string;
   workspaceIcon?: string;
   botId: string;
+  /** Notion's `owner` object (the user who connected), kept as-is for the record. */
   owner: unknown;
 }
 

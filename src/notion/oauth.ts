@@ -1,20 +1,13 @@
 import { Client, LogLevel } from "@notionhq/client";
 import { z } from "zod";
 import type { Config } from "../config.ts";
+import type { GrantToSave } from "../db/connections.ts";
 import { UserFacingError } from "../errors.ts";
 import { NOTION_VERSION } from "./client.ts";
 import { toNotionError } from "./errors.ts";
 
-/** What Notion hands back when a person connects a workspace: the token and whose it is. */
-export interface NotionGrant {
-  accessToken: string;
-  workspaceId: string;
-  workspaceName?: string;
-  workspaceIcon?: string;
-  botId: string;
-  /** Notion's `owner` object (the user who connected), kept as-is for the record. */
-  owner: unknown;
-}
+/** What Notion hands back when a person connects a workspace: the token and whose it is (stored as-is by src/db). */
+export type NotionGrant = GrantToSave;
 
 function credentials(notion: Config["notion"]): { clientId: string; clientSecret: string } {
   if (!notion.clientId || !notion.clientSecret) {
