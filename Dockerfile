@@ -5,7 +5,7 @@
 # in a clean folder (test/container runs it in npm test).
 
 # ---- deps: production node_modules and the generated Prisma client ----------------------
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc prisma.config.ts ./
 COPY prisma ./prisma
@@ -17,14 +17,14 @@ RUN npm ci --omit=dev --ignore-scripts && node scripts/prisma-generate.mjs
 
 # ---- yt-dlp: a current release from PyPI in a virtualenv --------------------------------
 # TikTok and Instagram change often; Debian's yt-dlp lags behind. Rebuild to update it.
-FROM node:20-bookworm-slim AS ytdlp
+FROM node:24-bookworm-slim AS ytdlp
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 python3-venv \
  && rm -rf /var/lib/apt/lists/*
 RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir --upgrade pip yt-dlp
 
 # ---- runtime ----------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg python3 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
@@ -57,4 +57,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
 # What `npm start` runs, without npm: npm exits on SIGTERM without passing it on, which would
 # leave the service to be killed instead of draining its jobs. Migrations are applied on boot
 # (src/db/migrate.ts); `npm run db:migrate` does only that, for a release step before rolling out.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "src/main.ts"]

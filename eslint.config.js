@@ -8,7 +8,7 @@ import tseslint from "typescript-eslint";
 const OWNERS = {
   "src/notion": ["@notionhq/client"],
   "src/ai": ["openai", "openai/*", "@google/genai", "@google-cloud/vision", "tesseract.js", "@tesseract.js-data/*"],
-  "src/media": ["yt-dlp-exec", "ffmpeg-static", "child_process", "node:child_process"],
+  "src/media": ["yt-dlp-exec", "child_process", "node:child_process"],
   "src/db": ["@prisma/*", "pg", "@electric-sql/pglite", "pglite-prisma-adapter", "*/generated/*"],
   "src/state": ["ioredis"],
   "bots/telegram": ["grammy", "@grammyjs/*"],

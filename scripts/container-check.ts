@@ -1,4 +1,4 @@
-// `npx tsx scripts/container-check.ts [--keep]`: performs the Dockerfile's build and start steps
+// `node scripts/container-check.ts [--keep]`: performs the Dockerfile's build and start steps
 // without a Docker engine. Each stage is built into its own folder standing for its file system:
 // COPY honours .dockerignore, npm/node RUN steps run for real (`npm ci --omit=dev` included),
 // apt/pip/root steps are skipped and the tools they install checked on this machine instead.
@@ -28,6 +28,13 @@ const STOP_TIMEOUT_MS = 20_000;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** What a RUN step sees: PATH and HOME, plus the machine's extra CA bundle when it has one (a registry behind a TLS-inspecting proxy). */
+function buildEnv(work: string): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? work };
+  if (process.env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
 async function build(work: string): Promise<BuiltStage> {
   const stages = await readDockerfile(path.join(CONTEXT, "Dockerfile"));
   const context = { dir: CONTEXT, files: await contextFiles(CONTEXT) };
@@ -37,7 +44,7 @@ async function build(work: string): Promise<BuiltStage> {
     const started = Date.now();
     log(`FROM ${stage.image} AS ${stage.name}`);
     const root = path.join(work, "stages", stage.name);
-    built.set(stage.name, await buildStage(stage, root, context, built, { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? work }, log));
+    built.set(stage.name, await buildStage(stage, root, context, built, buildEnv(work), log));
     log(`  stage ${stage.name} done in ${seconds(Date.now() - started)}`);
   }
   return [...built.values()].at(-1)!;

@@ -8,9 +8,12 @@ export type EnvSource = Record<string, string | undefined>;
 
 /** Raised when the environment does not describe a runnable service; `message` names every bad variable. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
+    this.problems = problems;
   }
 }
 

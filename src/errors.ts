@@ -30,13 +30,18 @@ export type TransientKind = "rate_limited" | "server_error" | "timeout" | "netwo
 /** A failure the person caused or can act on; never retried automatically. */
 export class UserFacingError extends Error {
   readonly retryable = false;
+  readonly kind: UserFacingKind;
+  /** One plain sentence for the chat. */
+  readonly userMessage: string;
+
   constructor(
-    readonly kind: UserFacingKind,
-    /** One plain sentence for the chat. */
-    readonly userMessage: string,
+    kind: UserFacingKind,
+    userMessage: string,
     options?: { cause?: unknown },
   ) {
     super(`${kind}: ${userMessage}`, options);
+    this.kind = kind;
+    this.userMessage = userMessage;
     this.name = "UserFacingError";
   }
 }
@@ -44,14 +49,19 @@ export class UserFacingError extends Error {
 /** A failure of a service we call that may pass: 429, 5xx, timeouts, network. */
 export class TransientError extends Error {
   readonly retryable = true;
+  readonly kind: TransientKind;
+  /** The wait the service asked for (Retry-After), when it said. */
+  readonly retryAfterMs?: number;
+
   constructor(
-    readonly kind: TransientKind,
+    kind: TransientKind,
     message: string,
-    /** The wait the service asked for (Retry-After), when it said. */
-    readonly retryAfterMs?: number,
+    retryAfterMs?: number,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    this.kind = kind;
+    this.retryAfterMs = retryAfterMs;
     this.name = "TransientError";
   }
 }

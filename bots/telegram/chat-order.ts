@@ -5,7 +5,11 @@
 export class ChatOrder {
   private readonly tails = new Map<string, Promise<void>>();
 
-  constructor(private readonly onError: (error: unknown, chatKey: string) => void) {}
+  private readonly onError: (error: unknown, chatKey: string) => void;
+
+  constructor(onError: (error: unknown, chatKey: string) => void) {
+    this.onError = onError;
+  }
 
   /** Queues `task` behind the earlier tasks of `chatKey`; returns at once. */
   run(chatKey: string, task: () => Promise<void>): void {

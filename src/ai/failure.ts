@@ -8,13 +8,18 @@ export type AiService = "openai" | "vision" | "gemini";
  * a bad key, an unknown model, a request we built wrongly. Surfaces as a bug or a setup problem.
  */
 export class AiRequestError extends Error {
+  readonly service: AiService;
+  readonly status: number;
+
   constructor(
-    readonly service: AiService,
-    readonly status: number,
+    service: AiService,
+    status: number,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(`${service} refused the request (${status}): ${message}`, options);
+    this.service = service;
+    this.status = status;
     this.name = "AiRequestError";
   }
 }

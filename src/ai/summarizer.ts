@@ -61,7 +61,10 @@ function readAnswer(text: string, schema: SummarySchema): { value?: Summary; pro
  */
 export function createGeminiSummarizer(options: GeminiSummarizerOptions, log: Logger): Summarizer {
   // No SDK retryOptions: the SDK then makes one attempt per call, and the budget is ours.
-  const ai = new GoogleGenAI({ apiKey: options.apiKey, httpOptions: { baseUrl: options.baseUrl, timeout: options.timeoutMs } });
+  // @google/genai 3 defaults to the stable v1 API; structured output with a responseSchema is
+  // documented on v1beta, which is what this code and the emulator speak. Pinned explicitly so
+  // GOOGLE_GENAI_API_VERSION in the environment cannot change it either.
+  const ai = new GoogleGenAI({ apiKey: options.apiKey, apiVersion: "v1beta", httpOptions: { baseUrl: options.baseUrl, timeout: options.timeoutMs } });
   const policy = options.retry ?? defaultRetryPolicy;
 
   async function ask(contents: Content[], schema: SummarySchema, call: CallOptions): Promise<string> {

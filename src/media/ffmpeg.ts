@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { z } from "zod";
 import type { Config } from "../config.ts";
 import { runTool } from "./run.ts";
@@ -8,31 +6,17 @@ import { runTool } from "./run.ts";
 export interface FfmpegTools {
   ffmpeg: string;
   ffprobe: string;
-  /** `FFMPEG_PATH`, `ffmpeg-static` or `PATH`: logged at start so an operator knows which build runs. */
+  /** `FFMPEG_PATH` or `PATH`: logged at start so an operator knows which build runs. */
   source: string;
 }
 
 /** Longest any single ffmpeg/ffprobe run may take before it is killed. */
 export const FFMPEG_TIMEOUT_MS = 10 * 60_000;
 
-function ffmpegStaticPath(): string | undefined {
-  try {
-    // Optional dependency: absent when its install script could not fetch a binary.
-    const found = createRequire(import.meta.url)("ffmpeg-static") as unknown;
-    // The package can be present without its binary (install scripts skipped or offline).
-    return typeof found === "string" && existsSync(found) ? found : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Picks ffmpeg/ffprobe: configured paths, else `ffmpeg-static` when it installed, else PATH. */
+/** Picks ffmpeg/ffprobe: the configured paths, else the ones on PATH. */
 export function resolveFfmpeg(config: Config["media"]): FfmpegTools {
   const ffprobe = config.ffprobePath ?? "ffprobe";
   if (config.ffmpegPath) return { ffmpeg: config.ffmpegPath, ffprobe, source: "FFMPEG_PATH" };
-  const bundled = ffmpegStaticPath();
-  // ffmpeg-static ships no ffprobe; that one still comes from FFPROBE_PATH or PATH.
-  if (bundled) return { ffmpeg: bundled, ffprobe, source: "ffmpeg-static" };
   return { ffmpeg: "ffmpeg", ffprobe, source: "PATH" };
 }
 

@@ -16,7 +16,7 @@ const MEASURES = ["overheadRatio", "naiveSpeedup", "visionImagesPerVideoMinute",
 
 describe("the benchmark's smoke run", () => {
   it("prints the table and, last, one JSON object with every figure the issue names", async () => {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/bench.ts", "--smoke", "--json"], {
+    const { stdout } = await run(process.execPath, ["scripts/bench.ts", "--smoke", "--json"], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
       maxBuffer: 16 * 1024 * 1024,

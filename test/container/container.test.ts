@@ -9,7 +9,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 function runCheck(): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "scripts/container-check.ts"], { cwd: ROOT, timeout: 150_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ["scripts/container-check.ts"], { cwd: ROOT, timeout: 150_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` }),
     );
   });
@@ -21,10 +21,10 @@ describe("the container image", () => {
   it("runs as a non-root user, checks /health, and starts the service with node so SIGTERM reaches it", async () => {
     const stages = await readDockerfile(`${ROOT}/Dockerfile`);
     const runtime = stages.at(-1)!;
-    expect(runtime.image).toMatch(/^node:20-bookworm-slim/);
+    expect(runtime.image).toMatch(/^node:24-bookworm-slim/);
     expect(last(runtime.instructions, "USER")?.user).toBe("reelnotes");
     expect(last(runtime.instructions, "HEALTHCHECK")?.command.join(" ")).toContain("/health");
-    expect(last(runtime.instructions, "CMD")?.command).toEqual(["node", "--import", "tsx", "src/main.ts"]);
+    expect(last(runtime.instructions, "CMD")?.command).toEqual(["node", "src/main.ts"]);
     const runs = stages.flatMap((s) => s.instructions.filter((i) => i.kind === "RUN").map((i) => (i as { command: string }).command));
     expect(runs.filter(runsHere)).toEqual(["npm ci --omit=dev --ignore-scripts && node scripts/prisma-generate.mjs"]);
     expect(runs.some((r) => /pip install .*yt-dlp/.test(r))).toBe(true);

@@ -17,7 +17,10 @@ export class RawGateway {
   readonly frames: Frame[] = [];
   closeCode: number | null = null;
 
-  private constructor(readonly socket: WebSocket) {
+  readonly socket: WebSocket;
+
+  private constructor(socket: WebSocket) {
+    this.socket = socket;
     socket.on("message", (data) => this.frames.push(JSON.parse(String(data)) as Frame));
     socket.on("close", (code) => (this.closeCode = code));
   }

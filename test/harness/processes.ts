@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
-const TSX = fileURLToPath(new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url));
 const WORKER = fileURLToPath(new URL("./worker-process.ts", import.meta.url));
 
 /** A service process started by a test. */
@@ -14,7 +13,7 @@ export interface ServiceProcess {
 
 /** Starts test/harness/worker-process.ts with `env` as its whole configuration, and waits until it is ready. */
 export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ["--import", TSX, WORKER], {
+  const child = spawn(process.execPath, [WORKER], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", REELNOTES_TEST_ENV: JSON.stringify(env) },
     stdio: ["ignore", "pipe", "pipe"],
   });

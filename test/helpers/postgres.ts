@@ -30,7 +30,7 @@ export async function templateName(): Promise<string> {
   return `reelnotes_tpl_${hash.slice(0, 12)}`;
 }
 
-/** Creates the migrated template database once (safe when several test runs start together). */
+/** Creates the migrated template database once (safe when several test runs, even of different checkouts, start together). */
 export async function ensureTemplate(): Promise<void> {
   const name = await templateName();
   await admin(async (client) => {
@@ -38,11 +38,7 @@ export async function ensureTemplate(): Promise<void> {
     try {
       const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
       if (exists.rowCount) return;
-      const stale = await client.query("SELECT datname FROM pg_database WHERE datname LIKE 'reelnotes_tpl_%'");
-      for (const row of stale.rows) {
-        await client.query(`ALTER DATABASE "${row.datname}" IS_TEMPLATE false`).catch(() => undefined);
-        await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
-      }
+      // Templates of other migration sets stay: another checkout's test run may be cloning one.
       await client.query(`CREATE DATABASE "${name}"`);
       const pool = new pg.Pool({ connectionString: withDatabase(ADMIN_URL, name), max: 1 });
       try {

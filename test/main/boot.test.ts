@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MAIN = path.join(ROOT, "src/main.ts");
-const TSX = path.join(ROOT, "node_modules/tsx/dist/loader.mjs");
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -17,7 +16,7 @@ afterAll(async () => {
 
 /** Starts the service as `npm start` would, in an empty folder with only `env` set. */
 function startProcess(env: Record<string, string>, cwd: string) {
-  const child = spawn(process.execPath, ["--import", TSX, MAIN], {
+  const child = spawn(process.execPath, [MAIN], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: cwd, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -15,11 +15,16 @@ export interface FormErrors {
 
 /** An error a route throws to answer with Discord's status and body; the app's error handler sends it. */
 export class DiscordApiError extends Error {
+  readonly status: number;
+  readonly body: DiscordErrorBody;
+
   constructor(
-    readonly status: number,
-    readonly body: DiscordErrorBody,
+    status: number,
+    body: DiscordErrorBody,
   ) {
     super(`${status} ${body.message} (code ${body.code})`);
+    this.status = status;
+    this.body = body;
   }
 }
 

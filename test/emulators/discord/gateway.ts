@@ -81,7 +81,10 @@ export class Gateway {
   private current: Session | null = null;
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly options: GatewayOptions) {
+  private readonly options: GatewayOptions;
+
+  constructor(options: GatewayOptions) {
+    this.options = options;
     this.server = new WebSocketServer({ port: 0, host: options.host });
     this.server.on("connection", (socket, request) => this.accept(socket, request));
   }

@@ -87,11 +87,16 @@ export class DiscordStore extends EventEmitter {
   readonly interactions = new Map<string, InteractionRecord>();
   commands: RegisteredCommand[] = [];
 
+  readonly bot: ApiUser;
+  readonly applicationId: string;
+
   constructor(
-    readonly bot: ApiUser,
-    readonly applicationId: string,
+    bot: ApiUser,
+    applicationId: string,
   ) {
     super();
+    this.bot = bot;
+    this.applicationId = applicationId;
     this.setMaxListeners(0);
   }
 

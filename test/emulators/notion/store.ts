@@ -137,7 +137,11 @@ export class NotionStore {
   readonly deletedDataSources = new Set<string>();
   private sequence = 0;
 
-  constructor(readonly workspace: Workspace) {}
+  readonly workspace: Workspace;
+
+  constructor(workspace: Workspace) {
+    this.workspace = workspace;
+  }
 
   /** Mints a token that sees `dataSourceIds`. */
   grant(dataSourceIds: Iterable<string>): TokenGrant {

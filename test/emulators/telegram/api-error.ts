@@ -5,12 +5,19 @@
 
 /** A Bot API refusal, answered as `{ ok: false, error_code, description, parameters }`. */
 export class BotApiError extends Error {
+  readonly errorCode: number;
+  readonly description: string;
+  readonly parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+
   constructor(
-    readonly errorCode: number,
-    readonly description: string,
-    readonly parameters?: { retry_after?: number; migrate_to_chat_id?: number },
+    errorCode: number,
+    description: string,
+    parameters?: { retry_after?: number; migrate_to_chat_id?: number },
   ) {
     super(description);
+    this.errorCode = errorCode;
+    this.description = description;
+    this.parameters = parameters;
     this.name = "BotApiError";
   }
 

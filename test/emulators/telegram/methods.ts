@@ -15,7 +15,13 @@ import { toTranscriptButtons } from "./timeline.ts";
 
 /** A successful result that also carries Telegram's `description` (setWebhook and friends). */
 export class Described {
-  constructor(readonly result: unknown, readonly description: string) {}
+  readonly result: unknown;
+  readonly description: string;
+
+  constructor(result: unknown, description: string) {
+    this.result = result;
+    this.description = description;
+  }
 }
 
 type Method = (server: TelegramServer, params: Params, closed: AbortSignal) => unknown;

@@ -59,12 +59,17 @@ export class TelegramServer {
   /** Every method call with its parameters and outcome, in order. */
   readonly apiCalls: ApiCall[] = [];
 
+  readonly token: string;
+  readonly bot: TelegramUser;
+
   constructor(
-    readonly token: string,
-    readonly bot: TelegramUser,
+    token: string,
+    bot: TelegramUser,
     callMethod: (method: string, params: Record<string, unknown>) => Promise<unknown>,
     webhookOptions?: WebhookOptions,
   ) {
+    this.token = token;
+    this.bot = bot;
     this.webhook = new WebhookDelivery(
       this.updates,
       async ({ method, ...params }) => {

@@ -59,12 +59,17 @@ export class WebhookDelivery {
   private readonly retryDelaysMs: number[];
   private readonly timeoutMs: number;
 
+  private readonly queue: UpdateQueue;
+  /** Runs a method the bot put in its webhook answer ("webhook reply"). */
+  private readonly onReply: (body: Record<string, unknown>) => Promise<void>;
+
   constructor(
-    private readonly queue: UpdateQueue,
-    /** Runs a method the bot put in its webhook answer ("webhook reply"). */
-    private readonly onReply: (body: Record<string, unknown>) => Promise<void>,
+    queue: UpdateQueue,
+    onReply: (body: Record<string, unknown>) => Promise<void>,
     options: WebhookOptions = {},
   ) {
+    this.queue = queue;
+    this.onReply = onReply;
     this.retryDelaysMs = options.retryDelaysMs ?? [100, 250, 500, 1000];
     this.timeoutMs = options.timeoutMs ?? 10_000;
     queue.onPush = () => this.kick();
