@@ -10,6 +10,8 @@ export interface Metrics {
   observeStage(stage: string, ms: number): void;
   /** Counts a job that reached DONE or FAILED. */
   jobFinished(status: "DONE" | "FAILED"): void;
+  /** Counts a call refused because the AI account has no credit left (the page is made without that part). */
+  aiQuotaExhausted(provider: "openai" | "gemini" | "vision"): void;
   /** Stops listening to outgoing requests. */
   close(): void;
 }
@@ -59,6 +61,12 @@ export function createMetrics(config: Config, db: Database): Metrics {
     name: "reelnotes_jobs_finished_total",
     help: "Jobs that reached a final status in this process.",
     labelNames: ["status"],
+    registers: [registry],
+  });
+  const quotaExhausted = new client.Counter({
+    name: "reelnotes_ai_quota_exhausted_total",
+    help: "AI calls refused because the account's quota is spent (OpenAI insufficient_quota); pages are saved without that part.",
+    labelNames: ["provider"],
     registers: [registry],
   });
   const external = new client.Counter({
@@ -128,6 +136,7 @@ export function createMetrics(config: Config, db: Database): Metrics {
     registry,
     observeStage: (stage, ms) => stageSeconds.observe({ stage }, ms / 1000),
     jobFinished: (status) => finished.inc({ status }),
+    aiQuotaExhausted: (provider) => quotaExhausted.inc({ provider }),
     close: () => {
       diagnostics.unsubscribe("undici:request:headers", onUndiciHeaders);
       diagnostics.unsubscribe("undici:request:error", onUndiciError);

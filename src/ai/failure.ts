@@ -24,6 +24,17 @@ export class AiRequestError extends Error {
   }
 }
 
+/**
+ * The account behind an AI key has no credit left (OpenAI's 429 `insufficient_quota`). Unlike a
+ * rate limit it does not pass by waiting, so it is never retried; the operator has to top up.
+ */
+export class AiQuotaExhaustedError extends AiRequestError {
+  constructor(service: AiService, message: string, options?: { cause?: unknown }) {
+    super(service, 429, message, options);
+    this.name = "AiQuotaExhaustedError";
+  }
+}
+
 /** True for statuses worth another attempt: rate limits, timeouts and server errors. */
 export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;

@@ -23,7 +23,7 @@ export type {
   Transcript,
   TranscriptSegment,
 } from "./types.ts";
-export { AiRequestError } from "./failure.ts";
+export { AiQuotaExhaustedError, AiRequestError } from "./failure.ts";
 export { checkAgainstSchema } from "./schema-check.ts";
 export { defaultRetryPolicy, type RetryPolicy } from "./retry.ts";
 export { mergeOnScreenLines } from "./on-screen-lines.ts";

@@ -1,17 +1,20 @@
 import OpenAI from "openai";
 import { UserFacingError } from "../errors.ts";
-import { AiRequestError, isTransientStatus, transientForNoAnswer, transientForStatus } from "./failure.ts";
+import { AiQuotaExhaustedError, AiRequestError, isTransientStatus, transientForNoAnswer, transientForStatus } from "./failure.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 
 /**
  * Sorts an OpenAI SDK failure into our kinds: transient (429, 5xx, timeouts, dropped
- * connections), a file the person sent that cannot be read, or a request error (key, model).
+ * connections), a spent account (never retried), a file the person sent that cannot be read, or
+ * a request error (key, model).
  */
 export function classifyOpenAiFailure(error: unknown, signal: AbortSignal | undefined): unknown {
   if (signal?.aborted || error instanceof OpenAI.APIUserAbortError) return error;
   if (error instanceof OpenAI.APIConnectionError) return transientForNoAnswer("openai", error);
   if (!(error instanceof OpenAI.APIError) || error.status === undefined) return error;
   const status = error.status;
+  // A spent account answers 429 too, but waiting does not help: retrying only makes a storm.
+  if (status === 429 && error.code === "insufficient_quota") return new AiQuotaExhaustedError("openai", error.message, { cause: error });
   if (isTransientStatus(status)) {
     const retryAfter = parseRetryAfter(error.headers?.get("retry-after"), error.headers?.get("retry-after-ms"));
     return transientForStatus("openai", status, error.message, retryAfter, error);

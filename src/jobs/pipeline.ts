@@ -1,4 +1,4 @@
-import type { OnScreenTextReader, Summarizer, Transcriber } from "../ai/index.ts";
+import { AiQuotaExhaustedError, type OnScreenTextReader, type Summarizer, type Transcriber } from "../ai/index.ts";
 import type { Database } from "../db/client.ts";
 import type { JobStage, NotionSchema } from "../db/generated/client.ts";
 import { UserFacingError } from "../errors.ts";
@@ -10,7 +10,7 @@ import { publishPage } from "../notion/publish.ts";
 import { buildSummarySchema, type NotionProperties } from "../notion/schema-mapping.ts";
 import type { StageQueues } from "./queues.ts";
 import { recordPage, saveCheckpoint } from "./store.ts";
-import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type StageName } from "./types.ts";
+import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type StageName, type TranscriptCheckpoint } from "./types.ts";
 
 /** Everything the stages call; each piece belongs to its own room. */
 export interface PipelineDeps {
@@ -29,7 +29,7 @@ export interface PipelineDeps {
   queues: StageQueues;
   /** Today's date (YYYY-MM-DD) for "date saved" properties. */
   today(): string;
-  metrics: Pick<Metrics, "observeStage" | "jobFinished">;
+  metrics: Pick<Metrics, "observeStage" | "jobFinished" | "aiQuotaExhausted">;
 }
 
 /** One job being worked on by one worker that holds its lease. */
@@ -114,17 +114,29 @@ async function analyseVideo(run: Run): Promise<void> {
   }
 }
 
-async function transcribe(run: Run, chunks: AudioChunk[]): Promise<void> {
+/**
+ * The speech of the video, or an empty transcript marked missing when the OpenAI account is
+ * spent: that does not pass by retrying, and the rest of the page is still worth saving.
+ */
+async function transcribeSpeech(run: Run, chunks: AudioChunk[]): Promise<TranscriptCheckpoint> {
   const { deps } = run;
-  const transcript =
-    chunks.length === 0 || !deps.transcriber
-      ? { text: "", segments: [], audioSeconds: 0 }
-      : await deps.queues.transcribe.add(
-          () => timed(run, "transcribe", () => deps.transcriber!.transcribe(chunks, { jobId: run.job.id })),
-        );
-  await save(run, "ANALYZE", {
-    transcribe: { text: transcript.text, language: "language" in transcript ? transcript.language : undefined, audioSeconds: transcript.audioSeconds, segments: transcript.segments },
-  });
+  if (chunks.length === 0 || !deps.transcriber) return { text: "", segments: [], audioSeconds: 0 };
+  try {
+    const transcript = await deps.queues.transcribe.add(() => timed(run, "transcribe", () => deps.transcriber!.transcribe(chunks, { jobId: run.job.id })));
+    return { text: transcript.text, language: transcript.language, audioSeconds: transcript.audioSeconds, segments: transcript.segments };
+  } catch (error) {
+    if (!(error instanceof AiQuotaExhaustedError)) throw error;
+    run.log.error(
+      { service: error.service, status: error.status },
+      "the OpenAI account has no quota left (insufficient_quota): pages are saved without a transcript until it is topped up",
+    );
+    deps.metrics.aiQuotaExhausted("openai");
+    return { text: "", segments: [], audioSeconds: 0, missing: "quota_exhausted" };
+  }
+}
+
+async function transcribe(run: Run, chunks: AudioChunk[]): Promise<void> {
+  await save(run, "ANALYZE", { transcribe: await transcribeSpeech(run, chunks) });
   if (!run.checkpoints.ocr) announce(run, "ocr");
 }
 
@@ -189,6 +201,7 @@ async function publishTo(run: Run, schema: NotionSchema, token: string): Promise
       summary: checkpoints.summarize!,
       sourceUrl: run.job.canonicalUrl,
       transcript: checkpoints.transcribe?.text ?? "",
+      transcriptMissing: checkpoints.transcribe?.missing,
       onScreenText: checkpoints.ocr?.text ?? "",
       thumbnailUrl: checkpoints.download?.thumbnailUrl,
       today: deps.today(),

@@ -13,6 +13,8 @@ export interface TranscriptCheckpoint {
   language?: string;
   audioSeconds: number;
   segments: { start: number; end: number; text: string }[];
+  /** Why there is no transcript although the video has sound: the page says so. */
+  missing?: "quota_exhausted";
 }
 
 /** What OCR keeps. */

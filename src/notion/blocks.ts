@@ -30,8 +30,15 @@ export interface PageContent {
   keyPoints: string[];
   onScreenText: string;
   transcript: string;
+  /** Why there is no transcript although the video has sound. */
+  transcriptMissing?: "quota_exhausted";
   sourceUrl: string;
 }
+
+/** What the page says in place of a transcript that could not be made. */
+const TRANSCRIPT_MISSING: Record<NonNullable<PageContent["transcriptMissing"]>, string> = {
+  quota_exhausted: "No transcript: the transcription service's account has no credit left. The bot's owner has been told.",
+};
 
 /**
  * The first line of every page we make. It ties the page to its job so a retry after a
@@ -81,6 +88,8 @@ export function buildPageBody(content: PageContent): BodyBlock[] {
   }
   if (content.transcript.trim()) {
     body.push({ block: textBlock("toggle", richText("Transcript")), children: paragraphs(content.transcript) });
+  } else if (content.transcriptMissing) {
+    body.push(leaf(textBlock("callout", richText(TRANSCRIPT_MISSING[content.transcriptMissing]), { icon: { type: "emoji", emoji: "⚠️" } })));
   }
   if (isBookmarkable(content.sourceUrl)) {
     body.push(leaf({ object: "block", type: "bookmark", bookmark: { url: content.sourceUrl, caption: [] } }));

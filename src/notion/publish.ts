@@ -12,6 +12,8 @@ export interface PagePlan {
   summary: Summary;
   sourceUrl: string;
   transcript: string;
+  /** Why the transcript is missing although the video has sound; the page says so. */
+  transcriptMissing?: "quota_exhausted";
   onScreenText: string;
   thumbnailUrl?: string;
   /** The person's local date, YYYY-MM-DD, for a saved/added date property. */
@@ -169,6 +171,7 @@ export async function publishPage(
     keyPoints: plan.summary.keyPoints,
     onScreenText: plan.onScreenText,
     transcript: plan.transcript,
+    transcriptMissing: plan.transcriptMissing,
     sourceUrl: plan.sourceUrl,
   });
   let page: NotionPageRef;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AiRequestError, createOpenAiTranscriber, createTranscriber } from "../../src/ai/index.ts";
+import { AiQuotaExhaustedError, AiRequestError, createOpenAiTranscriber, createTranscriber } from "../../src/ai/index.ts";
 import { loadConfig } from "../../src/config.ts";
 import { TransientError, UserFacingError } from "../../src/errors.ts";
 import { startOpenAiEmulator, type OpenAiEmulator } from "../emulators/openai.ts";
@@ -97,6 +97,20 @@ describe("OpenAI transcriber failures", () => {
     expect(failure).toBeInstanceOf(AiRequestError);
     expect(failure).toMatchObject({ status: 401 });
     expect(emulator.requests.length - before).toBe(1);
+  });
+
+  it("stops at once on 429 insufficient_quota (a spent account), without the retry storm a rate limit gets", async () => {
+    emulator.setQuotaExhausted(true);
+    const before = emulator.requests.length;
+    try {
+      const failure = await transcriber("whisper-1").transcribe([{ path: first, startSeconds: 0, durationSeconds: 1 }]).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(AiQuotaExhaustedError);
+      expect(failure).not.toBeInstanceOf(TransientError);
+      expect(failure).toMatchObject({ service: "openai", status: 429 });
+    } finally {
+      emulator.setQuotaExhausted(false);
+    }
+    expect(emulator.requests.slice(before).map((r) => r.status)).toEqual([429]);
   });
 
   it("refuses a chunk over 25 MB before uploading it", async () => {

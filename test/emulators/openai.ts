@@ -36,6 +36,8 @@ export interface OpenAiEmulatorOptions {
   transcript?: string | ((upload: UploadSeen, index: number) => string);
   /** Reported by verbose_json (whisper reports names like "english"). Default "english". */
   language?: string;
+  /** The account has no credit left: every transcription answers 429 `insufficient_quota`, as the real API does. */
+  quotaExhausted?: boolean;
 }
 
 /** A running OpenAI emulator: the kit's handle plus every upload it accepted. */
@@ -44,6 +46,8 @@ export interface OpenAiEmulator extends EmulatorHandle {
   uploads: UploadSeen[];
   /** Changes the transcript answered from now on. */
   setTranscript(transcript: OpenAiEmulatorOptions["transcript"]): void;
+  /** Spends (true) or tops up (false) the account from now on. */
+  setQuotaExhausted(exhausted: boolean): void;
 }
 
 const MAX_BYTES = 25 * 1024 * 1024;
@@ -116,11 +120,16 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
   let transcript = options.transcript ?? DEFAULT_SCRIPT;
   const language = options.language ?? "english";
   const uploads: UploadSeen[] = [];
+  let quotaExhausted = options.quotaExhausted ?? false;
 
   const handle = await startEmulator(
     (app) => {
       app.post("/v1/audio/transcriptions", async (req, res) => {
         if (!checkKey(req, res, apiKey)) return;
+        if (quotaExhausted) {
+          // The real answer carries no Retry-After: waiting does not bring credit back.
+          return openAiError(res, 429, "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.", "insufficient_quota", null, "insufficient_quota");
+        }
         if (!req.is("multipart/form-data")) {
           return openAiError(res, 400, "Invalid Content-Type header (application/json), expected multipart/form-data.", "invalid_request_error");
         }
@@ -182,6 +191,9 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
     uploads,
     setTranscript(next: OpenAiEmulatorOptions["transcript"]) {
       transcript = next ?? DEFAULT_SCRIPT;
+    },
+    setQuotaExhausted(exhausted: boolean) {
+      quotaExhausted = exhausted;
     },
   });
 }

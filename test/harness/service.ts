@@ -6,7 +6,7 @@ import { ensurePerson, type Person } from "../../src/chat/identity.ts";
 import { loadConfig } from "../../src/config.ts";
 import { saveConnection } from "../../src/db/connections.ts";
 import { createTokenCipher } from "../../src/db/token-cipher.ts";
-import { createLogger } from "../../src/log.ts";
+import { createLogger, type Logger } from "../../src/log.ts";
 import { startService, type Service } from "../../src/main.ts";
 import { createNotionApi } from "../../src/notion/client.ts";
 import { refreshUserSchemas } from "../../src/notion/refresh.ts";
@@ -18,11 +18,16 @@ export interface TestService extends Service {
   stop(): Promise<void>;
 }
 
-/** Starts the real service against `world` and `databaseUrl` (a fresh test database). */
-export async function startTestService(world: World, databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<TestService> {
+/** Starts the real service against `world` and `databaseUrl` (a fresh test database); `log` to read its lines back. */
+export async function startTestService(
+  world: World,
+  databaseUrl: string | undefined,
+  env: Record<string, string> = {},
+  logger?: Logger,
+): Promise<TestService> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "reelnotes-service-"));
   const config = loadConfig({ ...world.env, DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env });
-  const log = createLogger(config);
+  const log = logger ?? createLogger(config);
   const service = await startService(config, log);
   return {
     ...service,

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acceptLinks } from "../../src/jobs/intake.ts";
+import { checkpointsOf } from "../../src/jobs/types.ts";
+import { parseVideoLinks } from "../../src/links.ts";
+import { capturingLogger } from "../ai/log-capture.ts";
+import { makeCaptionedClip } from "../fixtures/media.ts";
+import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
+import { startWorld, type World } from "../harness/world.ts";
+import { openFreshDatabase } from "../helpers/postgres.ts";
+import type { Person } from "../../src/chat/identity.ts";
+
+describe("an OpenAI account with no quota left", () => {
+  let world: World;
+  let database: Awaited<ReturnType<typeof openFreshDatabase>>;
+  let service: TestService;
+  let person: Person;
+  const { log, lines } = capturingLogger();
+
+  beforeAll(async () => {
+    world = await startWorld();
+    world.openai.setQuotaExhausted(true);
+    await makeCaptionedClip(world.mediaDir, { name: "spent", seconds: 3, captions: ["Lemon tart"], speech: "Lemon tart.", post: { title: "Lemon tart" } });
+    database = await openFreshDatabase();
+    service = await startTestService(world, database.url, {}, log);
+    person = await connectedPerson(service, world);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await database?.cleanup();
+    await world?.stop();
+  });
+
+  it("asks OpenAI once, tells the operator once, counts it, and still saves the page saying the transcript is missing", async () => {
+    const url = world.videoHost.postUrl("spent");
+    const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
+    const [outcome] = await acceptLinks(
+      { db: service.db, state: service.state, maxLinksPerHour: 30 },
+      { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
+    );
+    if (outcome?.kind !== "queued") throw new Error(`expected the link queued, got ${outcome?.kind}`);
+    service.worker!.wake();
+    const job = await waitUntil(async () => {
+      const j = await service.db.prisma.job.findUnique({ where: { id: outcome.job.id } });
+      return j && ["DONE", "FAILED"].includes(j.status) ? j : undefined;
+    }, 90_000, "the job to finish");
+
+    expect(job.status).toBe("DONE");
+    expect(job.attempts).toBe(1);
+    expect(checkpointsOf(job).transcribe).toMatchObject({ text: "", missing: "quota_exhausted" });
+    expect(world.openai.requests.filter((r) => r.path === "/v1/audio/transcriptions").map((r) => r.status)).toEqual([429]);
+
+    const body = JSON.stringify(world.notion.blocksOf(job.notionPageId!));
+    expect(body).toContain("No transcript: the transcription service's account has no credit left.");
+    expect(body).not.toContain('"Transcript"');
+    expect(body.toLowerCase()).toContain("lemon tart");
+
+    const operatorErrors = lines.filter((l) => l.level === 50 && String(l.msg).includes("insufficient_quota"));
+    expect(operatorErrors).toHaveLength(1);
+    const metrics = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+    expect(metrics).toMatch(/reelnotes_ai_quota_exhausted_total\{provider="openai"\} 1\b/);
+  });
+});
