@@ -11,14 +11,22 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Mounts the Telegram webhook: 401 unless `X-Telegram-Bot-Api-Secret-Token` matches. */
-export function mountTelegramWebhook(app: Express, options: { secret: string; handle(update: unknown): Promise<void> }): void {
+/**
+ * Mounts the Telegram webhook: 401 unless `X-Telegram-Bot-Api-Secret-Token` matches; 200 once
+ * the update is handled (or was before); 503 while another instance holds it and 500 when
+ * handling failed, so Telegram delivers it again.
+ */
+export function mountTelegramWebhook(app: Express, options: { secret: string; handle(update: unknown): Promise<string> }): void {
   app.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: "1mb" }), async (req, res) => {
     if (!sameSecret(req.get("x-telegram-bot-api-secret-token"), options.secret)) {
       res.status(401).type("text/plain").send("Unauthorized.");
       return;
     }
-    await options.handle(req.body);
+    const outcome = await options.handle(req.body);
+    if (outcome === "being-handled") {
+      res.status(503).type("text/plain").send("Being handled; try again later.");
+      return;
+    }
     res.status(200).json({ ok: true });
   });
 }

@@ -5,21 +5,19 @@
 export class ChatOrder {
   private readonly tails = new Map<string, Promise<void>>();
 
-  private readonly onError: (error: unknown, chatKey: string) => void;
-
-  constructor(onError: (error: unknown, chatKey: string) => void) {
-    this.onError = onError;
-  }
-
-  /** Queues `task` behind the earlier tasks of `chatKey`; returns at once. */
-  run(chatKey: string, task: () => Promise<void>): void {
-    const tail = (this.tails.get(chatKey) ?? Promise.resolve())
-      .then(task)
-      .catch((error: unknown) => this.onError(error, chatKey))
+  /**
+   * Queues `task` behind the earlier tasks of `chatKey`; the returned promise settles as the
+   * task does (a failure fails only this task, never the ones queued after it).
+   */
+  run(chatKey: string, task: () => Promise<void>): Promise<void> {
+    const done = (this.tails.get(chatKey) ?? Promise.resolve()).then(task);
+    const tail = done
+      .catch(() => {})
       .finally(() => {
         if (this.tails.get(chatKey) === tail) this.tails.delete(chatKey);
       });
     this.tails.set(chatKey, tail);
+    return done;
   }
 
   /** Resolves once every queued task has finished (tasks queued meanwhile included). */

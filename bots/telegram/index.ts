@@ -10,7 +10,7 @@ import type { StateStore } from "../../src/state/index.ts";
 import { createTelegramAdapter } from "./adapter.ts";
 import { ChatOrder } from "./chat-order.ts";
 import { ALLOWED_UPDATES, routeUpdates } from "./updates.ts";
-import { createWebhookHandler, webhookUrlFor } from "./webhook.ts";
+import { createWebhookHandler, webhookUrlFor, type WebhookOutcome } from "./webhook.ts";
 
 /** A running Telegram bot. */
 export interface TelegramBot {
@@ -19,7 +19,7 @@ export interface TelegramBot {
   /** `https://t.me/<username>`, for the linking site's "back to the chat" button. */
   link: string;
   /** In webhook mode: handles one update the web site received (secret already checked). */
-  handleWebhookUpdate?: (update: unknown) => Promise<void>;
+  handleWebhookUpdate?: (update: unknown) => Promise<WebhookOutcome>;
   stop(): Promise<void>;
 }
 
@@ -84,16 +84,16 @@ export async function startTelegramBot(deps: TelegramBotDeps): Promise<TelegramB
     return { adapter, link, stop: async () => {} };
   }
 
-  const order = new ChatOrder((error, chatKey) => log.error({ err: error, chatKey }, "a Telegram update failed"));
-  routeUpdates(bot, { chat, adapter, state, log, order });
+  const order = new ChatOrder();
+  const webhookUrl = config.telegram.webhookSecret ? webhookUrlFor(config.publicUrl) : undefined;
+  routeUpdates(bot, { chat, adapter, state, log, order, waitForHandling: webhookUrl !== undefined });
   await bot.api.setMyCommands(COMMANDS.map((c) => ({ command: c.name, description: c.description })));
 
-  const webhookUrl = config.telegram.webhookSecret ? webhookUrlFor(config.publicUrl) : undefined;
   if (webhookUrl) {
     await bot.api.setWebhook(webhookUrl, { secret_token: config.telegram.webhookSecret, allowed_updates: ALLOWED_UPDATES, drop_pending_updates: false });
     log.info({ bot: bot.botInfo.username, webhook: webhookUrl }, "Telegram: webhook mode");
     // The webhook stays set on stop: other instances keep taking updates.
-    return { adapter, link, handleWebhookUpdate: createWebhookHandler(bot, state, log), stop: () => order.idle() };
+    return { adapter, link, handleWebhookUpdate: createWebhookHandler((update) => bot.handleUpdate(update), state, log), stop: () => order.idle() };
   }
 
   await startPolling(bot, log);

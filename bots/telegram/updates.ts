@@ -20,6 +20,11 @@ export interface UpdateDeps {
   state: StateStore;
   log: Logger;
   order: ChatOrder;
+  /**
+   * Webhook mode: an update counts as handled only when its work has finished, so handling
+   * resolves then (and fails with it). Long polling moves on at once and logs failures.
+   */
+  waitForHandling: boolean;
 }
 
 const replyIn =
@@ -35,8 +40,12 @@ const replyIn =
 export function routeUpdates(bot: Bot, deps: UpdateDeps): void {
   const { chat, adapter, state, log, order } = deps;
 
-  // Handle each chat in order but chats side by side; the poll loop or webhook moves on at once.
-  bot.use((ctx, next) => void order.run(String(ctx.chat?.id ?? ctx.from?.id ?? "unknown"), next));
+  // Handle each chat in order but chats side by side; the poll loop moves on at once.
+  bot.use((ctx, next) => {
+    const handled = order.run(String(ctx.chat?.id ?? ctx.from?.id ?? "unknown"), next);
+    if (deps.waitForHandling) return handled;
+    handled.catch((error: unknown) => log.error({ err: error, updateId: ctx.update.update_id }, "a Telegram update failed"));
+  });
 
   bot.on("callback_query", async (ctx, next) => {
     // Stop the button's spinner whatever happens next.

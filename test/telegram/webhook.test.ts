@@ -55,7 +55,7 @@ describe("Telegram webhook mode (https PUBLIC_URL and TELEGRAM_WEBHOOK_SECRET)",
     expect((await post(helpUpdate(900_001, 801), "not-the-secret-at-all")).status).toBe(401);
     expect((await post(helpUpdate(900_002, 801))).status).toBe(401);
     expect((await post(helpUpdate(900_003, 801), `${SECRET}x`)).status).toBe(401);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // An accepted update is answered only after it is handled, so nothing is still running here.
     expect(w.tg.calls("sendMessage")).toEqual([]);
     expect(await w.service.db.prisma.chatIdentity.count({ where: { externalUserId: "801" } })).toBe(0);
   });
@@ -77,7 +77,8 @@ describe("Telegram webhook mode (https PUBLIC_URL and TELEGRAM_WEBHOOK_SECRET)",
     const no = w.tg.user(803, { firstName: "No" });
     const sent = no.sendText("/help");
     expect((await no.waitForBot()).text).toContain("Send me a TikTok or Instagram video link and I save it to Notion.");
-    expect(attemptsFor(sent.updateId).map((a) => a.status)).toEqual([200]);
+    // The answer to Telegram comes once the update is handled, so after the reply.
+    await expect.poll(() => attemptsFor(sent.updateId).map((a) => a.status)).toEqual([200]);
 
     // Telegram sends an update again when our answer was lost; the bot must not answer twice.
     const again = { ...helpUpdate(sent.updateId, 803), message: { ...helpUpdate(sent.updateId, 803).message, message_id: sent.messageId } };
@@ -85,5 +86,25 @@ describe("Telegram webhook mode (https PUBLIC_URL and TELEGRAM_WEBHOOK_SECRET)",
     no.sendText("hello");
     expect((await no.waitForBot()).text).toBe("Send me a TikTok or Instagram video link, or /help to see what I can do.");
     expect(no.transcript().filter((m) => m.from === "bot")).toHaveLength(2);
+  });
+
+  it("answers a link only after its job exists, and a crash before marking it handled makes no second job", async () => {
+    await deliverTo(webhookOnSite, SECRET);
+    const po = w.tg.user(804, { firstName: "Po" });
+    const link = "https://www.tiktok.com/@chef/video/7301234567890123999";
+    const sent = po.sendText(link);
+    await po.waitForBot((e) => e.text === `Queued: ${link}`);
+    await expect.poll(() => attemptsFor(sent.updateId).map((a) => a.status)).toEqual([200]);
+    const jobsOfPo = () => w.service.db.prisma.job.findMany({ where: { identity: { externalUserId: "804" } } });
+    expect(await jobsOfPo()).toHaveLength(1);
+
+    // The process died after handling but before marking: the mark is missing and Telegram delivers again.
+    await w.service.state.delete(`tg-update:${sent.updateId}`);
+    const again = { ...helpUpdate(sent.updateId, 804), message: { ...helpUpdate(sent.updateId, 804).message, message_id: sent.messageId, text: link, entities: [] } };
+    expect((await post(again, SECRET)).status).toBe(200);
+    expect((await po.waitForBot((e) => e.text?.startsWith("Already working on") ?? false)).text).toContain(link);
+    expect(await jobsOfPo()).toHaveLength(1);
+    expect((await post(again, SECRET)).status).toBe(200);
+    expect(await jobsOfPo()).toHaveLength(1);
   });
 });
