@@ -1,11 +1,11 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { startDiscordBot } from "../bots/discord/index.ts";
 import { startTelegramBot } from "../bots/telegram/index.ts";
 import { createWebApp } from "../web-oauth/app.ts";
 import { mountTelegramWebhook } from "../web-oauth/telegram-webhook.ts";
 import { mountLinking } from "../web-oauth/linking.ts";
+import { answerWhileStarting } from "../web-oauth/starting.ts";
 import { createOnScreenTextReader, createSummarizer, createTranscriber } from "./ai/index.ts";
 import { createChatCore, type ChatCore } from "./chat/core.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
@@ -47,16 +47,25 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+/** Tests only: called once the site listens and before anything else starts (start-up waits for it). */
+export interface StartHooks {
+  onListening?(port: number): Promise<void> | void;
+}
+
 /**
  * The composition root: config -> db -> state store -> integrations -> jobs -> web -> bots.
  * The one module allowed to import bots/ and web-oauth/.
  */
-export async function startService(requested: Config, log: Logger): Promise<Service> {
+export async function startService(requested: Config, log: Logger, hooks: StartHooks = {}): Promise<Service> {
   // Listen first: with PORT=0 the links we hand out must name the port we really got.
-  const server = createServer();
+  // Until the site is wired, every request is answered at once (503 + Retry-After, /health "starting").
+  let handle: RequestListener = answerWhileStarting;
+  const server = createServer((req, res) => handle(req, res));
   const port = await listen(server, requested.port);
+  log.info({ port }, "web site listening; starting");
   try {
-    return await wire(withListeningPort(requested, port), log, server, port);
+    await hooks.onListening?.(port);
+    return await wire(withListeningPort(requested, port), log, server, port, (app) => (handle = app));
   } catch (error) {
     server.close();
     throw error;
@@ -64,7 +73,7 @@ export async function startService(requested: Config, log: Logger): Promise<Serv
 }
 
 /** Opens every part in order and connects them; `server` is already listening on `port`. */
-async function wire(config: Config, log: Logger, server: Server, port: number): Promise<Service> {
+async function wire(config: Config, log: Logger, server: Server, port: number, serve: (app: RequestListener) => void): Promise<Service> {
   const db = await openDatabase(config, log);
   const state = openStateStore(config);
   const cipher = await openTokenCipher(config, log);
@@ -110,8 +119,9 @@ async function wire(config: Config, log: Logger, server: Server, port: number): 
   const telegram = config.telegram.token
     ? await startTelegramBot({ config, log, chat, state, receive: config.botsEnabled ? "updates" : "send-only" })
     : undefined;
+  // discord.js takes over a second to load: only when Discord is configured.
   const discord = config.discord.token
-    ? await startDiscordBot({ config, log, chat, receive: config.botsEnabled ? "gateway" : "send-only" })
+    ? await (await import("../bots/discord/index.ts")).startDiscordBot({ config, log, chat, receive: config.botsEnabled ? "gateway" : "send-only" })
     : undefined;
   for (const bot of [telegram, discord]) if (bot) chat.registerAdapter(bot.adapter);
   const botLinks = { telegram: telegram?.link, discord: discord?.link };
@@ -129,8 +139,8 @@ async function wire(config: Config, log: Logger, server: Server, port: number): 
       }
     },
   });
-  server.on("request", app);
-  log.info({ port, publicUrl: config.publicUrl }, "web site listening");
+  serve(app);
+  log.info({ port, publicUrl: config.publicUrl }, "web site ready");
   worker?.start();
 
   for (const feature of describeFeatures(config)) {

@@ -4,7 +4,7 @@ import { waitUntil } from "../../test/harness/service.ts";
 import { diagnoseAcks, type AckDiagnosis } from "./ack-diagnosis.ts";
 import { firstReply, outcomeReply, sentAt } from "./chat-events.ts";
 import type { BenchContext } from "./context.ts";
-import { peakBetween } from "./memory.ts";
+import { cpuWithChildrenMs, peakBetween } from "./memory.ts";
 import type { BenchPerson } from "./people.ts";
 import { percentile } from "./percentiles.ts";
 import type { BenchService } from "./service.ts";
@@ -32,12 +32,15 @@ export interface ConcurrentRun {
   timings: StageTimings[];
   /** Message -> outcome per person, ms. */
   endToEndMs: number[];
+  /** CPU seconds the service and its children (yt-dlp, ffmpeg) used over the run, per job. */
+  cpuSecondsPerJob: number;
 }
 
 /** Everyone in `people` sends `video` at once; waits until every job is done or failed. */
 export async function runConcurrent(ctx: BenchContext, service: BenchService, video: BenchVideo, people: BenchPerson[]): Promise<ConcurrentRun> {
   const started = Date.now();
   const notion429sBefore = ctx.world.notion.rateLimited;
+  const cpuBefore = await cpuWithChildrenMs(service.pid);
   const sends = people.map((p) => p.user.sendText(video.url));
   const replies = await Promise.all(sends.map((sent) => firstReply(ctx.tg, sent)));
   const acks = replies.map((reply, i) => reply.at - sentAt(ctx.tg, sends[i]!));
@@ -45,6 +48,8 @@ export async function runConcurrent(ctx: BenchContext, service: BenchService, vi
   const settled = () => ctx.db.prisma.job.findMany({ where: { userId: { in: userIds }, status: { in: ["DONE", "FAILED"] } } });
   await waitUntil(async () => (await settled()).length === people.length, 240_000, "every concurrent job").catch((error: unknown) => ctx.say(`  ${String(error)}`));
   const jobs = await settled();
+  // Every job is settled, so every yt-dlp/ffmpeg it ran has exited and been waited for (counted in cutime).
+  const cpuMs = (await cpuWithChildrenMs(service.pid)) - cpuBefore;
   const outcomes: ChatEvent[] = await Promise.all(sends.map((sent) => outcomeReply(ctx.tg, sent, 1).catch(() => undefined))).then((all) => all.filter((e): e is ChatEvent => e !== undefined));
   const firstSent = Math.min(...sends.map((s) => sentAt(ctx.tg, s)));
   const finished = Math.max(...outcomes.map((e) => e.at), firstSent);
@@ -66,5 +71,6 @@ export async function runConcurrent(ctx: BenchContext, service: BenchService, vi
     peakTreeMb: peak.treeMb,
     timings: jobs.map((j) => checkpointsOf(j).timings ?? {}),
     endToEndMs: outcomes.map((e) => e.at - firstSent),
+    cpuSecondsPerJob: cpuMs / 1000 / people.length,
   };
 }

@@ -70,6 +70,7 @@ function concurrentLines(run: BenchRun): string[] {
     ...ackLines(c.ackDiagnosis),
     `jobs: ${c.done} done, ${c.failed} failed, ${c.unfinished} unfinished (Notion emulator 429s: ${c.notion429s}); all done ${s(c.wallMs)} s after the first message -> ${c.throughputJobsPerMin.toFixed(1)} jobs/min`,
     `message -> page link: median ${s(median(c.endToEndMs))} s, p95 ${s(percentile(c.endToEndMs, 95))} s`,
+    `CPU (service + yt-dlp/ffmpeg children, /proc utime+stime+cutime+cstime): ${c.cpuSecondsPerJob.toFixed(2)} s per job`,
     `peak resident memory: service process ${Math.round(c.peakServiceMb)} MB; with its yt-dlp/ffmpeg children ${Math.round(c.peakTreeMb)} MB (sampled every 250 ms from /proc)`,
     `mean stage service time: ${STAGES.map((st) => `${st} ${meanOf(st)} s`).join(", ")}`,
   ];
@@ -105,6 +106,8 @@ export function renderReport(info: RunInfo, run: BenchRun, figures: BenchFigures
     "",
     "Concurrent:",
     ...concurrentLines(run).map((l) => `  ${l}`),
+    "",
+    `Cold start (a new node src/main.ts process on embedded defaults -> /ready 200): ${run.coldStartsMs.map((ms) => `${Math.round(ms)} ms`).join(", ")}; the first start in an empty data folder (creates and migrates the embedded database) ${Math.round(run.firstStartMs)} ms`,
     "",
     "Figures:",
     figuresTable(figures),

@@ -6,6 +6,7 @@ import { openPostgres } from "../../src/db/client.ts";
 import { startTelegramEmulator } from "../../test/emulators/telegram/index.ts";
 import { startWorld } from "../../test/harness/world.ts";
 import { createFreshDatabase, ensureTemplate } from "../../test/helpers/postgres.ts";
+import { measureColdStarts } from "./cold-start.ts";
 import { runConcurrent } from "./concurrent.ts";
 import type { BenchContext } from "./context.ts";
 import { figuresOf, type BenchFigures, type BenchRun } from "./figures.ts";
@@ -62,6 +63,10 @@ export async function runBench(options: BenchOptions): Promise<{ info: RunInfo; 
     ]);
     applyLatencies(world, tg);
 
+    say("cold starts on embedded defaults...");
+    const coldStarts = await measureColdStarts(options.smoke ? 1 : 5);
+    say(`  first start ${Math.round(coldStarts.firstMs)} ms; then ${coldStarts.runsMs.map((ms) => `${Math.round(ms)} ms`).join(", ")}`);
+
     say("one job at a time...");
     const soloJobs = await runOneAtATime(ctx, service, videos, solo!);
     say("naive baseline...");
@@ -69,7 +74,7 @@ export async function runBench(options: BenchOptions): Promise<{ info: RunInfo; 
     say(`${crowd} people at once...`);
     const concurrent = await runConcurrent(ctx, service, videos[0]!, people);
 
-    const run: BenchRun = { solo: soloJobs, naive, concurrent };
+    const run: BenchRun = { coldStartsMs: coldStarts.runsMs, firstStartMs: coldStarts.firstMs, solo: soloJobs, naive, concurrent };
     const info: RunInfo = { startedAt, tookMs: Date.now() - startedAt.getTime(), cores: availableParallelism(), loadBefore, loadAfter: loadavg()[0]!, smoke: options.smoke };
     return { info, run, figures: figuresOf(run) };
   } finally {

@@ -1,4 +1,4 @@
-import vision from "@google-cloud/vision";
+import type { ImageAnnotatorClient } from "@google-cloud/vision";
 import { TransientError } from "../errors.ts";
 import { AiRequestError, transientForNoAnswer } from "./failure.ts";
 import { linesOf, type AnnotateBatch } from "./vision-batch.ts";
@@ -22,14 +22,16 @@ function classify(error: unknown, signal: AbortSignal | undefined): unknown {
  * retry budget is ours.
  */
 export function sdkAnnotateBatch(options: { credentialsFile: string; endpoint: string; timeoutMs: number }): AnnotateBatch {
-  const client = new vision.ImageAnnotatorClient({
-    keyFilename: options.credentialsFile,
-    apiEndpoint: new URL(options.endpoint).hostname,
-    fallback: true,
-  });
+  // The client library takes over a second to load: loaded on the first batch, not at start-up.
+  let client: Promise<ImageAnnotatorClient> | undefined;
+  const clientOf = () =>
+    (client ??= import("@google-cloud/vision").then(
+      ({ default: vision }) =>
+        new vision.ImageAnnotatorClient({ keyFilename: options.credentialsFile, apiEndpoint: new URL(options.endpoint).hostname, fallback: true }),
+    ));
   return async (images, signal) => {
     try {
-      const [answer] = await client.batchAnnotateImages(
+      const [answer] = await (await clientOf()).batchAnnotateImages(
         { requests: images.map((content) => ({ image: { content }, features: [{ type: "TEXT_DETECTION" }] })) },
         { timeout: options.timeoutMs, maxRetries: 0, retry: null },
       );
