@@ -1,6 +1,7 @@
-// Lint, and the import boundaries of ../shared/design/ARCHITECTURE.md enforced as rules:
-// each SDK only inside its owner room, src/ never reaching into bots/ or web-oauth/,
-// and process.env read only by src/config.ts.
+// Lint, and the import boundaries of docs/ARCHITECTURE.md enforced as rules: each SDK only
+// inside its owner room, tables only inside src/db, src/ never reaching into bots/ or
+// web-oauth/, and process.env read only by src/config.ts. test/lint/boundaries.test.ts
+// checks that each rule fires.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -9,7 +10,8 @@ const OWNERS = {
   "src/notion": ["@notionhq/client"],
   "src/ai": ["openai", "openai/*", "@google/genai", "@google-cloud/vision", "tesseract.js", "@tesseract.js-data/*"],
   "src/media": ["yt-dlp-exec", "child_process", "node:child_process"],
-  "src/db": ["@prisma/*", "pg", "@electric-sql/pglite", "pglite-prisma-adapter", "*/generated/*"],
+  // The generated Prisma client, by any relative path (`../db/generated/client.ts`).
+  "src/db": ["@prisma/*", "prisma", "pg", "@electric-sql/pglite", "pglite-prisma-adapter", "**/generated/*", "**/generated/**"],
   "src/state": ["ioredis"],
   "bots/telegram": ["grammy", "@grammyjs/*"],
   "bots/discord": ["discord.js", "@discordjs/*"],
@@ -36,6 +38,16 @@ function forbiddenFor(room) {
   return { "no-restricted-imports": ["error", { patterns }] };
 }
 
+const ENV_READ = {
+  selector: "MemberExpression[object.name='process'][property.name='env']",
+  message: "Read configuration through src/config.ts only.",
+};
+/** `db.prisma.…`, `db.sql.query(…)`, `$queryRaw`…: only src/db touches tables. */
+const TABLE_ACCESS = {
+  selector: "MemberExpression[property.name=/^(prisma|sql|\\$queryRaw|\\$queryRawUnsafe|\\$executeRaw|\\$executeRawUnsafe|\\$transaction)$/]",
+  message: "Only src/db touches tables; call a repository of src/db (jobs, people, connections, schemas) instead.",
+};
+
 const roomConfigs = [
   // src/main.ts is the composition root: the one place that wires bots/ and web-oauth/ to the core.
   { files: APP_FILES, ignores: ["src/main.ts"], rules: forbiddenFor(undefined) },
@@ -54,17 +66,7 @@ export default tseslint.config(
     },
   },
   ...roomConfigs,
-  {
-    files: APP_FILES,
-    ignores: ["src/config.ts"],
-    rules: {
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: "Read configuration through src/config.ts only.",
-        },
-      ],
-    },
-  },
+  { files: APP_FILES, ignores: ["src/config.ts", "src/db/**"], rules: { "no-restricted-syntax": ["error", ENV_READ, TABLE_ACCESS] } },
+  { files: ["src/db/**/*.ts"], rules: { "no-restricted-syntax": ["error", ENV_READ] } },
+  { files: ["src/config.ts"], rules: { "no-restricted-syntax": ["error", TABLE_ACCESS] } },
 );

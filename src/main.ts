@@ -10,7 +10,7 @@ import { createOnScreenTextReader, createSummarizer, createTranscriber } from ".
 import { createChatCore, type ChatCore } from "./chat/core.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/client.ts";
-import { loadAccessToken, markConnectionRevoked } from "./db/connections.ts";
+import { createRepositories, type Repositories } from "./db/repositories.ts";
 import { createTokenCipher, loadOrCreateEmbeddedKey, type TokenCipher } from "./db/token-cipher.ts";
 import { describeFeatures } from "./features.ts";
 import type { PipelineDeps } from "./jobs/pipeline.ts";
@@ -27,6 +27,8 @@ import { openStateStore, type StateStore } from "./state/index.ts";
 export interface Service {
   config: Config;
   db: Database;
+  /** The repositories over `db`: the way everything else reaches a table. */
+  repos: Repositories;
   state: StateStore;
   chat: ChatCore;
   worker: Worker | undefined;
@@ -77,17 +79,18 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   const db = await openDatabase(config, log);
   const state = openStateStore(config);
   const cipher = await openTokenCipher(config, log);
-  const metrics = createMetrics(config, db);
-  const loadNotionToken = (userId: string) => loadAccessToken(db.prisma, cipher, userId);
+  const repos = createRepositories(db, cipher);
+  const metrics = createMetrics(config, repos.jobs);
+  const loadNotionToken = (userId: string) => repos.connections.loadAccessToken(userId);
   const notion = createNotionApi(config.notion, log);
-  const refreshSchemas = (userId: string) => refreshUserSchemas(notion, db.prisma, userId, loadNotionToken);
+  const refreshSchemas = (userId: string) => refreshUserSchemas(notion, repos.schemas, userId, loadNotionToken);
   const media = createMediaTools(config.media, log, { workRoot: path.join(config.dataDir, "work") });
   const swept = await media.sweepStaleWorkDirs();
   if (swept > 0) log.info({ swept }, "removed work folders left by a crash");
 
   let worker: Worker | undefined;
   const chat = createChatCore({
-    db,
+    repos,
     state,
     log,
     publicUrl: config.publicUrl,
@@ -98,7 +101,8 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   });
   const ocr = createOnScreenTextReader(config, log);
   const pipeline: PipelineDeps = {
-    db,
+    jobs: repos.jobs,
+    schemas: repos.schemas,
     log,
     media,
     transcriber: createTranscriber(config, log),
@@ -113,7 +117,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     metrics,
   };
   if (config.jobs.workerEnabled) {
-    worker = createWorker(pipeline, { jobs: config.jobs, onNotionRevoked: (userId) => markConnectionRevoked(db.prisma, userId) });
+    worker = createWorker(pipeline, { jobs: config.jobs, onNotionRevoked: (userId) => repos.connections.markRevoked(userId) });
   }
 
   const telegram = config.telegram.token
@@ -133,7 +137,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     ],
     metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
     mount: (site) => {
-      mountLinking(site, { config, log, prisma: db.prisma, state, cipher, notifier: chat.notifier, botLinks });
+      mountLinking(site, { config, log, repos, state, notifier: chat.notifier, botLinks });
       if (telegram?.handleWebhookUpdate && config.telegram.webhookSecret) {
         mountTelegramWebhook(site, { secret: config.telegram.webhookSecret, handle: telegram.handleWebhookUpdate });
       }
@@ -161,7 +165,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
       await state.close();
       await db.close();
     })());
-  return { config, db, state, chat, worker, pipeline, metrics, port, close };
+  return { config, db, repos, state, chat, worker, pipeline, metrics, port, close };
 }
 
 /** With PORT=0 and no PUBLIC_URL, the default public address names the port the OS gave us. */

@@ -1,7 +1,7 @@
 import diagnostics from "node:diagnostics_channel";
 import client from "prom-client";
 import type { Config } from "./config.ts";
-import type { Database } from "./db/client.ts";
+import type { JobRepository } from "./db/jobs.ts";
 
 /** The service's Prometheus metrics, served at /metrics. */
 export interface Metrics {
@@ -44,7 +44,7 @@ interface HttpClientRequest {
  * database at scrape time), stage duration histograms, external API calls by provider and
  * status (429s included) seen on every outgoing fetch/undici/http request, and process metrics.
  */
-export function createMetrics(config: Config, db: Database): Metrics {
+export function createMetrics(config: Config, jobs: JobRepository): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const providers = providersOf(config);
@@ -87,9 +87,9 @@ export function createMetrics(config: Config, db: Database): Metrics {
     labelNames: ["status"],
     registers: [registry],
     async collect() {
-      const rows = await db.prisma.job.groupBy({ by: ["status"], _count: { _all: true } });
+      const rows = await jobs.countByStatus();
       this.reset();
-      for (const row of rows) this.set({ status: row.status }, row._count._all);
+      for (const row of rows) this.set({ status: row.status }, row.count);
     },
   });
   new client.Gauge({
@@ -97,7 +97,7 @@ export function createMetrics(config: Config, db: Database): Metrics {
     help: "Jobs queued and due now.",
     registers: [registry],
     async collect() {
-      this.set(await db.prisma.job.count({ where: { status: "QUEUED", runAfter: { lte: new Date() } } }));
+      this.set(await jobs.countDue());
     },
   });
   new client.Gauge({
@@ -105,8 +105,8 @@ export function createMetrics(config: Config, db: Database): Metrics {
     help: "Age of the oldest job still queued (0 when none).",
     registers: [registry],
     async collect() {
-      const oldest = await db.prisma.job.findFirst({ where: { status: "QUEUED" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
-      this.set(oldest ? (Date.now() - oldest.createdAt.getTime()) / 1000 : 0);
+      const oldest = await jobs.oldestQueuedAt();
+      this.set(oldest ? (Date.now() - oldest.getTime()) / 1000 : 0);
     },
   });
 

@@ -3,15 +3,12 @@ import { z } from "zod";
 import { redeemConnectToken, type ConnectTokenRefusal } from "../src/chat/connect-link.ts";
 import type { FoundDatabase, LinkNotifier } from "../src/chat/notifier.ts";
 import type { Config } from "../src/config.ts";
-import type { PrismaClient } from "../src/db/client.ts";
-import { saveConnection } from "../src/db/connections.ts";
-import type { TokenCipher } from "../src/db/token-cipher.ts";
+import type { Repositories } from "../src/db/repositories.ts";
 import { isTransient } from "../src/errors.ts";
 import type { Logger } from "../src/log.ts";
 import { createNotionApi, type NotionApi } from "../src/notion/client.ts";
 import { discoverDataSources } from "../src/notion/discovery.ts";
 import { buildAuthorizeUrl, exchangeCode, type NotionGrant } from "../src/notion/oauth.ts";
-import { syncSchemas } from "../src/notion/schema-store.ts";
 import type { StateStore } from "../src/state/store.ts";
 import { clearBrowserNonce, readBrowserNonce, setBrowserNonce } from "./browser-cookie.ts";
 import { createOAuthState, OAUTH_STATE_TTL_SECONDS, takeOAuthState, type OAuthStateRefusal } from "./oauth-state.ts";
@@ -31,9 +28,8 @@ import {
 export interface LinkingDeps {
   config: Config;
   log: Logger;
-  prisma: PrismaClient;
+  repos: Pick<Repositories, "people" | "connections" | "schemas">;
   state: StateStore;
-  cipher: TokenCipher;
   notifier: LinkNotifier;
   /** Where "back to the chat" goes: `https://t.me/<bot>`, and a Discord link (else the identity's DM channel). */
   botLinks: { telegram?: string; discord?: string };
@@ -115,10 +111,7 @@ export function mountLinking(app: Express, deps: LinkingDeps): void {
       deps.log.warn({ refusal: taken.error }, "notion callback refused");
       return send(res, refusalPage(taken.error));
     }
-    const identity = await deps.prisma.chatIdentity.findUnique({
-      where: { id: taken.identityId },
-      select: { userId: true, platform: true, dmChatId: true },
-    });
+    const identity = await deps.repos.people.identity(taken.identityId);
     if (!identity) return send(res, linkExpiredPage());
     const chat = chatLinkFor(identity, deps.botLinks);
     if (query.error === "access_denied") return send(res, deniedPage(chat));
@@ -145,14 +138,14 @@ async function finishSignIn(
     deps.log.warn({ kind: errorKind(error), transient: isTransient(error) }, "notion code exchange failed");
     return isTransient(error) ? notionUnavailablePage() : exchangeFailedPage();
   }
-  await saveConnection(deps.prisma, deps.cipher, signIn.userId, grant);
+  await deps.repos.connections.save(signIn.userId, grant);
   const workspaceName = grant.workspaceName ?? "your Notion workspace";
 
   let databases: FoundDatabase[] = [];
   let discoveryFailed = false;
   try {
     const sources = await discoverDataSources(notionApi, grant.accessToken);
-    const rows = await syncSchemas(deps.prisma, signIn.userId, sources);
+    const rows = await deps.repos.schemas.sync(signIn.userId, sources);
     databases = rows.map((row) => ({ title: row.title, tag: row.tag }));
   } catch (error) {
     discoveryFailed = true;

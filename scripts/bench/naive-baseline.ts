@@ -7,7 +7,7 @@ import { createMediaTools, resolveFfmpeg, type DownloadedMedia } from "../../src
 import { createNotionApi } from "../../src/notion/client.ts";
 import { publishPage } from "../../src/notion/publish.ts";
 import { buildSummarySchema, type NotionProperties } from "../../src/notion/schema-mapping.ts";
-import type { NotionSchema } from "../../src/db/generated/client.ts";
+import type { NotionSchema } from "../../src/db/schemas.ts";
 import type { BenchContext } from "./context.ts";
 import type { BenchPerson } from "./people.ts";
 import type { BenchVideo } from "./videos.ts";

@@ -1,10 +1,11 @@
-import type { Person } from "../../src/chat/identity.ts";
 import type { Config } from "../../src/config.ts";
 import type { Database } from "../../src/db/client.ts";
-import type { Service } from "../../src/main.ts";
+import type { Person } from "../../src/db/people.ts";
+import { createRepositories } from "../../src/db/repositories.ts";
+import { createTokenCipher } from "../../src/db/token-cipher.ts";
 import type { ScriptedUser, TelegramEmulator } from "../../test/emulators/telegram/index.ts";
 import { connectedPerson } from "../../test/harness/service.ts";
-import type { World } from "../../test/harness/world.ts";
+import { TEST_TOKEN_KEY, type World } from "../../test/harness/world.ts";
 
 /** A Telegram user already linked to the emulated Notion workspace, with a database chosen. */
 export interface BenchPerson {
@@ -18,8 +19,8 @@ export interface BenchPerson {
  * turned on: setting people up is not what is measured.
  */
 export async function connectPeople(db: Database, config: Config, world: World, tg: TelegramEmulator, ids: number[]): Promise<BenchPerson[]> {
-  // The service runs in another process; connectedPerson only needs its database and Notion settings.
-  const service = { db, config } as Service;
+  // The service runs in another process; connectedPerson only needs its repositories and Notion settings.
+  const service = { repos: createRepositories(db, createTokenCipher([{ id: "primary", key: TEST_TOKEN_KEY }])), config };
   const people: BenchPerson[] = [];
   for (const id of ids) {
     const person = await connectedPerson(service, world, String(id));

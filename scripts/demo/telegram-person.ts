@@ -1,4 +1,4 @@
-import { tagFromTitle } from "../../src/notion/discovery.ts";
+import { tagFromTitle } from "../../src/db/schema-tags.ts";
 import { startTelegramEmulator, type ChatEvent, type ScriptedUser } from "../../test/emulators/telegram/index.ts";
 import { pickDatabase } from "./choice.ts";
 import type { ChatPlatform, ConversationLine, DemoPerson, Outcome } from "./person.ts";

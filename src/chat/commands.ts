@@ -1,11 +1,9 @@
-import { deleteConnection } from "../db/connections.ts";
 import { UserFacingError } from "../errors.ts";
-import { recentJobs } from "../jobs/intake.ts";
 import type { Reply } from "./adapter.ts";
 import { createConnectLink } from "./connect-link.ts";
 import type { ChatDeps } from "./context.ts";
-import { databaseButtons, databasesOf, workspaceOf } from "./databases.ts";
-import type { Person } from "./identity.ts";
+import { databaseButtons, workspaceOf } from "./databases.ts";
+import type { Person } from "../db/people.ts";
 import { chooseAndStart } from "./choose.ts";
 import { matchByName } from "./tag-match.ts";
 import { texts } from "./texts.ts";
@@ -21,9 +19,9 @@ export const COMMANDS = [
 
 /** `/start`: what the bot does, and the connect link or the current database. */
 export async function startCommand(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
-  const workspace = await workspaceOf(deps.db, person.userId);
+  const workspace = await workspaceOf(deps.repos, person.userId);
   if (workspace) {
-    const current = (await databasesOf(deps.db, person.userId)).find((d) => d.id === person.activeSchemaId);
+    const current = (await deps.repos.schemas.list(person.userId)).find((d) => d.id === person.activeSchemaId);
     await reply({ text: `${texts.intro}\n\n${texts.connectedAlready(workspace, current?.title)}` });
     return;
   }
@@ -33,7 +31,7 @@ export async function startCommand(deps: ChatDeps, person: Person, reply: Reply)
 
 /** `/tag`, `/tag <name>`, `/tag refresh`. */
 export async function tagCommand(deps: ChatDeps, person: Person, argument: string, reply: Reply): Promise<void> {
-  if (!(await workspaceOf(deps.db, person.userId))) {
+  if (!(await workspaceOf(deps.repos, person.userId))) {
     await reply({ text: texts.notConnected });
     return;
   }
@@ -47,7 +45,7 @@ export async function tagCommand(deps: ChatDeps, person: Person, argument: strin
     }
     return;
   }
-  const databases = await databasesOf(deps.db, person.userId);
+  const databases = await deps.repos.schemas.list(person.userId);
   if (databases.length === 0) {
     await reply({ text: texts.noDatabases });
     return;
@@ -66,7 +64,7 @@ export async function tagCommand(deps: ChatDeps, person: Person, argument: strin
 
 /** `/status`: the last five jobs with their state and page links. */
 export async function statusCommand(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
-  const jobs = await recentJobs(deps.db, person.userId, 5);
+  const jobs = await deps.repos.jobs.recent(person.userId, 5);
   if (jobs.length === 0) {
     await reply({ text: texts.statusEmpty }, { personal: true });
     return;
@@ -83,7 +81,7 @@ export async function statusCommand(deps: ChatDeps, person: Person, reply: Reply
 
 /** `/disconnect`: asks first; the button does the work. */
 export async function disconnectCommand(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
-  if (!(await workspaceOf(deps.db, person.userId))) {
+  if (!(await workspaceOf(deps.repos, person.userId))) {
     await reply({ text: texts.notConnected }, { personal: true });
     return;
   }
@@ -98,7 +96,7 @@ export async function disconnectCommand(deps: ChatDeps, person: Person, reply: R
 
 /** The confirmed `/disconnect`: token and databases deleted; pages in Notion stay. */
 export async function confirmDisconnect(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
-  await deleteConnection(deps.db.prisma, person.userId);
+  await deps.repos.connections.remove(person.userId);
   await reply({ text: texts.disconnected }, { personal: true });
 }
 

@@ -1,7 +1,6 @@
-import { releaseWaitingJobs, markConnectedJobsWaitingForSchema } from "../jobs/intake.ts";
 import type { OutgoingMessage } from "./adapter.ts";
 import type { ChatDeps, AdapterRegistry } from "./context.ts";
-import { chooseDatabase, databaseButtons, databasesOf } from "./databases.ts";
+import { databaseButtons } from "./databases.ts";
 import type { LinkNotifier } from "./notifier.ts";
 import { texts } from "./texts.ts";
 
@@ -12,22 +11,23 @@ import { texts } from "./texts.ts";
 export function createLinkNotifier(deps: ChatDeps, adapters: AdapterRegistry): LinkNotifier {
   return {
     async notifyConnected(identityId, info) {
-      const identity = await deps.db.prisma.chatIdentity.findUniqueOrThrow({ where: { id: identityId }, include: { user: true } });
-      const databases = await databasesOf(deps.db, identity.userId);
-      let current = databases.find((d) => d.id === identity.user.activeSchemaId);
+      const identity = await deps.repos.people.identity(identityId);
+      if (!identity) throw new Error(`no chat identity ${identityId}`);
+      const databases = await deps.repos.schemas.list(identity.userId);
+      let current = databases.find((d) => d.id === identity.activeSchemaId);
       if (!current && databases.length === 1) {
         current = databases[0]!;
-        await chooseDatabase(deps.db, identity.userId, current.id);
+        await deps.repos.people.chooseDatabase(identity.userId, current.id);
       }
       const text =
         databases.length === 1 ? texts.connectedOne(info.workspaceName, databases[0]!.title) : texts.connected(info.workspaceName, databases.map((d) => d.title));
       let message: OutgoingMessage;
       let started = 0;
       if (current) {
-        started = (await releaseWaitingJobs(deps.db, identity.userId, current.id)).length;
+        started = (await deps.repos.jobs.releaseWaiting(identity.userId, current.id)).length;
         message = { text: started > 0 ? `${text}\n${texts.databaseChosenAndStarted(current.title, started)}` : text };
       } else {
-        const waiting = (await markConnectedJobsWaitingForSchema(deps.db, identity.userId)).length;
+        const waiting = (await deps.repos.jobs.markConnectedWaitingForSchema(identity.userId)).length;
         const buttons = databases.length > 0 ? databaseButtons(databases, waiting > 0 ? "use" : "tag") : undefined;
         message = { text: waiting > 0 ? `${text}\n${texts.chooseForWaiting(waiting)}` : text, buttons };
       }

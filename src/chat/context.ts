@@ -1,19 +1,15 @@
-import type { Database } from "../db/client.ts";
+import type { Repositories } from "../db/repositories.ts";
+import type { DatabaseChoice } from "../db/schemas.ts";
 import type { LinkOptions } from "../links.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/index.ts";
 import type { ChatAdapter, ChatPlatform } from "./adapter.ts";
 
-/** A database as the chat offers it. */
-export interface DatabaseChoice {
-  id: string;
-  title: string;
-  tag: string;
-}
+export type { DatabaseChoice } from "../db/schemas.ts";
 
 /** What the chat core needs from the rest of the service. */
 export interface ChatDeps {
-  db: Database;
+  repos: Repositories;
   state: StateStore;
   log: Logger;
   publicUrl: string;

@@ -1,4 +1,3 @@
-import { retryFailedJob } from "../jobs/intake.ts";
 import type { ProgressSink } from "../jobs/types.ts";
 import { parseVideoLinks } from "../links.ts";
 import type { ChatAdapter, ChatSender, Reply } from "./adapter.ts";
@@ -6,8 +5,6 @@ import { chooseAndStart } from "./choose.ts";
 import { confirmDisconnect, disconnectCommand, helpCommand, startCommand, statusCommand, tagCommand } from "./commands.ts";
 import { createLinkNotifier } from "./connected.ts";
 import type { AdapterRegistry, ChatDeps } from "./context.ts";
-import { databasesOf } from "./databases.ts";
-import { ensurePerson } from "./identity.ts";
 import { handleLinks } from "./links-flow.ts";
 import type { LinkNotifier } from "./notifier.ts";
 import { createProgressSink } from "./progress.ts";
@@ -53,7 +50,7 @@ export function createChatCore(deps: ChatDeps): ChatCore {
 
   async function handleCommand(sender: ChatSender, name: string, argument: string, reply: Reply): Promise<void> {
     if (name.toLowerCase() === "tag" && argument.trim().toLowerCase() === "refresh") showTyping(sender);
-    const person = await ensurePerson(deps.db, sender);
+    const person = await deps.repos.people.ensurePerson(sender);
     switch (name.toLowerCase()) {
       case "start":
       case "connect":
@@ -79,7 +76,7 @@ export function createChatCore(deps: ChatDeps): ChatCore {
       await reply({ text: ANY_LINK.test(text) ? texts.unsupportedLink : texts.hint });
       return;
     }
-    const person = await ensurePerson(deps.db, sender);
+    const person = await deps.repos.people.ensurePerson(sender);
     await handleLinks(deps, sender.platform, person, text, links, reply);
   }
 
@@ -92,14 +89,14 @@ export function createChatCore(deps: ChatDeps): ChatCore {
     }
     const action = parsed[1] ?? parsed[3];
     const value = parsed[2] ?? parsed[4] ?? "";
-    const person = await ensurePerson(deps.db, sender);
+    const person = await deps.repos.people.ensurePerson(sender);
     if (action === "tag" || action === "use") {
-      const database = (await databasesOf(deps.db, person.userId)).find((d) => d.id === value);
+      const database = (await deps.repos.schemas.list(person.userId)).find((d) => d.id === value);
       if (!database) return void (await reply({ text: texts.noDatabases }));
       return chooseAndStart(deps, person, database, reply);
     }
     if (action === "retry") {
-      const job = await retryFailedJob(deps.db, person.userId, value);
+      const job = await deps.repos.jobs.retryFailed(person.userId, value);
       if (!job) return void (await reply({ text: texts.cannotRetry }));
       deps.wakeWorker();
       await reply({ text: texts.retrying });
@@ -116,8 +113,8 @@ export function createChatCore(deps: ChatDeps): ChatCore {
     handleText,
     handleCommand,
     handleButton,
-    databasesFor: async (sender) => databasesOf(deps.db, (await ensurePerson(deps.db, sender)).userId),
-    progress: createProgressSink(deps.db, adapters, deps.log),
+    databasesFor: async (sender) => deps.repos.schemas.list((await deps.repos.people.ensurePerson(sender)).userId),
+    progress: createProgressSink(deps.repos.jobs, adapters, deps.log),
     notifier: createLinkNotifier(deps, adapters),
   };
 }

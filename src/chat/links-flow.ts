@@ -1,11 +1,10 @@
 import { acceptLinks, type AcceptOutcome } from "../jobs/intake.ts";
-import { addProgressMessage } from "../jobs/store.ts";
 import type { VideoLink } from "../links.ts";
 import type { ChatPlatform, Reply } from "./adapter.ts";
 import { createConnectLink } from "./connect-link.ts";
 import type { ChatDeps } from "./context.ts";
-import { databaseButtons, databasesOf, workspaceOf } from "./databases.ts";
-import type { Person } from "./identity.ts";
+import { databaseButtons, workspaceOf } from "./databases.ts";
+import type { Person } from "../db/people.ts";
 import { hashtagsIn, normaliseName } from "./tag-match.ts";
 import { texts } from "./texts.ts";
 
@@ -16,7 +15,7 @@ async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, outcome: Ac
       const text = outcome.kind === "queued" ? texts.queued(outcome.link.url) : texts.alreadyWorking(outcome.link.url);
       const sent = await reply({ text });
       // Every message that asked for this link is edited as the job moves on.
-      await addProgressMessage(deps.db, outcome.job.id, { platform, chatId: sent.chatId, messageId: sent.messageId });
+      await deps.repos.jobs.addProgressMessage(outcome.job.id, { platform, chatId: sent.chatId, messageId: sent.messageId });
       return;
     }
     case "already_saved":
@@ -32,7 +31,7 @@ async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, outcome: Ac
 
 /** Where links of this message go: a `#tag` naming one of the person's databases wins, else the current one. */
 async function destinationOf(deps: ChatDeps, person: Person, text: string) {
-  const databases = await databasesOf(deps.db, person.userId);
+  const databases = await deps.repos.schemas.list(person.userId);
   const wanted = hashtagsIn(text).map(normaliseName);
   // Captions carry many hashtags (#foodtok); only one naming a database counts.
   const byTag = databases.find((d) => wanted.includes(normaliseName(d.tag)) || wanted.includes(normaliseName(d.title)));
@@ -46,11 +45,11 @@ async function destinationOf(deps: ChatDeps, person: Person, text: string) {
  * then, when needed, the question of which database or the connect link.
  */
 export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person: Person, text: string, links: VideoLink[], reply: Reply): Promise<void> {
-  const connected = (await workspaceOf(deps.db, person.userId)) !== undefined;
+  const connected = (await workspaceOf(deps.repos, person.userId)) !== undefined;
   const { databases, chosen } = connected ? await destinationOf(deps, person, text) : { databases: [], chosen: undefined };
   const status = !connected ? "WAITING_FOR_CONNECTION" : chosen ? "QUEUED" : "WAITING_FOR_SCHEMA";
   const outcomes = await acceptLinks(
-    { db: deps.db, state: deps.state, maxLinksPerHour: deps.maxLinksPerHour },
+    { jobs: deps.repos.jobs, state: deps.state, maxLinksPerHour: deps.maxLinksPerHour },
     { userId: person.userId, identityId: person.identityId, sourceText: text, links, schemaId: chosen?.id ?? null, status },
   );
   const waiting = outcomes.filter((o) => o.kind === "queued").length;

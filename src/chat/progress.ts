@@ -1,7 +1,6 @@
-import type { Database } from "../db/client.ts";
+import type { JobRepository } from "../db/jobs.ts";
 import type { ProgressSink, StageName } from "../jobs/types.ts";
-import { progressMessagesOf } from "../jobs/store.ts";
-import type { Job } from "../jobs/types.ts";
+import { progressMessagesOf, type Job } from "../db/jobs.ts";
 import { isTransient } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { OutgoingMessage } from "./adapter.ts";
@@ -15,14 +14,13 @@ const SUMMARY_PREVIEW_CHARS = 300;
  * Shows a job's progress by editing every message that asked for it: stage changes at most
  * once a second per job, then the page link or the reason it failed.
  */
-export function createProgressSink(db: Database, adapters: AdapterRegistry, log: Logger): ProgressSink {
+export function createProgressSink(jobs: JobRepository, adapters: AdapterRegistry, log: Logger): ProgressSink {
   const lastEdit = new Map<string, number>();
 
   /** Edits every message following the job; where an edit is refused for good (message deleted), sends the final word anew. */
   async function editAll(job: Job, message: OutgoingMessage, required: boolean): Promise<void> {
     // Read afresh: the same link sent again while running adds messages to follow this job.
-    const current = await db.prisma.job.findUnique({ where: { id: job.id }, select: { progressMessage: true } });
-    const refs = progressMessagesOf(current ?? job);
+    const refs = (await jobs.progressMessages(job.id)) ?? progressMessagesOf(job);
     const results = await Promise.allSettled(
       refs.map(async (ref) => {
         const adapter = adapters.get(ref.platform);

@@ -1,10 +1,10 @@
-import { Prisma, type PrismaClient } from "./generated/client.ts";
-import type { TokenCipher } from "./token-cipher.ts";
-
 /**
  * The NotionConnection repository: one Notion workspace link per user, its access token
  * encrypted with the TokenCipher before it reaches the database.
  */
+import type { Database } from "./client.ts";
+import { Prisma } from "./generated/client.ts";
+import type { TokenCipher } from "./token-cipher.ts";
 
 /** What a Notion OAuth exchange granted; src/notion names it NotionGrant. */
 export interface GrantToSave {
@@ -17,47 +17,62 @@ export interface GrantToSave {
   owner: unknown;
 }
 
+/** Every read and write of the NotionConnection table. */
+export interface ConnectionRepository {
+  /** Stores the user's connection; linking again replaces the old token and clears a revocation. */
+  save(userId: string, grant: GrantToSave): Promise<void>;
+  /** The user's decrypted access token; undefined when they never linked or Notion revoked it. */
+  loadAccessToken(userId: string): Promise<string | undefined>;
+  /** The connected workspace (its name, when Notion gave one); undefined when not linked or revoked. */
+  liveWorkspace(userId: string): Promise<{ name: string | null } | undefined>;
+  /** Records that Notion refused the token (the user removed the integration); linking again clears it. */
+  markRevoked(userId: string): Promise<void>;
+  /** Forgets the user's connection and their synced schemas; the pages in Notion stay. */
+  remove(userId: string): Promise<void>;
+}
+
 function ownerJson(owner: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull {
   if (owner === undefined || owner === null) return Prisma.JsonNull;
   // Round-trip so only plain JSON (no class instances, no undefined) is stored.
   return JSON.parse(JSON.stringify(owner)) as Prisma.InputJsonValue;
 }
 
-/** Stores the user's connection; linking again replaces the old token and clears a revocation. */
-export async function saveConnection(prisma: PrismaClient, cipher: TokenCipher, userId: string, grant: GrantToSave): Promise<void> {
-  const { ciphertext, keyId } = cipher.encrypt(grant.accessToken);
-  const fields = {
-    workspaceId: grant.workspaceId,
-    workspaceName: grant.workspaceName ?? null,
-    workspaceIcon: grant.workspaceIcon ?? null,
-    botId: grant.botId,
-    ownerJson: ownerJson(grant.owner),
-    accessTokenEncrypted: ciphertext,
-    tokenKeyId: keyId,
-    revokedAt: null,
+/** The connection repository over Postgres or PGlite, encrypting tokens with `cipher`. */
+export function createConnectionRepository(db: Database, cipher: TokenCipher): ConnectionRepository {
+  const { prisma } = db;
+  return {
+    async save(userId, grant) {
+      const { ciphertext, keyId } = cipher.encrypt(grant.accessToken);
+      const fields = {
+        workspaceId: grant.workspaceId,
+        workspaceName: grant.workspaceName ?? null,
+        workspaceIcon: grant.workspaceIcon ?? null,
+        botId: grant.botId,
+        ownerJson: ownerJson(grant.owner),
+        accessTokenEncrypted: ciphertext,
+        tokenKeyId: keyId,
+        revokedAt: null,
+      };
+      await prisma.notionConnection.upsert({ where: { userId }, create: { userId, ...fields }, update: fields });
+    },
+    async loadAccessToken(userId) {
+      const row = await prisma.notionConnection.findUnique({
+        where: { userId },
+        select: { accessTokenEncrypted: true, tokenKeyId: true, revokedAt: true },
+      });
+      if (!row || row.revokedAt) return undefined;
+      return cipher.decrypt(row.accessTokenEncrypted, row.tokenKeyId);
+    },
+    async liveWorkspace(userId) {
+      const connection = await prisma.notionConnection.findUnique({ where: { userId }, select: { workspaceName: true, revokedAt: true } });
+      if (!connection || connection.revokedAt) return undefined;
+      return { name: connection.workspaceName };
+    },
+    async markRevoked(userId) {
+      await prisma.notionConnection.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    },
+    async remove(userId) {
+      await prisma.$transaction([prisma.notionSchema.deleteMany({ where: { userId } }), prisma.notionConnection.deleteMany({ where: { userId } })]);
+    },
   };
-  await prisma.notionConnection.upsert({ where: { userId }, create: { userId, ...fields }, update: fields });
-}
-
-/** The user's decrypted access token; undefined when they never linked or Notion revoked it. */
-export async function loadAccessToken(prisma: PrismaClient, cipher: TokenCipher, userId: string): Promise<string | undefined> {
-  const row = await prisma.notionConnection.findUnique({
-    where: { userId },
-    select: { accessTokenEncrypted: true, tokenKeyId: true, revokedAt: true },
-  });
-  if (!row || row.revokedAt) return undefined;
-  return cipher.decrypt(row.accessTokenEncrypted, row.tokenKeyId);
-}
-
-/** Records that Notion refused the token (the user removed the integration); linking again clears it. */
-export async function markConnectionRevoked(prisma: PrismaClient, userId: string): Promise<void> {
-  await prisma.notionConnection.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
-}
-
-/** Forgets the user's connection and their synced schemas; the pages in Notion stay. */
-export async function deleteConnection(prisma: PrismaClient, userId: string): Promise<void> {
-  await prisma.$transaction([
-    prisma.notionSchema.deleteMany({ where: { userId } }),
-    prisma.notionConnection.deleteMany({ where: { userId } }),
-  ]);
 }

@@ -1,6 +1,6 @@
 import { AiQuotaExhaustedError, type OnScreenTextReader, type Summarizer, type Transcriber } from "../ai/index.ts";
-import type { Database } from "../db/client.ts";
-import type { JobStage, NotionSchema } from "../db/generated/client.ts";
+import type { JobRepository, JobStage } from "../db/jobs.ts";
+import type { NotionSchema, SchemaRepository } from "../db/schemas.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
@@ -9,12 +9,12 @@ import type { NotionApi } from "../notion/client.ts";
 import { publishPage } from "../notion/publish.ts";
 import { buildSummarySchema, type NotionProperties } from "../notion/schema-mapping.ts";
 import type { StageQueues } from "./queues.ts";
-import { recordPage, saveCheckpoint } from "./store.ts";
 import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type StageName, type TranscriptCheckpoint } from "./types.ts";
 
 /** Everything the stages call; each piece belongs to its own room. */
 export interface PipelineDeps {
-  db: Database;
+  jobs: JobRepository;
+  schemas: SchemaRepository;
   log: Logger;
   media: MediaTools;
   transcriber: Transcriber | undefined;
@@ -59,7 +59,7 @@ async function timed<T>(run: Run, stage: StageName, work: () => Promise<T>): Pro
 
 async function save(run: Run, stage: JobStage, patch: Partial<Checkpoints>): Promise<void> {
   Object.assign(run.checkpoints, patch);
-  await saveCheckpoint(run.deps.db, run.job, run.owner, stage, { ...patch, timings: { ...run.timings } });
+  await run.deps.jobs.saveCheckpoint(run.job, run.owner, stage, { ...patch, timings: { ...run.timings } });
 }
 
 /** Shows a stage change without making the stage wait for the chat (a 429 there must not slow the job). */
@@ -184,7 +184,7 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
 async function resyncAfter(run: Run, schema: NotionSchema, error: UserFacingError): Promise<NotionSchema | undefined> {
   run.log.info({ kind: error.kind }, "Notion refused the page; re-reading the person's databases");
   await run.deps.refreshSchemas(run.job.userId).catch((failure: unknown) => run.log.warn({ err: failure }, "could not re-read databases"));
-  const fresh = await run.deps.db.prisma.notionSchema.findFirst({ where: { userId: run.job.userId, dataSourceId: schema.dataSourceId } });
+  const fresh = await run.deps.schemas.findByDataSource(run.job.userId, schema.dataSourceId);
   const changed = fresh && JSON.stringify(fresh.properties) !== JSON.stringify(schema.properties);
   return error.kind === "notion_validation" && changed ? fresh : undefined;
 }
@@ -209,7 +209,7 @@ async function publishTo(run: Run, schema: NotionSchema, token: string): Promise
     {
       existingPageId: run.job.notionPageId ?? undefined,
       onPageCreated: async (pageId, url) => {
-        await recordPage(deps.db, run.job, run.owner, pageId, url);
+        await deps.jobs.recordPage(run.job, run.owner, pageId, url);
         run.job = { ...run.job, notionPageId: pageId, notionPageUrl: url };
       },
     },
@@ -255,7 +255,7 @@ async function notify(run: Run, schema: NotionSchema): Promise<void> {
  * next begins. Throws typed errors (src/errors.ts); the worker decides between retry and failure.
  */
 export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): Promise<void> {
-  const schema = job.schemaId ? await deps.db.prisma.notionSchema.findUnique({ where: { id: job.schemaId } }) : null;
+  const schema = job.schemaId ? await deps.schemas.find(job.schemaId) : undefined;
   if (!schema) {
     throw new UserFacingError(
       "notion_database_deleted",

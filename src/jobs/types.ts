@@ -1,8 +1,8 @@
-import type { Job } from "../db/generated/client.ts";
+import type { Job } from "../db/jobs.ts";
 import type { VideoMetadata } from "../media/index.ts";
 import type { Summary } from "../summary.ts";
 
-export type { Job } from "../db/generated/client.ts";
+export type { Job, ProgressMessageRef } from "../db/jobs.ts";
 
 /** What the DOWNLOAD stage keeps: the post's metadata, never media. */
 export type DownloadCheckpoint = VideoMetadata;
@@ -43,13 +43,6 @@ export interface Checkpoints {
 
 /** The stages as the chat names them. */
 export type StageName = "download" | "extract" | "transcribe" | "ocr" | "summarize" | "publish" | "notify";
-
-/** Where a job's progress is shown: one message per chat that asked for this link. */
-export interface ProgressMessageRef {
-  platform: "TELEGRAM" | "DISCORD";
-  chatId: string;
-  messageId: string;
-}
 
 /** A change worth showing to the person who sent the link. */
 export type ProgressEvent =

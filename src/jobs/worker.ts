@@ -4,7 +4,7 @@ import type { Config } from "../config.ts";
 import { isTransient, UserFacingError, userMessageOf } from "../errors.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { runPipeline, type PipelineDeps } from "./pipeline.ts";
-import { claimNextJob, completeJob, failJob, LeaseLostError, releaseJob, renewLease, retryJobLater } from "./store.ts";
+import { LeaseLostError } from "../db/jobs.ts";
 import type { Job } from "./types.ts";
 
 /** A worker loop of this process: claims jobs, runs them, retries or fails them. */
@@ -53,7 +53,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     if (error instanceof UserFacingError) {
       log.info({ jobId: job.id, userId: job.userId, kind: error.kind }, "job failed for a reason the person can act on");
       if (error.kind === "notion_revoked") await options.onNotionRevoked(job.userId);
-      await failJob(deps.db, job, owner, error.kind, error.userMessage);
+      await deps.jobs.fail(job, owner, error.kind, error.userMessage);
       deps.metrics.jobFinished("FAILED");
       await deps.sink.failed({ type: "failed", job, kind: error.kind, message: error.userMessage, canRetry });
       return;
@@ -61,13 +61,13 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     if (isTransient(error) && job.attempts < jobs.maxAttempts) {
       const delay = retryDelayMs(job.attempts, error.retryAfterMs);
       log.warn({ jobId: job.id, attempt: job.attempts, delayMs: delay, kind: error.kind, err: error }, "job will be retried");
-      await retryJobLater(deps.db, job, owner, new Date(Date.now() + delay), error.kind, error.message);
+      await deps.jobs.retryLater(job, owner, new Date(Date.now() + delay), error.kind, error.message);
       return;
     }
     const kind = isTransient(error) ? error.kind : "bug";
     log.error({ jobId: job.id, userId: job.userId, err: error, attempts: job.attempts }, "job failed");
     const message = userMessageOf(error);
-    await failJob(deps.db, job, owner, kind, message);
+    await deps.jobs.fail(job, owner, kind, message);
     deps.metrics.jobFinished("FAILED");
     await deps.sink.failed({ type: "failed", job, kind, message, canRetry });
   }
@@ -75,14 +75,14 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
   async function work(entry: ActiveJob): Promise<void> {
     const { job } = entry;
     const renew = setInterval(() => {
-      renewLease(deps.db, job, owner, jobs.leaseMs).catch((error: unknown) => {
+      deps.jobs.renewLease(job, owner, jobs.leaseMs).catch((error: unknown) => {
         log.warn({ jobId: job.id, err: error }, "could not renew a lease");
       });
     }, Math.max(1000, jobs.leaseMs / 3));
     try {
       await runPipeline(deps, job, owner);
       if (!entry.abandoned) {
-        await completeJob(deps.db, job, owner);
+        await deps.jobs.complete(job, owner);
         deps.metrics.jobFinished("DONE");
       }
     } catch (error) {
@@ -95,7 +95,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
 
   async function fill(): Promise<void> {
     while (!stopping && active.size < jobs.inFlight) {
-      const job = await claimNextJob(deps.db, owner, jobs.leaseMs, jobs.perUserInFlight, [...active.keys()]);
+      const job = await deps.jobs.claimNext(owner, jobs.leaseMs, jobs.perUserInFlight, [...active.keys()]);
       if (!job) return;
       log.info({ jobId: job.id, userId: job.userId, attempt: job.attempts, stage: job.stage }, "claimed a job");
       const entry: ActiveJob = { job, abandoned: false, done: Promise.resolve() };
@@ -145,7 +145,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       if (!timedOut) return;
       for (const entry of active.values()) {
         entry.abandoned = true;
-        await releaseJob(deps.db, entry.job, owner).catch(() => undefined);
+        await deps.jobs.release(entry.job, owner).catch(() => undefined);
         log.info({ jobId: entry.job.id }, "released a running job at shutdown; its checkpoints are kept");
       }
     },

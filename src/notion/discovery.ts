@@ -29,20 +29,3 @@ export async function discoverDataSources(api: NotionApi, accessToken: string): 
   }
   return sources;
 }
-
-const MAX_TAG_LENGTH = 32;
-
-/**
- * The tag a person types to pick a data source: the title lower-cased, letters and digits of
- * any script kept, emoji and punctuation dropped, words joined by "-".
- * "🍳 Recipes" -> "recipes", "レシピ" -> "レシピ", "Watch later!" -> "watch-later".
- */
-export function tagFromTitle(title: string): string {
-  const words = title
-    .normalize("NFKC")
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}\p{M}]+/u)
-    .filter(Boolean);
-  const tag = Array.from(words.join("-")).slice(0, MAX_TAG_LENGTH).join("").replace(/-+$/, "");
-  return tag || "untitled";
-}

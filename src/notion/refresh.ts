@@ -1,9 +1,8 @@
-import type { PrismaClient } from "../db/client.ts";
+import type { NotionSchema, SchemaRepository } from "../db/schemas.ts";
 import { UserFacingError } from "../errors.ts";
 import type { NotionApi } from "./client.ts";
 import { discoverDataSources } from "./discovery.ts";
 import { REVOKED_MESSAGE } from "./errors.ts";
-import { syncSchemas, type NotionSchemaRow } from "./schema-store.ts";
 
 /**
  * Re-reads every data source the person shared and stores them (`/tag refresh`, and after a
@@ -11,11 +10,11 @@ import { syncSchemas, type NotionSchemaRow } from "./schema-store.ts";
  */
 export async function refreshUserSchemas(
   api: NotionApi,
-  prisma: PrismaClient,
+  schemas: SchemaRepository,
   userId: string,
   loadToken: (userId: string) => Promise<string | undefined>,
-): Promise<NotionSchemaRow[]> {
+): Promise<NotionSchema[]> {
   const token = await loadToken(userId);
   if (!token) throw new UserFacingError("notion_revoked", REVOKED_MESSAGE);
-  return syncSchemas(prisma, userId, await discoverDataSources(api, token));
+  return schemas.sync(userId, await discoverDataSources(api, token));
 }

@@ -2,15 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ChatAdapter, OutgoingMessage, SentMessage } from "../../src/chat/adapter.ts";
-import { ensurePerson, type Person } from "../../src/chat/identity.ts";
 import { loadConfig } from "../../src/config.ts";
-import { saveConnection } from "../../src/db/connections.ts";
-import { createTokenCipher } from "../../src/db/token-cipher.ts";
+import type { Person } from "../../src/db/people.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
 import { startService, type Service } from "../../src/main.ts";
 import { createNotionApi } from "../../src/notion/client.ts";
 import { refreshUserSchemas } from "../../src/notion/refresh.ts";
-import { TEST_TOKEN_KEY, type World } from "./world.ts";
+import type { World } from "./world.ts";
 
 /** A running service pointed at a world, with its own data folder. */
 export interface TestService extends Service {
@@ -69,11 +67,10 @@ export function recordingAdapter(platform: "TELEGRAM" | "DISCORD" = "TELEGRAM"):
  * A chat person already connected to the world's Notion workspace, with its databases synced
  * and `tag` (or the first database) chosen — the state after the linking journey.
  */
-export async function connectedPerson(service: Service, world: World, externalUserId = "1001", tag?: string): Promise<Person> {
-  const person = await ensurePerson(service.db, { platform: "TELEGRAM", externalUserId, chatId: externalUserId, displayName: "Ada" });
+export async function connectedPerson(service: Pick<Service, "repos" | "config">, world: World, externalUserId = "1001", tag?: string): Promise<Person> {
+  const person = await service.repos.people.ensurePerson({ platform: "TELEGRAM", externalUserId, chatId: externalUserId, displayName: "Ada" });
   const token = world.notion.grantToken();
-  const cipher = createTokenCipher([{ id: "primary", key: TEST_TOKEN_KEY }]);
-  await saveConnection(service.db.prisma, cipher, person.userId, {
+  await service.repos.connections.save(person.userId, {
     accessToken: token,
     workspaceId: world.notion.workspace.id,
     workspaceName: world.notion.workspace.name,
@@ -81,9 +78,9 @@ export async function connectedPerson(service: Service, world: World, externalUs
     owner: { type: "user" },
   });
   const api = createNotionApi(service.config.notion, createLogger({ logLevel: "silent", logPretty: false }));
-  const rows = await refreshUserSchemas(api, service.db.prisma, person.userId, async () => token);
+  const rows = await refreshUserSchemas(api, service.repos.schemas, person.userId, async () => token);
   const chosen = rows.find((r) => r.tag === tag) ?? rows[0]!;
-  await service.db.prisma.user.update({ where: { id: person.userId }, data: { activeSchemaId: chosen.id } });
+  await service.repos.people.chooseDatabase(person.userId, chosen.id);
   return { ...person, activeSchemaId: chosen.id };
 }
 

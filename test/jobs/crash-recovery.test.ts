@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Person } from "../../src/chat/identity.ts";
-import type { JobStage } from "../../src/db/generated/client.ts";
+import type { Person } from "../../src/db/people.ts";
+import type { JobStage } from "../../src/db/jobs.ts";
 import { acceptLinks } from "../../src/jobs/intake.ts";
 import { parseVideoLinks } from "../../src/links.ts";
 import { makeCaptionedClip } from "../fixtures/media.ts";
@@ -67,7 +67,7 @@ describe("crash recovery", () => {
     const url = world.videoHost.postUrl(`crash-${stage.toLowerCase()}`);
     const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
     const [outcome] = await acceptLinks(
-      { db: observer.db, state: observer.state, maxLinksPerHour: 100 },
+      { jobs: observer.repos.jobs, state: observer.state, maxLinksPerHour: 100 },
       { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
     );
     if (outcome?.kind !== "queued") throw new Error("not queued");
@@ -76,7 +76,7 @@ describe("crash recovery", () => {
     const first = await startServiceProcess(env);
     processes.push(first);
     await waitUntil(async () => {
-      const job = await observer.db.prisma.job.findUnique({ where: { id: jobId } });
+      const job = await observer.repos.jobs.find(jobId);
       return job?.status === "RUNNING" && job.stage === stage;
     }, 60_000, `the job to reach ${stage}`);
     await first.kill("SIGKILL");
@@ -85,7 +85,7 @@ describe("crash recovery", () => {
     const second = await startServiceProcess(env);
     processes.push(second);
     const done = await waitUntil(async () => {
-      const job = await observer.db.prisma.job.findUnique({ where: { id: jobId } });
+      const job = await observer.repos.jobs.find(jobId);
       return job && (job.status === "DONE" || job.status === "FAILED") ? job : undefined;
     }, 90_000, "the job to finish after the restart");
     await second.kill("SIGTERM");

@@ -1,14 +1,13 @@
 import { readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptLinks } from "../../src/jobs/intake.ts";
-import { addProgressMessage } from "../../src/jobs/store.ts";
 import { checkpointsOf } from "../../src/jobs/types.ts";
 import { parseVideoLinks } from "../../src/links.ts";
 import { makeCaptionedClip } from "../fixtures/media.ts";
 import { connectedPerson, recordingAdapter, startTestService, waitUntil, type TestService } from "../harness/service.ts";
 import { startWorld, type World } from "../harness/world.ts";
 import { openFreshDatabase } from "../helpers/postgres.ts";
-import type { Person } from "../../src/chat/identity.ts";
+import type { Person } from "../../src/db/people.ts";
 import type { AcceptOutcome } from "../../src/jobs/intake.ts";
 
 function jobOf(outcome: AcceptOutcome) {
@@ -53,11 +52,11 @@ describe("the pipeline, end to end on the emulators", () => {
   async function submit(url: string) {
     const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
     const [outcome] = await acceptLinks(
-      { db: service.db, state: service.state, maxLinksPerHour: 30 },
+      { jobs: service.repos.jobs, state: service.state, maxLinksPerHour: 30 },
       { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
     );
     const sent = await chat.send("1001", { text: "Queued" });
-    await addProgressMessage(service.db, jobOf(outcome!).id, { platform: "TELEGRAM", chatId: sent.chatId, messageId: sent.messageId });
+    await service.repos.jobs.addProgressMessage(jobOf(outcome!).id, { platform: "TELEGRAM", chatId: sent.chatId, messageId: sent.messageId });
     service.worker!.wake();
     return { outcome: outcome!, messageId: sent.messageId };
   }
@@ -66,7 +65,7 @@ describe("the pipeline, end to end on the emulators", () => {
     const { outcome, messageId } = await submit(world.videoHost.postUrl("noodles"));
     expect(outcome.kind).toBe("queued");
     const job = await waitUntil(async () => {
-      const j = await service.db.prisma.job.findUnique({ where: { id: jobOf(outcome).id } });
+      const j = await service.repos.jobs.find(jobOf(outcome).id);
       return j && ["DONE", "FAILED"].includes(j.status) ? j : undefined;
     }, 90_000, "the job to finish");
     expect(job.errorMessage).toBeNull();
@@ -105,7 +104,7 @@ describe("the pipeline, end to end on the emulators", () => {
     const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
     const before = world.notion.pages.length;
     const [again] = await acceptLinks(
-      { db: service.db, state: service.state, maxLinksPerHour: 30 },
+      { jobs: service.repos.jobs, state: service.state, maxLinksPerHour: 30 },
       { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
     );
     expect(again!.kind).toBe("already_saved");
@@ -119,7 +118,7 @@ describe("the pipeline, end to end on the emulators", () => {
     expect(second.outcome.kind).toBe("in_progress");
     expect(jobOf(second.outcome).id).toBe(jobOf(first.outcome).id);
     await waitUntil(async () => {
-      const j = await service.db.prisma.job.findUnique({ where: { id: jobOf(first.outcome).id } });
+      const j = await service.repos.jobs.find(jobOf(first.outcome).id);
       return j?.status === "DONE" ? j : undefined;
     }, 90_000, "the pancakes job");
     // Both messages that asked for it end with the page link.
@@ -151,7 +150,7 @@ describe("the pipeline, end to end on the emulators", () => {
 
     const { outcome } = await submit(world.videoHost.postUrl("soup"));
     const job = await waitUntil(async () => {
-      const j = await service.db.prisma.job.findUnique({ where: { id: jobOf(outcome).id } });
+      const j = await service.repos.jobs.find(jobOf(outcome).id);
       return j && ["DONE", "FAILED"].includes(j.status) ? j : undefined;
     }, 90_000, "the soup job");
     expect(job.errorMessage).toBeNull();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.ts";
+import { createJobRepository, LeaseLostError, type JobRepository } from "../../src/db/jobs.ts";
 import { retryDelayMs } from "../../src/jobs/backoff.ts";
-import { acceptLinks, retryFailedJob, type LinkSubmission } from "../../src/jobs/intake.ts";
-import { claimNextJob, failJob, LeaseLostError, releaseJob, renewLease, saveCheckpoint } from "../../src/jobs/store.ts";
+import { acceptLinks, type LinkSubmission } from "../../src/jobs/intake.ts";
 import { checkpointsOf } from "../../src/jobs/types.ts";
 import { parseVideoLinks } from "../../src/links.ts";
 import { MemoryStateStore } from "../../src/state/index.ts";
@@ -13,11 +13,13 @@ const LEASE = 60_000;
 describe("the job queue", () => {
   let database: Awaited<ReturnType<typeof openFreshDatabase>>;
   let db: Database;
+  let jobs: JobRepository;
   let state: MemoryStateStore;
 
   beforeAll(async () => {
     database = await openFreshDatabase();
     db = database.db;
+    jobs = createJobRepository(db);
   });
   afterAll(() => database.cleanup());
   beforeEach(async () => {
@@ -42,7 +44,7 @@ describe("the job queue", () => {
 
   it("writes a job row for every new link before anything is answered", async () => {
     const ada = await person("ada");
-    const outcomes = await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(ada, [1, 2]));
+    const outcomes = await acceptLinks({ jobs, state, maxLinksPerHour: 30 }, submission(ada, [1, 2]));
     expect(outcomes.map((o) => o.kind)).toEqual(["queued", "queued"]);
     expect(await db.prisma.job.count({ where: { userId: ada.userId, status: "QUEUED" } })).toBe(2);
   });
@@ -50,17 +52,17 @@ describe("the job queue", () => {
   it("answers a person over the hourly limit with a wait, and keeps counting per person", async () => {
     const bob = await person("bob");
     const carol = await person("carol");
-    const outcomes = await acceptLinks({ db, state, maxLinksPerHour: 3 }, submission(bob, [1, 2, 3, 4]));
+    const outcomes = await acceptLinks({ jobs, state, maxLinksPerHour: 3 }, submission(bob, [1, 2, 3, 4]));
     expect(outcomes.map((o) => o.kind)).toEqual(["queued", "queued", "queued", "rate_limited"]);
     const limited = outcomes[3]!;
     expect(limited.kind === "rate_limited" && limited.retryInMinutes).toBeGreaterThan(0);
-    expect((await acceptLinks({ db, state, maxLinksPerHour: 3 }, submission(carol, [1])))[0]!.kind).toBe("queued");
+    expect((await acceptLinks({ jobs, state, maxLinksPerHour: 3 }, submission(carol, [1])))[0]!.kind).toBe("queued");
   });
 
   it("never gives one job to two workers claiming at once", async () => {
     const dan = await person("dan");
-    await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(dan, [1, 2, 3, 4, 5, 6]));
-    const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => claimNextJob(db, `worker-${i}`, LEASE, 100)));
+    await acceptLinks({ jobs, state, maxLinksPerHour: 30 }, submission(dan, [1, 2, 3, 4, 5, 6]));
+    const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => jobs.claimNext(`worker-${i}`, LEASE, 100)));
     const claimed = claims.filter((j) => j !== undefined).map((j) => j.id);
     expect(claimed).toHaveLength(6);
     expect(new Set(claimed).size).toBe(6);
@@ -69,35 +71,35 @@ describe("the job queue", () => {
   it("lets one person's fifty links not starve another person's one", async () => {
     const eve = await person("eve");
     const frank = await person("frank");
-    await acceptLinks({ db, state, maxLinksPerHour: 100 }, submission(eve, Array.from({ length: 50 }, (_, i) => i)));
-    await acceptLinks({ db, state, maxLinksPerHour: 100 }, submission(frank, [99]));
+    await acceptLinks({ jobs, state, maxLinksPerHour: 100 }, submission(eve, Array.from({ length: 50 }, (_, i) => i)));
+    await acceptLinks({ jobs, state, maxLinksPerHour: 100 }, submission(frank, [99]));
     const first = [];
-    for (let i = 0; i < 3; i += 1) first.push(await claimNextJob(db, "w", LEASE, 2));
+    for (let i = 0; i < 3; i += 1) first.push(await jobs.claimNext("w", LEASE, 2));
     expect(first.map((j) => j?.userId)).toEqual([eve.userId, eve.userId, frank.userId]);
   });
 
   it("hands an expired lease to another worker and stops the old one from writing", async () => {
     const gina = await person("gina");
-    await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(gina, [1]));
-    const job = (await claimNextJob(db, "crashed", 50, 5))!;
-    expect(await claimNextJob(db, "other", LEASE, 5)).toBeUndefined();
+    await acceptLinks({ jobs, state, maxLinksPerHour: 30 }, submission(gina, [1]));
+    const job = (await jobs.claimNext("crashed", 50, 5))!;
+    expect(await jobs.claimNext("other", LEASE, 5)).toBeUndefined();
     await new Promise((r) => setTimeout(r, 100));
-    const reclaimed = (await claimNextJob(db, "other", LEASE, 5))!;
+    const reclaimed = (await jobs.claimNext("other", LEASE, 5))!;
     expect(reclaimed.id).toBe(job.id);
     expect(reclaimed.attempts).toBe(2);
-    await expect(renewLease(db, job, "crashed", LEASE)).rejects.toBeInstanceOf(LeaseLostError);
-    await expect(saveCheckpoint(db, job, "crashed", "EXTRACT", { extract: { frames: 1, audioChunks: 0 } })).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(jobs.renewLease(job, "crashed", LEASE)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(jobs.saveCheckpoint(job, "crashed", "EXTRACT", { extract: { frames: 1, audioChunks: 0 } })).rejects.toBeInstanceOf(LeaseLostError);
   });
 
   it("merges checkpoints of parallel stages without losing either", async () => {
     const hal = await person("hal");
-    await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(hal, [1]));
-    const job = (await claimNextJob(db, "w", LEASE, 5))!;
+    await acceptLinks({ jobs, state, maxLinksPerHour: 30 }, submission(hal, [1]));
+    const job = (await jobs.claimNext("w", LEASE, 5))!;
     await Promise.all([
-      saveCheckpoint(db, job, "w", "ANALYZE", { transcribe: { text: "spoken", audioSeconds: 3, segments: [] } }),
-      saveCheckpoint(db, job, "w", "ANALYZE", { ocr: { text: "shown", lines: ["shown"], images: 1, requests: 1 } }),
+      jobs.saveCheckpoint(job, "w", "ANALYZE", { transcribe: { text: "spoken", audioSeconds: 3, segments: [] } }),
+      jobs.saveCheckpoint(job, "w", "ANALYZE", { ocr: { text: "shown", lines: ["shown"], images: 1, requests: 1 } }),
     ]);
-    const saved = checkpointsOf((await db.prisma.job.findUnique({ where: { id: job.id } }))!);
+    const saved = checkpointsOf((await jobs.find(job.id))!);
     expect(saved.transcribe?.text).toBe("spoken");
     expect(saved.ocr?.text).toBe("shown");
   });
@@ -105,23 +107,23 @@ describe("the job queue", () => {
   it("retries a failed job from its checkpoints when the person asks", async () => {
     const ivy = await person("ivy");
     const jack0 = await person("ivys-neighbour");
-    await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(ivy, [1]));
-    const job = (await claimNextJob(db, "w", LEASE, 5))!;
-    await saveCheckpoint(db, job, "w", "SUMMARIZE", { transcribe: { text: "kept", audioSeconds: 1, segments: [] } });
-    await failJob(db, job, "w", "server_error", "busy");
-    expect(await retryFailedJob(db, jack0.userId, job.id)).toBeUndefined();
-    const again = (await retryFailedJob(db, ivy.userId, job.id))!;
+    await acceptLinks({ jobs, state, maxLinksPerHour: 30 }, submission(ivy, [1]));
+    const job = (await jobs.claimNext("w", LEASE, 5))!;
+    await jobs.saveCheckpoint(job, "w", "SUMMARIZE", { transcribe: { text: "kept", audioSeconds: 1, segments: [] } });
+    await jobs.fail(job, "w", "server_error", "busy");
+    expect(await jobs.retryFailed(jack0.userId, job.id)).toBeUndefined();
+    const again = (await jobs.retryFailed(ivy.userId, job.id))!;
     expect(again.status).toBe("QUEUED");
     expect(checkpointsOf(again).transcribe?.text).toBe("kept");
-    expect((await claimNextJob(db, "w2", LEASE, 5))?.id).toBe(job.id);
+    expect((await jobs.claimNext("w2", LEASE, 5))?.id).toBe(job.id);
   });
 
   it("gives a job back at shutdown without counting the attempt", async () => {
     const jack = await person("jack");
-    await acceptLinks({ db, state, maxLinksPerHour: 30 }, submission(jack, [1]));
-    const job = (await claimNextJob(db, "w", LEASE, 5))!;
-    await releaseJob(db, job, "w");
-    const back = (await claimNextJob(db, "w2", LEASE, 5))!;
+    await acceptLinks({ jobs, state, maxLinksPerHour: 30 }, submission(jack, [1]));
+    const job = (await jobs.claimNext("w", LEASE, 5))!;
+    await jobs.release(job, "w");
+    const back = (await jobs.claimNext("w2", LEASE, 5))!;
     expect(back.id).toBe(job.id);
     expect(back.attempts).toBe(1);
   });

@@ -30,12 +30,12 @@ describe("shutdown", () => {
     const person = await connectedPerson(first, world);
     const url = world.videoHost.postUrl("slow");
     const [outcome] = await acceptLinks(
-      { db: first.db, state: first.state, maxLinksPerHour: 30 },
+      { jobs: first.repos.jobs, state: first.state, maxLinksPerHour: 30 },
       { userId: person.userId, identityId: person.identityId, sourceText: url, links: parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] }), schemaId: person.activeSchemaId, status: "QUEUED" },
     );
     if (outcome?.kind !== "queued") throw new Error("not queued");
     first.worker!.wake();
-    await waitUntil(async () => (await first.db.prisma.job.findUnique({ where: { id: outcome.job.id } }))?.stage === "SUMMARIZE", 60_000, "the summary stage");
+    await waitUntil(async () => (await first.repos.jobs.find(outcome.job.id))?.stage === "SUMMARIZE", 60_000, "the summary stage");
 
     const stopping = Date.now();
     await first.stop();
@@ -43,7 +43,7 @@ describe("shutdown", () => {
 
     const second = await startTestService(world, database.url, { WORKER_ENABLED: "false" });
     services.push(second);
-    const released = (await second.db.prisma.job.findUnique({ where: { id: outcome.job.id } }))!;
+    const released = (await second.repos.jobs.find(outcome.job.id))!;
     expect(released.status).toBe("QUEUED");
     expect(released.leaseOwner).toBeNull();
     expect(checkpointsOf(released).transcribe?.text).toBeTruthy();
@@ -53,7 +53,7 @@ describe("shutdown", () => {
     const third = await startTestService(world, database.url);
     services.push(third);
     const done = await waitUntil(async () => {
-      const j = await third.db.prisma.job.findUnique({ where: { id: outcome.job.id } });
+      const j = await third.repos.jobs.find(outcome.job.id);
       return j?.status === "DONE" ? j : undefined;
     }, 60_000, "the job to finish on another worker");
     expect(done.notionPageId).toBeTruthy();

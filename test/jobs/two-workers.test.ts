@@ -47,7 +47,7 @@ describe("two worker processes under injected faults", () => {
       const person = people[i % people.length]!;
       const url = world.videoHost.postUrl(`clip-${i}`);
       const [outcome] = await acceptLinks(
-        { db: observer.db, state: observer.state, maxLinksPerHour: 100 },
+        { jobs: observer.repos.jobs, state: observer.state, maxLinksPerHour: 100 },
         { userId: person.userId, identityId: person.identityId, sourceText: url, links: parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] }), schemaId: person.activeSchemaId, status: "QUEUED" },
       );
       if (outcome?.kind !== "queued") throw new Error("not queued");

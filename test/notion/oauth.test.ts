@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserFacingError } from "../../src/errors.ts";
-import { discoverDataSources, tagFromTitle } from "../../src/notion/discovery.ts";
+import { tagFromTitle } from "../../src/db/schema-tags.ts";
+import { discoverDataSources } from "../../src/notion/discovery.ts";
 import { buildAuthorizeUrl, exchangeCode } from "../../src/notion/oauth.ts";
 import { consentOverHttp, type NotionEmulator } from "../emulators/notion/index.ts";
 import { emulatorWithApi, REDIRECT_URI } from "./setup.ts";

@@ -6,6 +6,7 @@ import { createConnectLink } from "../../src/chat/connect-link.ts";
 import type { LinkNotifier } from "../../src/chat/notifier.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import type { Database } from "../../src/db/client.ts";
+import { createRepositories, type Repositories } from "../../src/db/repositories.ts";
 import { createTokenCipher, type TokenCipher } from "../../src/db/token-cipher.ts";
 import { createLogger } from "../../src/log.ts";
 import { RedisStateStore } from "../../src/state/redis.ts";
@@ -25,6 +26,7 @@ export interface LinkingSite {
   state: RedisStateStore;
   redisPrefix: string;
   cipher: TokenCipher;
+  repos: Repositories;
   encryptionKey: string;
   /** Every log line the service wrote. */
   logLines: string[];
@@ -76,6 +78,7 @@ export async function startLinkingSite(options: {
   const redisPrefix = testRedisPrefix("linking");
   const state = new RedisStateStore(TEST_REDIS_URL, redisPrefix);
   const cipher = createTokenCipher(config.tokenKeys);
+  const repos = createRepositories(fresh.db, cipher);
   const notified: LinkingSite["notified"] = [];
   const notifier: LinkNotifier = {
     notifyConnected: async (...args) => {
@@ -86,7 +89,7 @@ export async function startLinkingSite(options: {
     log,
     readiness: [],
     mount: (web) =>
-      mountLinking(web, { config, log, prisma: fresh.db.prisma, state, cipher, notifier, botLinks: { telegram: TELEGRAM_BOT_LINK } }),
+      mountLinking(web, { config, log, repos, state, notifier, botLinks: { telegram: TELEGRAM_BOT_LINK } }),
   });
   server.on("request", app);
 
@@ -98,6 +101,7 @@ export async function startLinkingSite(options: {
     state,
     redisPrefix,
     cipher,
+    repos,
     encryptionKey,
     logLines,
     notified,

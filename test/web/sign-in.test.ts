@@ -1,6 +1,5 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadAccessToken } from "../../src/db/connections.ts";
 import { consentOverHttp, startNotionEmulator, TEST_CLIENT, type NotionEmulator } from "../emulators/notion/index.ts";
 import { beginSignIn, headingOf } from "./flow.ts";
 import { startLinkingSite, type LinkingSite } from "./linking-site.ts";
@@ -59,7 +58,7 @@ describe("linking a Notion workspace", () => {
     const connection = await site.db.prisma.notionConnection.findUniqueOrThrow({ where: { userId: ada.userId } });
     expect(connection.workspaceId).toBe(notion.workspace.id);
     expect(connection.tokenKeyId).toBe("primary");
-    const token = await loadAccessToken(site.db.prisma, site.cipher, ada.userId);
+    const token = await site.repos.connections.loadAccessToken(ada.userId);
     expect(token).toBeTruthy();
     const everything = await allRowsAsText();
     expect(everything).toContain(connection.accessTokenEncrypted);
@@ -72,11 +71,11 @@ describe("linking a Notion workspace", () => {
     const ada = await site.newIdentity();
     const first = await consent(ada.identityId);
     await first.visitor.get(first.callback);
-    const oldToken = await loadAccessToken(site.db.prisma, site.cipher, ada.userId);
+    const oldToken = await site.repos.connections.loadAccessToken(ada.userId);
     const second = await consent(ada.identityId, ["Recipes"]);
     expect((await second.visitor.get(second.callback)).status).toBe(200);
     expect(await site.db.prisma.notionConnection.count({ where: { userId: ada.userId } })).toBe(1);
-    expect(await loadAccessToken(site.db.prisma, site.cipher, ada.userId)).not.toBe(oldToken);
+    expect(await site.repos.connections.loadAccessToken(ada.userId)).not.toBe(oldToken);
   });
 
   it("refuses the same callback replayed after a successful link, and changes nothing", async () => {
@@ -130,7 +129,7 @@ describe("linking a Notion workspace", () => {
     expect(res.status).toBe(200);
     expect(headingOf(res.html)).toBe("Notion connected");
     expect(res.html).toContain("Notion did not let us list your databases just now. Send /tag in the chat");
-    expect(await loadAccessToken(site.db.prisma, site.cipher, ada.userId)).toBeTruthy();
+    expect(await site.repos.connections.loadAccessToken(ada.userId)).toBeTruthy();
     expect(await site.db.prisma.notionSchema.count({ where: { userId: ada.userId } })).toBe(0);
     expect(site.notified).toContainEqual([ada.identityId, { workspaceName: "Shared kitchen", databases: [] }]);
   });
@@ -162,7 +161,7 @@ describe("linking a Notion workspace", () => {
       state: signIn.state,
       browserNonce,
       code: new URL(callback).searchParams.get("code")!,
-      accessToken: (await loadAccessToken(site.db.prisma, site.cipher, ada.userId))!,
+      accessToken: (await site.repos.connections.loadAccessToken(ada.userId))!,
       encryptionKey: site.encryptionKey,
       clientSecret: TEST_CLIENT.clientSecret,
     };

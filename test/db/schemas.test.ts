@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DataSourceInfo } from "../../src/notion/discovery.ts";
-import { syncSchemas } from "../../src/notion/schema-store.ts";
+import { createSchemaRepository } from "../../src/db/schemas.ts";
 import { openFreshDatabase } from "../helpers/postgres.ts";
 
 let fresh: Awaited<ReturnType<typeof openFreshDatabase>>;
@@ -22,10 +22,10 @@ async function newUser(): Promise<string> {
   return (await fresh.db.prisma.user.create({ data: {} })).id;
 }
 
-describe("syncSchemas", () => {
+describe("the schema repository: sync", () => {
   it("stores one row per shared data source with unique tags", async () => {
     const userId = await newUser();
-    const rows = await syncSchemas(fresh.db.prisma, userId, [source("🍳 Recipes"), source("Recipes!"), source("recipes"), source("レシピ")]);
+    const rows = await createSchemaRepository(fresh.db).sync(userId, [source("🍳 Recipes"), source("Recipes!"), source("recipes"), source("レシピ")]);
     expect(rows.map((r) => r.tag).sort()).toEqual(["recipes", "recipes-2", "recipes-3", "レシピ"].sort());
     expect(rows[0]!.properties).toMatchObject({ Name: { type: "title" } });
   });
@@ -35,12 +35,12 @@ describe("syncSchemas", () => {
     const a = source("Recipes");
     const b = source("Recipes");
     const c = source("Workouts");
-    const first = await syncSchemas(fresh.db.prisma, userId, [a, b, c]);
+    const first = await createSchemaRepository(fresh.db).sync(userId, [a, b, c]);
     const tagOf = (rows: typeof first, id: string) => rows.find((r) => r.dataSourceId === id)?.tag;
     expect([tagOf(first, a.dataSourceId), tagOf(first, b.dataSourceId)]).toEqual(["recipes", "recipes-2"]);
 
     const renamed = { ...c, title: "Gym", properties: { ...c.properties, Reps: { id: "r", name: "Reps", type: "number" } } };
-    const second = await syncSchemas(fresh.db.prisma, userId, [b, renamed]);
+    const second = await createSchemaRepository(fresh.db).sync(userId, [b, renamed]);
     expect(second).toHaveLength(2);
     expect(tagOf(second, b.dataSourceId)).toBe("recipes-2");
     expect(tagOf(second, c.dataSourceId)).toBe("gym");
@@ -52,8 +52,8 @@ describe("syncSchemas", () => {
     const userId = await newUser();
     const a = source("Alpha");
     const b = source("Beta");
-    await syncSchemas(fresh.db.prisma, userId, [a, b]);
-    const rows = await syncSchemas(fresh.db.prisma, userId, [{ ...a, title: "Beta" }, { ...b, title: "Alpha" }]);
+    await createSchemaRepository(fresh.db).sync(userId, [a, b]);
+    const rows = await createSchemaRepository(fresh.db).sync(userId, [{ ...a, title: "Beta" }, { ...b, title: "Alpha" }]);
     expect(rows.map((r) => [r.dataSourceId, r.tag])).toEqual(
       expect.arrayContaining([
         [a.dataSourceId, "beta"],
@@ -64,8 +64,8 @@ describe("syncSchemas", () => {
 
   it("keeps each user's tags separate", async () => {
     const [one, two] = [await newUser(), await newUser()];
-    await syncSchemas(fresh.db.prisma, one, [source("Recipes")]);
-    const rows = await syncSchemas(fresh.db.prisma, two, [source("Recipes")]);
+    await createSchemaRepository(fresh.db).sync(one, [source("Recipes")]);
+    const rows = await createSchemaRepository(fresh.db).sync(two, [source("Recipes")]);
     expect(rows.map((r) => r.tag)).toEqual(["recipes"]);
   });
 });

@@ -1,0 +1,216 @@
+/**
+ * The Job repository: the only owner of the Job table. Claims under a lease with
+ * `FOR UPDATE SKIP LOCKED`, every update by a worker checked against its lease, and the
+ * reads the chat, the intake and the metrics need, each by its domain name.
+ */
+import type { Database } from "./client.ts";
+import type { Job, JobStage, JobStatus, Prisma } from "./generated/client.ts";
+
+export type { Job, JobStage, JobStatus } from "./generated/client.ts";
+
+/** Where a job's progress is shown: one message per chat that asked for this link. */
+export interface ProgressMessageRef {
+  platform: "TELEGRAM" | "DISCORD";
+  chatId: string;
+  messageId: string;
+}
+
+/** A new job, as the intake writes it. */
+export interface NewJob {
+  userId: string;
+  identityId: string;
+  sourceText: string;
+  canonicalUrl: string;
+  platform: string;
+  schemaId: string | null;
+  status: Extract<JobStatus, "QUEUED" | "WAITING_FOR_SCHEMA" | "WAITING_FOR_CONNECTION">;
+}
+
+/** A job with the title of the database it goes to (for /status). */
+export type JobWithDatabase = Job & { schema: { title: string } | null };
+
+/** Thrown when a worker finds another worker now holds its job (its lease expired). */
+export class LeaseLostError extends Error {
+  constructor(jobId: string) {
+    super(`lease on job ${jobId} was lost`);
+    this.name = "LeaseLostError";
+  }
+}
+
+/** Every read and write of the Job table. */
+export interface JobRepository {
+  /**
+   * Claims the oldest runnable job: queued and due, or running under an expired lease (its
+   * worker died). At most `perUserCap` live jobs per person, so one person's fifty links never
+   * starve another's one. `running`: jobs this worker still runs, never claimed again by it.
+   */
+  claimNext(owner: string, leaseMs: number, perUserCap: number, running?: string[]): Promise<Job | undefined>;
+  /** The job, or undefined when there is none with this id. */
+  find(id: string): Promise<Job | undefined>;
+  /** Extends the lease; throws LeaseLostError when another worker has taken the job over. */
+  renewLease(job: Pick<Job, "id">, owner: string, leaseMs: number): Promise<void>;
+  /**
+   * Merges a finished stage's output into the job's checkpoints (atomically, so the parallel
+   * TRANSCRIBE and OCR stages never overwrite each other) and moves the job to `stage`.
+   */
+  saveCheckpoint(job: Pick<Job, "id">, owner: string, stage: JobStage, patch: object): Promise<void>;
+  /** Records the Notion page at once, before anything else can fail, so a retry never makes a second one. */
+  recordPage(job: Pick<Job, "id">, owner: string, pageId: string, url: string): Promise<void>;
+  /** Marks the job done. */
+  complete(job: Pick<Job, "id">, owner: string): Promise<void>;
+  /** Fails the job for good with the sentence the chat shows. */
+  fail(job: Pick<Job, "id">, owner: string, kind: string, message: string): Promise<void>;
+  /** Puts the job back in the queue to run after `runAfter`, keeping its checkpoints. */
+  retryLater(job: Pick<Job, "id">, owner: string, runAfter: Date, kind: string, message: string): Promise<void>;
+  /** Gives the job back untouched (shutdown): it runs again at once elsewhere, from its checkpoints. */
+  release(job: Pick<Job, "id">, owner: string): Promise<void>;
+  /** Adds a chat message to the list of those showing this job's progress. */
+  addProgressMessage(jobId: string, ref: ProgressMessageRef): Promise<void>;
+  /** The messages showing a job's progress, read afresh (undefined when the job is gone). */
+  progressMessages(jobId: string): Promise<ProgressMessageRef[] | undefined>;
+  /** The newest live or saved job of this person for this link and database (or still waiting for one). */
+  findSameLink(userId: string, canonicalUrl: string, schemaId: string | null): Promise<Job | undefined>;
+  /** Writes a new job. */
+  create(job: NewJob): Promise<Job>;
+  /** Queues a person's jobs waiting for a database or a connection (all, or those in `jobIds`) into `schemaId`. */
+  releaseWaiting(userId: string, schemaId: string, jobIds?: string[]): Promise<Job[]>;
+  /** Moves jobs waiting for a connection on to waiting for a database choice; returns them. */
+  markConnectedWaitingForSchema(userId: string): Promise<Job[]>;
+  /** Queues a failed job of this person again; undefined when not theirs or not failed. */
+  retryFailed(userId: string, jobId: string): Promise<Job | undefined>;
+  /** A person's latest jobs, newest first. */
+  recent(userId: string, take: number): Promise<JobWithDatabase[]>;
+  /** How many jobs are in each status. */
+  countByStatus(): Promise<{ status: JobStatus; count: number }[]>;
+  /** How many queued jobs are due now. */
+  countDue(): Promise<number>;
+  /** When the oldest still-queued job was created, if any. */
+  oldestQueuedAt(): Promise<Date | undefined>;
+}
+
+/** Reads a job's progress message list as the typed value it was written as. */
+export function progressMessagesOf(job: Pick<Job, "progressMessage">): ProgressMessageRef[] {
+  return Array.isArray(job.progressMessage) ? (job.progressMessage as unknown as ProgressMessageRef[]) : [];
+}
+
+/** Prisma writes UTC into `timestamp` columns; compare against UTC too, whatever the server's zone. */
+const NOW = `(now() AT TIME ZONE 'UTC')`;
+const LIVE: JobStatus[] = ["QUEUED", "RUNNING", "WAITING_FOR_SCHEMA", "WAITING_FOR_CONNECTION"];
+const WAITING: JobStatus[] = ["WAITING_FOR_SCHEMA", "WAITING_FOR_CONNECTION"];
+
+/** The Job repository over Postgres or PGlite. */
+export function createJobRepository(db: Database): JobRepository {
+  const find = async (id: string) => (await db.prisma.job.findUnique({ where: { id } })) ?? undefined;
+
+  async function updateOwned(job: Pick<Job, "id">, owner: string, data: Prisma.JobUpdateManyMutationInput): Promise<void> {
+    const { count } = await db.prisma.job.updateMany({ where: { id: job.id, leaseOwner: owner, status: "RUNNING" }, data });
+    if (count === 0) throw new LeaseLostError(job.id);
+  }
+
+  return {
+    async claimNext(owner, leaseMs, perUserCap, running = []) {
+      const { rows } = await db.sql.query<{ id: string }>(
+        `WITH candidate AS (
+           SELECT j.id FROM "Job" j
+           WHERE ((j.status = 'QUEUED' AND j."runAfter" <= ${NOW})
+               OR (j.status = 'RUNNING' AND j."leaseUntil" < ${NOW}))
+             AND NOT (j.id = ANY($4::uuid[]))
+             AND (SELECT count(*) FROM "Job" r
+                  WHERE r."userId" = j."userId" AND r.status = 'RUNNING' AND r."leaseUntil" >= ${NOW}) < $3
+           ORDER BY j."runAfter", j."createdAt"
+           LIMIT 1
+           FOR UPDATE OF j SKIP LOCKED
+         )
+         UPDATE "Job" SET status = 'RUNNING', "leaseOwner" = $1,
+           "leaseUntil" = ${NOW} + ($2::int * interval '1 millisecond'),
+           attempts = attempts + 1, "updatedAt" = ${NOW}
+         FROM candidate WHERE "Job".id = candidate.id
+         RETURNING "Job".id`,
+        [owner, leaseMs, perUserCap, running],
+      );
+      const id = rows[0]?.id;
+      return id ? find(id) : undefined;
+    },
+    find,
+    renewLease: (job, owner, leaseMs) => updateOwned(job, owner, { leaseUntil: new Date(Date.now() + leaseMs) }),
+    async saveCheckpoint(job, owner, stage, patch) {
+      const { rows } = await db.sql.query(
+        `UPDATE "Job" SET checkpoints = checkpoints || $3::jsonb, stage = $4::"JobStage", "updatedAt" = ${NOW}
+         WHERE id = $1::uuid AND "leaseOwner" = $2 AND status = 'RUNNING' RETURNING id`,
+        [job.id, owner, JSON.stringify(patch), stage],
+      );
+      if (rows.length === 0) throw new LeaseLostError(job.id);
+    },
+    recordPage: (job, owner, pageId, url) => updateOwned(job, owner, { notionPageId: pageId, notionPageUrl: url }),
+    complete: (job, owner) =>
+      updateOwned(job, owner, {
+        status: "DONE",
+        stage: "FINISHED",
+        leaseOwner: null,
+        leaseUntil: null,
+        errorKind: null,
+        errorMessage: null,
+        finishedAt: new Date(),
+      }),
+    fail: (job, owner, kind, message) =>
+      updateOwned(job, owner, { status: "FAILED", leaseOwner: null, leaseUntil: null, errorKind: kind, errorMessage: message, finishedAt: new Date() }),
+    retryLater: (job, owner, runAfter, kind, message) =>
+      updateOwned(job, owner, { status: "QUEUED", runAfter, leaseOwner: null, leaseUntil: null, errorKind: kind, errorMessage: message }),
+    // The attempt was not the job's fault, so it does not count.
+    release: (job, owner) => updateOwned(job, owner, { status: "QUEUED", leaseOwner: null, leaseUntil: null, attempts: { decrement: 1 } }),
+    async addProgressMessage(jobId, ref) {
+      await db.sql.query(
+        `UPDATE "Job" SET "progressMessage" = COALESCE("progressMessage", '[]'::jsonb) || $2::jsonb WHERE id = $1::uuid`,
+        [jobId, JSON.stringify([ref])],
+      );
+    },
+    async progressMessages(jobId) {
+      const row = await db.prisma.job.findUnique({ where: { id: jobId }, select: { progressMessage: true } });
+      return row ? progressMessagesOf(row) : undefined;
+    },
+    async findSameLink(userId, canonicalUrl, schemaId) {
+      const jobs = await db.prisma.job.findMany({
+        where: {
+          userId,
+          canonicalUrl,
+          OR: [{ schemaId }, { schemaId: null, status: { in: WAITING } }],
+          status: { in: [...LIVE, "DONE"] },
+        },
+        orderBy: { createdAt: "desc" },
+        take: 1,
+      });
+      return jobs[0];
+    },
+    create: (job) => db.prisma.job.create({ data: job }),
+    async releaseWaiting(userId, schemaId, jobIds) {
+      const waiting = await db.prisma.job.findMany({ where: { userId, status: { in: WAITING }, ...(jobIds ? { id: { in: jobIds } } : {}) } });
+      if (waiting.length === 0) return [];
+      const ids = waiting.map((j) => j.id);
+      await db.prisma.job.updateMany({ where: { id: { in: ids } }, data: { status: "QUEUED", schemaId, runAfter: new Date() } });
+      return db.prisma.job.findMany({ where: { id: { in: ids } } });
+    },
+    async markConnectedWaitingForSchema(userId) {
+      const waiting = await db.prisma.job.findMany({ where: { userId, status: "WAITING_FOR_CONNECTION" } });
+      await db.prisma.job.updateMany({ where: { userId, status: "WAITING_FOR_CONNECTION" }, data: { status: "WAITING_FOR_SCHEMA" } });
+      return waiting;
+    },
+    async retryFailed(userId, jobId) {
+      const { count } = await db.prisma.job.updateMany({
+        where: { id: jobId, userId, status: "FAILED" },
+        data: { status: "QUEUED", attempts: 0, runAfter: new Date(), errorKind: null, errorMessage: null, finishedAt: null },
+      });
+      return count === 0 ? undefined : find(jobId);
+    },
+    recent: (userId, take) =>
+      db.prisma.job.findMany({ where: { userId }, orderBy: { createdAt: "desc" }, take, include: { schema: { select: { title: true } } } }),
+    async countByStatus() {
+      const rows = await db.prisma.job.groupBy({ by: ["status"], _count: { _all: true } });
+      return rows.map((row) => ({ status: row.status, count: row._count._all }));
+    },
+    countDue: () => db.prisma.job.count({ where: { status: "QUEUED", runAfter: { lte: new Date() } } }),
+    async oldestQueuedAt() {
+      const oldest = await db.prisma.job.findFirst({ where: { status: "QUEUED" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
+      return oldest?.createdAt;
+    },
+  };
+}
