@@ -151,7 +151,7 @@ describe("Discord emulator REST", () => {
     expect((await send({ content: "not an edit" })).status).toBe(200);
     const limited = await call("PATCH", path, { content: "1" });
     expect(limited.status).toBe(429);
-    expect(limited.body).toEqual({ message: "You are being rate limited.", retry_after: 0.25, global: false });
+    expect(limited.body).toEqual({ message: "You are being rate limited.", retry_after: 0.25, global: false, code: 0 });
     for (const header of ["retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "x-ratelimit-reset-after", "x-ratelimit-bucket"])
       expect(limited.headers.get(header), header).toBeTruthy();
     expect(limited.headers.get("x-ratelimit-scope")).toBe("user");

@@ -2,6 +2,8 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import type { Contract } from "../contracts/validation/contract.ts";
+import { watchContract } from "../contracts/validation/watch.ts";
 
 /**
  * Shared parts of every emulator: a request log to assert on, injected latency and faults,
@@ -95,7 +97,14 @@ function pickFault(behaviour: Behaviour, req: Request): Fault | undefined {
  */
 export async function startEmulator(
   build: (app: Express, handle: EmulatorHandle) => void,
-  options: { respondToFault?: FaultResponder; host?: string; port?: number; exempt?: (req: Request) => boolean } = {},
+  options: {
+    respondToFault?: FaultResponder;
+    host?: string;
+    port?: number;
+    exempt?: (req: Request) => boolean;
+    /** The official description every request and JSON response is checked against (test/contracts/). */
+    contract?: Contract;
+  } = {},
 ): Promise<EmulatorHandle> {
   const app = express();
   app.disable("x-powered-by");
@@ -112,6 +121,7 @@ export async function startEmulator(
     stop: async () => undefined,
   };
 
+  if (options.contract) app.use(watchContract(options.contract));
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     const entry: LoggedRequest = { at: Date.now(), method: req.method, path: req.path, headers: req.headers };
     requests.push(entry);

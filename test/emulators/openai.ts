@@ -5,6 +5,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import type { Request, Response } from "express";
+import { openAiContract } from "../contracts/openai.ts";
 import { startEmulator, type EmulatorHandle, type FaultResponder } from "./kit.ts";
 import { probeDuration } from "./openai/probe.ts";
 import { spreadSegments } from "./openai/transcript-shape.ts";
@@ -143,7 +144,7 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
         }
       });
     },
-    { respondToFault },
+    { respondToFault, contract: openAiContract() },
   );
 
   async function answer(form: ParsedForm, res: Response): Promise<void> {

@@ -1,3 +1,4 @@
+import type { ActionRow } from "./message-payload.ts";
 import type { ApiUser, DiscordStore, StoredMessage } from "./store.ts";
 
 /** How stored state looks on the wire: the message, channel and application objects Discord sends. */
@@ -25,8 +26,8 @@ export function toApiMessage(store: DiscordStore, message: StoredMessage): Recor
     mentions: [],
     mention_roles: [],
     attachments: [],
-    embeds: message.embeds,
-    components: message.components,
+    embeds: message.embeds.map((embed) => ({ type: "rich", ...embed })),
+    components: withComponentIds(message.components),
     pinned: false,
     flags: message.flags | (message.deferred ? 128 : 0),
     ...(message.replyTo && { message_reference: { type: 0, channel_id: message.channelId, message_id: message.replyTo } }),
@@ -42,6 +43,16 @@ export function toApiMessage(store: DiscordStore, message: StoredMessage): Recor
       },
     }),
   };
+}
+
+/**
+ * Components as Discord echoes them: each numbered depth-first from 1 unless the bot gave it an
+ * id (the official description requires `id` on every component of a message object).
+ */
+function withComponentIds(rows: ActionRow[]): Record<string, unknown>[] {
+  let next = 0;
+  const numbered = (component: Record<string, unknown>) => ({ ...component, id: component.id ?? (next += 1) });
+  return rows.map((row) => ({ ...numbered(row), components: row.components.map(numbered) }));
 }
 
 /** A DM channel object between the bot and `user`. */

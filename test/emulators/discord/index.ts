@@ -1,3 +1,4 @@
+import { discordContract } from "../../contracts/discord.ts";
 import { type EmulatorHandle, type Fault, type LoggedRequest, startEmulator } from "../kit.ts";
 import { APPLICATION_FLAGS } from "./api-objects.ts";
 import { Gateway, type GatewayFrame, Intents } from "./gateway.ts";
@@ -92,7 +93,7 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions = {})
   const token = options.token ?? "emulated-bot-token";
   const botId = options.bot?.id ?? "900000000000000001";
   const username = options.bot?.username ?? "reelnotes";
-  const bot: ApiUser = { id: botId, username, global_name: null, discriminator: "0", avatar: null, bot: true, public_flags: 0, flags: 0 };
+  const bot: ApiUser = { id: botId, username, global_name: null, discriminator: "0", avatar: null, bot: true, public_flags: 0, flags: 0, primary_guild: null };
   const applicationId = options.applicationId ?? botId;
   const store = new DiscordStore(bot, applicationId);
   const gateway = new Gateway({
@@ -113,7 +114,7 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions = {})
       tokenLifetimeMs: options.interactionTokenLifetimeMs ?? 15 * 60_000,
     },
   };
-  const http = await startEmulator((app) => mountRest(app, world), { respondToFault: respondLikeDiscord });
+  const http = await startEmulator((app) => mountRest(app, world), { respondToFault: respondLikeDiscord, contract: discordContract() });
   const users = new Map<string, ScriptedUser>();
 
   return {

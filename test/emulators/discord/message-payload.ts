@@ -11,10 +11,13 @@ export const MessageFlags = { SuppressEmbeds: 4, Ephemeral: 64, SuppressNotifica
 
 const EMBED_TOTAL_LIMIT = 6000;
 
-const httpUrl = z.string().max(2048).refine((value) => /^(https?|attachment):\/\//.test(value), {
-  message: "Scheme must be one of ('http', 'https', 'attachment').",
-  params: { discordCode: "URL_TYPE_INVALID_SCHEME" },
-});
+const urlOfAtMost = (maxLength: number) =>
+  z.string().max(maxLength).refine((value) => /^(https?|attachment):\/\//.test(value), {
+    message: "Scheme must be one of ('http', 'https', 'attachment').",
+    params: { discordCode: "URL_TYPE_INVALID_SCHEME" },
+  });
+
+const httpUrl = urlOfAtMost(2048);
 
 const embedMedia = z.looseObject({ url: httpUrl });
 
@@ -48,7 +51,8 @@ const buttonSchema = z
     label: z.string().max(80).optional(),
     emoji: emojiSchema.optional(),
     custom_id: z.string().min(1).max(100).optional(),
-    url: httpUrl.optional(),
+    // A link button's url is shorter than an embed's: 512 in Discord's OpenAPI document.
+    url: urlOfAtMost(512).optional(),
     sku_id: z.string().optional(),
     disabled: z.boolean().optional(),
   })

@@ -61,7 +61,7 @@ export function respondLikeDiscord(fault: Fault, req: Request, res: Response): v
       "X-RateLimit-Scope": scope,
       ...(global && { "X-RateLimit-Global": "true" }),
     });
-    res.status(429).json({ message: "You are being rate limited.", retry_after: retryAfter, global });
+    res.status(429).json({ message: "You are being rate limited.", retry_after: retryAfter, global, code: 0 });
     return;
   }
   if (fault.kind === "500") res.status(500).json({ message: "500: Internal Server Error", code: 0 });

@@ -24,7 +24,8 @@ export function botRoutes(world: DiscordWorld): Router {
   });
 
   router.get("/users/@me", (_req, res) => {
-    res.json(store.bot);
+    // The current user is the bot's own account, with its private fields (UserPIIResponse).
+    res.json({ ...store.bot, mfa_enabled: true, locale: "en-US", verified: true });
   });
 
   router.get("/users/:userId", (req, res) => {

@@ -81,7 +81,8 @@ export function interactionRoutes(world: DiscordWorld): Router {
           response_message_ephemeral: (message.flags & MessageFlags.Ephemeral) !== 0,
         }),
       },
-      resource: { type, ...(message && { message: toApiMessage(store, message) }) },
+      // Only a message sent or updated now is a resource (the description's oneOf: types 4, 7, 12).
+      ...(message && (type === 4 || type === 7) && { resource: { type, message: toApiMessage(store, message) } }),
     });
   });
 

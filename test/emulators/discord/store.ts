@@ -19,6 +19,7 @@ export interface ApiUser {
   bot?: boolean;
   public_flags: number;
   flags: number;
+  primary_guild: null;
 }
 
 /** A message in a DM channel, including interaction responses (ephemeral or not) and command uses. */
@@ -109,7 +110,7 @@ export class DiscordStore extends EventEmitter {
   ensureUser(id: string, username = `user${id.slice(-4)}`): UserState {
     let state = this.users.get(id);
     if (!state) {
-      const user: ApiUser = { id, username, global_name: username, discriminator: "0", avatar: null, public_flags: 0, flags: 0 };
+      const user: ApiUser = { id, username, global_name: username, discriminator: "0", avatar: null, public_flags: 0, flags: 0, primary_guild: null };
       state = { user, channelId: nextSnowflake(), dmsClosed: false };
       this.users.set(id, state);
       this.channels.set(state.channelId, id);

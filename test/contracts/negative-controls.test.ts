@@ -1,0 +1,68 @@
+import express from "express";
+import { describe, expect, it } from "vitest";
+import { startEmulator } from "../emulators/kit.ts";
+import { discordContract } from "./discord.ts";
+import { openAiContract } from "./openai.ts";
+import type { Exchange } from "./validation/contract.ts";
+import { takeViolations } from "./validation/ledger.ts";
+
+/**
+ * Negative controls: deliberately wrong bodies go through each service's validator and must be
+ * caught, so a silent validator cannot pass for a conforming emulator.
+ */
+
+const post = (path: string, body: unknown, contentType = "application/json"): Exchange => ({ method: "POST", path, query: {}, contentType, body });
+
+describe("negative controls: the validators catch wrong bodies", () => {
+  it("discord: a message without its author and with a numeric content is refused", () => {
+    const exchange = post("/api/v10/channels/1/messages", { content: "hi" });
+    const verdict = discordContract().checkResponse(exchange, 200, { id: "1", channel_id: "1", content: 5 });
+    expect(verdict.described).toBe(true);
+    expect(verdict.errors.join("\n")).toMatch(/author/);
+    expect(verdict.errors.join("\n")).toMatch(/\/content must be string/);
+  });
+
+  it("discord: a link button url over 512 characters is refused in the request", () => {
+    const url = `https://example.com/${"a".repeat(500)}`;
+    const body = { content: "x", components: [{ type: 1, components: [{ type: 2, style: 5, label: "Open", url }] }] };
+    const verdict = discordContract().checkRequest(post("/api/v10/channels/1/messages", body));
+    expect(verdict.errors.join("\n")).toMatch(/must NOT have more than 512 characters/);
+  });
+
+  it("discord: a 429 body without code is refused", () => {
+    const verdict = discordContract().checkResponse(post("/api/v10/channels/1/messages", {}), 429, { message: "You are being rate limited.", retry_after: 1, global: false });
+    expect(verdict.errors.join("\n")).toMatch(/required property 'code'/);
+  });
+
+  it("openai: an unknown response_format and a verbose_json answer with text segment ids are refused", () => {
+    const request = post("/v1/audio/transcriptions", { model: "whisper-1", response_format: "xml", file: { filename: "a.mp3", bytes: 1 } }, "multipart/form-data");
+    expect(openAiContract().checkRequest(request).errors.join("\n")).toMatch(/response_format/);
+    const verbose = { task: "transcribe", language: "english", duration: 1, text: "hi", segments: [{ id: "zero", seek: 0, start: 0, end: 1, text: "hi", tokens: [], temperature: 0, avg_logprob: 0, compression_ratio: 1, no_speech_prob: 0 }] };
+    expect(openAiContract().checkResponse(request, 200, verbose).errors.join("\n")).toMatch(/\/segments\/0\/id must be integer/);
+  });
+
+  it("openai: an error body without param and code is refused", () => {
+    const verdict = openAiContract().checkResponse(post("/v1/audio/transcriptions", {}, "multipart/form-data"), 400, { error: { message: "bad", type: "invalid_request_error" } });
+    expect(verdict.errors.join("\n")).toMatch(/required property 'param'/);
+  });
+
+  it("an emulator answering against its description fails the test through the hook, and refusing a bad request does not", async () => {
+    const emulator = await startEmulator(
+      (app) => {
+        app.use(express.json());
+        app.post("/api/v10/channels/:id/messages", (_req, res) => void res.json({ id: "1", content: "no author" }));
+        app.post("/api/v10/users/@me/channels", (_req, res) => void res.status(400).json({ message: "Invalid Form Body", code: 50035 }));
+      },
+      { contract: discordContract() },
+    );
+    try {
+      const json = { "content-type": "application/json" };
+      await fetch(`${emulator.url}/api/v10/channels/1/messages`, { method: "POST", headers: json, body: JSON.stringify({ content: "hi" }) });
+      await fetch(`${emulator.url}/api/v10/users/@me/channels`, { method: "POST" });
+      const violations = takeViolations();
+      expect(violations.map((v) => `${v.direction} ${v.operation}`)).toEqual(["response POST /channels/{channel_id}/messages 200"]);
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
