@@ -21,7 +21,7 @@ import { createMediaTools } from "./media/index.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { createNotionApi } from "./notion/client.ts";
 import { refreshUserSchemas } from "./notion/refresh.ts";
-import { openStateStore, type StateStore } from "./state/index.ts";
+import { openStateStore, RedisStateStore, type StateStore } from "./state/index.ts";
 
 /** A running service, as tests and the demo hold it. */
 export interface Service {
@@ -81,8 +81,12 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   const cipher = await openTokenCipher(config, log);
   const repos = createRepositories(db, cipher);
   const metrics = createMetrics(config, repos.jobs);
-  const loadNotionToken = (userId: string) => repos.connections.loadAccessToken(userId);
-  const notion = createNotionApi(config.notion, log);
+  const notion = createNotionApi(config.notion, log, { sharedLimits: state instanceof RedisStateStore ? state.client : undefined });
+  const loadNotionToken = async (userId: string) => {
+    const auth = await repos.connections.loadAuth(userId);
+    if (auth) notion.bindWorkspace(auth.accessToken, auth.workspaceId);
+    return auth?.accessToken;
+  };
   const refreshSchemas = (userId: string) => refreshUserSchemas(notion, repos.schemas, userId, loadNotionToken);
   const media = createMediaTools(config.media, log, { workRoot: path.join(config.dataDir, "work") });
   const swept = await media.sweepStaleWorkDirs();

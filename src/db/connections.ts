@@ -23,6 +23,8 @@ export interface ConnectionRepository {
   save(userId: string, grant: GrantToSave): Promise<void>;
   /** The user's decrypted access token; undefined when they never linked or Notion revoked it. */
   loadAccessToken(userId: string): Promise<string | undefined>;
+  /** The decrypted access token with the workspace it belongs to (whose rate limit it shares). */
+  loadAuth(userId: string): Promise<{ accessToken: string; workspaceId: string } | undefined>;
   /** The connected workspace (its name, when Notion gave one); undefined when not linked or revoked. */
   liveWorkspace(userId: string): Promise<{ name: string | null } | undefined>;
   /** Records that Notion refused the token (the user removed the integration); linking again clears it. */
@@ -40,6 +42,14 @@ function ownerJson(owner: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNu
 /** The connection repository over Postgres or PGlite, encrypting tokens with `cipher`. */
 export function createConnectionRepository(db: Database, cipher: TokenCipher): ConnectionRepository {
   const { prisma } = db;
+  const loadAuth: ConnectionRepository["loadAuth"] = async (userId) => {
+    const row = await prisma.notionConnection.findUnique({
+      where: { userId },
+      select: { accessTokenEncrypted: true, tokenKeyId: true, revokedAt: true, workspaceId: true },
+    });
+    if (!row || row.revokedAt) return undefined;
+    return { accessToken: cipher.decrypt(row.accessTokenEncrypted, row.tokenKeyId), workspaceId: row.workspaceId };
+  };
   return {
     async save(userId, grant) {
       const { ciphertext, keyId } = cipher.encrypt(grant.accessToken);
@@ -56,13 +66,9 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       await prisma.notionConnection.upsert({ where: { userId }, create: { userId, ...fields }, update: fields });
     },
     async loadAccessToken(userId) {
-      const row = await prisma.notionConnection.findUnique({
-        where: { userId },
-        select: { accessTokenEncrypted: true, tokenKeyId: true, revokedAt: true },
-      });
-      if (!row || row.revokedAt) return undefined;
-      return cipher.decrypt(row.accessTokenEncrypted, row.tokenKeyId);
+      return (await loadAuth(userId))?.accessToken;
     },
+    loadAuth,
     async liveWorkspace(userId) {
       const connection = await prisma.notionConnection.findUnique({ where: { userId }, select: { workspaceName: true, revokedAt: true } });
       if (!connection || connection.revokedAt) return undefined;

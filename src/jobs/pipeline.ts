@@ -6,6 +6,7 @@ import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type { AudioChunk, Frame, MediaTools } from "../media/index.ts";
 import type { NotionApi } from "../notion/client.ts";
+import { reshareMessage } from "../notion/errors.ts";
 import { publishPage } from "../notion/publish.ts";
 import { buildSummarySchema, type NotionProperties } from "../notion/schema-mapping.ts";
 import type { StageQueues } from "./queues.ts";
@@ -232,8 +233,9 @@ async function publish(run: Run, schema: NotionSchema): Promise<void> {
       if (!schemaChanged) throw error;
       // One more try with the database as it is now (a property renamed or removed since the last sync).
       const fresh = await resyncAfter(run, schema, error);
-      if (!fresh) throw error;
-      return publishTo(run, fresh, token);
+      if (fresh) return publishTo(run, fresh, token);
+      if (error.kind === "notion_validation") throw error;
+      throw new UserFacingError(error.kind, reshareMessage(schema.title), { cause: error });
     }
   });
   run.job = { ...run.job, notionPageId: page.pageId, notionPageUrl: page.url };

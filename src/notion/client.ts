@@ -4,12 +4,15 @@ import { z } from "zod";
 import type { Config } from "../config.ts";
 import { isTransient } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { toNotionError, type NotionSubject } from "./errors.ts";
-import { createTokenRateLimiter } from "./rate-limit.ts";
+import { NotionRateLimitedError, toNotionError, type NotionSubject } from "./errors.ts";
+import { createNotionRateLimiter, type NotionRateLimiter, type SharedLimitStore } from "./rate-limit.ts";
 import type { NotionProperties } from "./schema-mapping.ts";
 
 /** The Notion API version this code speaks: databases hold data sources, pages live in data sources. */
 export const NOTION_VERSION = "2025-09-03";
+
+/** Longest Retry-After waited out inside a request; a longer one goes back to the job, which is rescheduled. */
+export const NOTION_MAX_INLINE_WAIT_MS = 20_000;
 
 /** One page of a paginated list. */
 export interface NotionList<T> {
@@ -56,9 +59,14 @@ export interface DataSourceQuery {
 /**
  * The Notion calls reelnotes makes, each for one access token. Requests are rate limited per
  * token; 429 (honouring Retry-After), 409 and 5xx are retried (page creation only on 429/409,
- * because a 5xx there may still have made the page); other errors become typed errors.
+ * because a 5xx there may still have made the page: publish.ts retries it after looking for the
+ * page by its job marker); other errors become typed errors. A Retry-After longer than
+ * `maxRetryAfterMs` is not waited out in the call: the pause is recorded and the error returned,
+ * so the job is rescheduled instead of holding a worker.
  */
 export interface NotionApi {
+  /** Ties a token to its workspace so Notion's per-workspace pauses apply to it in every process. */
+  bindWorkspace(accessToken: string, workspaceId: string): void;
   /** One page of data sources shared with the token. */
   searchDataSources(accessToken: string, cursor?: string): Promise<NotionList<{ id: string }>>;
   retrieveDataSource(accessToken: string, dataSourceId: string): Promise<DataSourceObject>;
@@ -120,6 +128,12 @@ export interface NotionApiOptions {
   timeoutMs?: number;
   /** First back-off when the answer carried no Retry-After (default 500 ms, doubling). */
   backoffMs?: number;
+  /** Longest Retry-After waited out inside a call (default NOTION_MAX_INLINE_WAIT_MS); longer ones go back to the job. */
+  maxRetryAfterMs?: number;
+  /** The Redis client through which every process shares the rate limits (in memory without). */
+  sharedLimits?: SharedLimitStore;
+  /** A limiter made elsewhere (tests sharing one between two clients). */
+  limiter?: NotionRateLimiter;
 }
 
 /** The Notion API over `@notionhq/client`, against `notion.apiBaseUrl`, rate limited per token. */
@@ -133,9 +147,10 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
     logLevel: LogLevel.ERROR,
     logger: (level, message, extra) => log.debug({ notion: extra, level }, message),
   });
-  const limiter = createTokenRateLimiter(notion.requestsPerSecond);
+  const limiter = options.limiter ?? createNotionRateLimiter(notion.requestsPerSecond, options.sharedLimits);
   const retries = options.retries ?? 5;
   const backoffMs = options.backoffMs ?? 500;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? NOTION_MAX_INLINE_WAIT_MS;
 
   async function call<T>(token: string, subject: NotionSubject, what: string, send: () => Promise<unknown>, parse: (raw: unknown) => T, idempotent = true): Promise<T> {
     const raw = await pRetry(
@@ -145,6 +160,11 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
           return await send();
         } catch (error) {
           const mapped = toNotionError(error, subject);
+          if (isTransient(mapped) && mapped.retryAfterMs !== undefined) {
+            // Every request of this connection (or workspace) waits, in this process and the others.
+            await limiter.pause(token, mapped instanceof NotionRateLimitedError ? mapped.scope : "connection", mapped.retryAfterMs);
+            if (mapped.retryAfterMs > maxRetryAfterMs) throw new AbortError(mapped);
+          }
           const retryable = isTransient(mapped) && (idempotent || mapped.kind === "rate_limited" || /conflict/.test(mapped.message));
           throw retryable ? mapped : new AbortError(mapped);
         }
@@ -156,7 +176,6 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
         onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
           if (!isTransient(error) || retriesLeft === 0) return;
           const wait = error.retryAfterMs ?? backoffMs * 2 ** (attemptNumber - 1) * (0.5 + Math.random());
-          if (error.retryAfterMs !== undefined) limiter.pause(token, error.retryAfterMs);
           log.warn({ what, kind: error.kind, attempt: attemptNumber, waitMs: Math.round(wait) }, "Notion request failed; retrying");
           await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs === undefined ? wait : 0));
         },
@@ -166,6 +185,7 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
   }
 
   return {
+    bindWorkspace: (token, workspaceId) => limiter.bindWorkspace(token, workspaceId),
     searchDataSources: (token, cursor) =>
       call(
         token,

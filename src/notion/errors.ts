@@ -1,10 +1,32 @@
 import { APIErrorCode, APIResponseError, ClientErrorCode, isNotionClientError } from "@notionhq/client";
 import { TransientError, UserFacingError } from "../errors.ts";
+import type { NotionLimitScope } from "./rate-limit.ts";
 
 /**
  * Turns whatever the Notion SDK threw into our error values: user-facing kinds with a
  * sentence for the chat, transient kinds the pipeline retries, or a plain Error (a bug).
  */
+
+/**
+ * Notion's 429: which of its limits was hit (`additional_data.rate_limit_reason`; a reason we
+ * do not know is handled like the connection's own limit) and how long it asked us to wait.
+ */
+export class NotionRateLimitedError extends TransientError {
+  readonly scope: NotionLimitScope;
+  readonly reason: string | undefined;
+
+  constructor(reason: string | undefined, message: string, retryAfterMs: number | undefined, options?: { cause?: unknown }) {
+    super("rate_limited", `Notion rate limited the request${reason ? ` (${reason})` : ""}: ${message}`, retryAfterMs, options);
+    this.reason = reason;
+    this.scope = reason && /workspace/i.test(reason) ? "workspace" : "connection";
+    this.name = "NotionRateLimitedError";
+  }
+}
+
+/** What the person is told when a database they chose can no longer be written to: un-shared, shared without insert rights, or deleted (Notion does not tell these apart). */
+export function reshareMessage(databaseTitle: string): string {
+  return `reelnotes can't add pages to your Notion database “${databaseTitle}” any more. If it still exists, open it in Notion, choose ••• → Connections and add reelnotes again (allowed to insert content), then tap Try again; if you deleted it, choose another database with /tag.`;
+}
 
 /** What a request was about, so a 404 can say "database deleted" versus "no access". */
 export type NotionSubject = "data_source" | "page" | "block" | "search" | "oauth";
@@ -24,16 +46,22 @@ function retryAfterMs(headers: unknown): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function codeInBody(body: unknown): string {
+interface ErrorBody {
+  code: string;
+  rateLimitReason?: string;
+}
+
+function readBody(body: unknown): ErrorBody {
   try {
-    const parsed = JSON.parse(String(body)) as { code?: unknown };
-    return typeof parsed.code === "string" ? parsed.code : "";
+    const parsed = JSON.parse(String(body)) as { code?: unknown; additional_data?: { rate_limit_reason?: unknown } };
+    const reason = parsed.additional_data?.rate_limit_reason;
+    return { code: typeof parsed.code === "string" ? parsed.code : "", rateLimitReason: typeof reason === "string" ? reason : undefined };
   } catch {
-    return "";
+    return { code: "" };
   }
 }
 
-function fromStatus(status: number, code: string, message: string, headers: unknown, subject: NotionSubject, cause: unknown): Error {
+function fromStatus(status: number, { code, rateLimitReason }: ErrorBody, message: string, headers: unknown, subject: NotionSubject, cause: unknown): Error {
   if ((status === 401 || code === APIErrorCode.Unauthorized) && subject === "oauth") {
     // At the token exchange a 401 means our client id or secret is wrong, not the person's doing.
     return new UserFacingError("not_configured", "Connecting Notion isn't set up correctly on this server. Please tell the person who runs it.", { cause });
@@ -66,12 +94,13 @@ function fromStatus(status: number, code: string, message: string, headers: unkn
     );
   }
   if (status === 429 || code === APIErrorCode.RateLimited) {
-    return new TransientError("rate_limited", `Notion rate limited the request: ${message}`, retryAfterMs(headers), { cause });
+    return new NotionRateLimitedError(rateLimitReason, message, retryAfterMs(headers), { cause });
   }
   if (status === 409 || code === APIErrorCode.ConflictError) {
     return new TransientError("server_error", `Notion reported a conflict: ${message}`, undefined, { cause });
   }
-  if (status >= 500) return new TransientError("server_error", `Notion answered ${status}: ${message}`, retryAfterMs(headers), { cause });
+  // 529 service_overload included: Notion asks for the same patience as a 429, with a Retry-After.
+  if (status >= 500) return new TransientError("server_error", `Notion answered ${status} ${code}: ${message}`, retryAfterMs(headers), { cause });
   return new Error(`Notion rejected the request (${status} ${code}): ${message}`, { cause });
 }
 
@@ -79,14 +108,15 @@ function fromStatus(status: number, code: string, message: string, headers: unkn
 export function toNotionError(error: unknown, subject: NotionSubject): Error {
   if (error instanceof UserFacingError || error instanceof TransientError) return error;
   if (APIResponseError.isAPIResponseError(error)) {
-    return fromStatus(error.status, error.code, error.message, error.headers, subject, error);
+    const reason = error.additional_data?.rate_limit_reason;
+    return fromStatus(error.status, { code: error.code, rateLimitReason: typeof reason === "string" ? reason : undefined }, error.message, error.headers, subject, error);
   }
   if (isNotionClientError(error)) {
     if (error.code === ClientErrorCode.RequestTimeout) return new TransientError("timeout", "Notion did not answer in time", undefined, { cause: error });
     if (error.code === ClientErrorCode.ResponseError && "status" in error && typeof error.status === "number") {
       // Codes the SDK does not know (e.g. OAuth's invalid_grant) are still in the body.
       const headers = "headers" in error ? error.headers : undefined;
-      return fromStatus(error.status, codeInBody("body" in error ? error.body : undefined), error.message, headers, subject, error);
+      return fromStatus(error.status, readBody("body" in error ? error.body : undefined), error.message, headers, subject, error);
     }
   }
   if (error instanceof TypeError || (error instanceof Error && /fetch failed|ECONNREFUSED|ECONNRESET|socket/i.test(error.message))) {

@@ -1,7 +1,7 @@
-import { isTransient } from "../errors.ts";
+import { isTransient, type TransientError } from "../errors.ts";
 import type { Summary } from "../summary.ts";
 import { buildPageBody, childBatch, isJobMarker, topLevelBatch, type BodyBlock, type BodyProgress } from "./blocks.ts";
-import type { NotionApi, NotionBlockRef, NotionPageRef } from "./client.ts";
+import { NOTION_MAX_INLINE_WAIT_MS, type NotionApi, type NotionBlockRef, type NotionPageRef } from "./client.ts";
 import { buildPageProperties, findSourceUrlProperty, findTitleProperty, type NotionProperties } from "./schema-mapping.ts";
 
 /** Everything needed to write one video's page. */
@@ -36,6 +36,15 @@ const BODY_ATTEMPTS = 3;
 const CANDIDATES_CHECKED = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits before another attempt, or gives the error back when Notion asked for a longer pause
+ * than is worth holding a worker for (the job is rescheduled; the marker keeps it to one page).
+ */
+async function waitBeforeRetry(error: TransientError, attempt: number): Promise<void> {
+  if ((error.retryAfterMs ?? 0) > NOTION_MAX_INLINE_WAIT_MS) throw error;
+  await sleep(error.retryAfterMs ?? 500 * attempt);
+}
 
 function plainTitle(value: unknown): string {
   const pieces = (value as { title?: { text: { content: string } }[] } | undefined)?.title ?? [];
@@ -118,7 +127,7 @@ async function completeBody(api: NotionApi, token: string, pageId: string, body:
     } catch (error) {
       if (!isTransient(error) || attempt >= BODY_ATTEMPTS) throw error;
       progress = undefined;
-      await sleep(error.retryAfterMs ?? 500 * attempt);
+      await waitBeforeRetry(error, attempt);
     }
   }
 }
@@ -142,7 +151,7 @@ async function createPageOnce(
       return { page, progress: first.progress };
     } catch (error) {
       if (!isTransient(error) || attempt >= CREATE_ATTEMPTS) throw error;
-      await sleep(error.retryAfterMs ?? 500 * attempt);
+      await waitBeforeRetry(error, attempt);
       const made = await findPageOfJob(api, token, plan, values);
       if (made) {
         await checkpoint.onPageCreated(made.id, made.url);

@@ -6,6 +6,11 @@ export class RedisStateStore implements StateStore {
   readonly kind = "redis";
   private readonly redis: Redis;
 
+  /** The connection itself, for libraries that keep their own keys in the same Redis (shared rate limits). */
+  get client(): Redis {
+    return this.redis;
+  }
+
   constructor(url: string, keyPrefix: string) {
     // Commands wait for at most one reconnect attempt, so while Redis is down calls fail
     // within about a second (and /ready can say so); reconnecting goes on in the background.

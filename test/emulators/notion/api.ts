@@ -162,6 +162,7 @@ export function mountApi(app: Express, store: NotionStore, options: { rateLimit:
       if (sources.length > 1) throw validationError("Databases with multiple data sources need a data_source_id parent.");
       ds = sources[0]!;
     } else throw invalid("body.parent.data_source_id", "defined", undefined);
+    if (store.readOnlyDataSources.has(ds.id)) throw new NotionError(403, "restricted_resource", "Insufficient permissions for this endpoint.");
     const properties = body.properties ?? {};
     if (!isObject(properties)) throw invalid("body.properties", "an object", properties);
     const values: Record<string, Record<string, unknown>> = {};

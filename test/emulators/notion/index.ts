@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Request, Response } from "express";
 import { startEmulator, type EmulatorHandle, type Fault } from "../kit.ts";
 import { mountApi, type RateLimit } from "./api.ts";
@@ -50,6 +51,8 @@ export interface NotionEmulator extends EmulatorHandle {
   unshare(token: string, dataSourceId: string): void;
   /** Deletes a data source for everyone. */
   deleteDataSource(dataSourceId: string): void;
+  /** Lets integrations read a data source but not add pages to it: creating one answers 403 `restricted_resource`. */
+  restrictWrites(dataSourceId: string): void;
   /** The limit in force; change it at any time (undefined = none). */
   rateLimit: RateLimit | undefined;
   /** How many requests the rate limiter refused. */
@@ -59,6 +62,39 @@ export interface NotionEmulator extends EmulatorHandle {
    * the way back: the page exists, the caller does not know it.
    */
   loseNextResponse(match?: (req: Request) => boolean): void;
+  /**
+   * Answers the next matching request 529 `service_overload` with a Retry-After, as Notion does
+   * under load. `afterWork`: the work is done first (a page is made) and only the answer says 529.
+   */
+  overloadNext(options?: { retryAfterSeconds?: number; afterWork?: boolean; match?: (req: Request) => boolean }): void;
+  /**
+   * Answers the next matching request 429 `rate_limited` with Notion's `additional_data.rate_limit_reason`
+   * and a Retry-After that can be a minute or more (the per-workspace limit).
+   */
+  rateLimitNext(options: { reason: string; retryAfterSeconds: number; match?: (req: Request) => boolean }): void;
+}
+
+/** Notion's documented reasons for a 429 (`additional_data.rate_limit_reason`). */
+export const RATE_LIMIT_REASONS = { connection: "connection_rate_limit", workspace: "workspace_rate_limit" } as const;
+
+interface ScriptedAnswer {
+  match: (req: Request) => boolean;
+  /** Do the request's work, then replace its answer; otherwise answer at once. */
+  afterWork: boolean;
+  error: NotionError;
+  additionalData?: Record<string, string>;
+}
+
+function sendScripted(res: Response, answer: ScriptedAnswer): void {
+  const { error } = answer;
+  res.set(error.headers).status(error.status).json({
+    object: "error",
+    status: error.status,
+    code: error.code,
+    message: error.message,
+    ...(answer.additionalData ? { additional_data: answer.additionalData } : {}),
+    request_id: randomUUID(),
+  });
 }
 
 function respondToFault(fault: Fault, _req: Request, res: Response): void {
@@ -85,20 +121,21 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
   if (!workspace) throw new Error("startNotionEmulator needs workspaceFile or workspace");
   const store = new NotionStore(workspace);
   const state = { rateLimit: options.rateLimit, rateLimited: 0 };
-  const lost: ((req: Request) => boolean)[] = [];
+  const scripted: ScriptedAnswer[] = [];
 
   const handle = await startEmulator(
     (app) => {
       app.use((req, res, next) => {
-        const index = lost.findIndex((match) => match(req));
-        if (index >= 0) {
-          lost.splice(index, 1);
-          const json = res.json.bind(res);
-          res.json = () => {
-            res.status(500);
-            return json({ object: "error", status: 500, code: "internal_server_error", message: "Unexpected error occurred." });
-          };
-        }
+        const index = scripted.findIndex((answer) => answer.match(req));
+        if (index < 0) return next();
+        const [answer] = scripted.splice(index, 1);
+        if (!answer!.afterWork) return sendScripted(res, answer!);
+        const json = res.json.bind(res);
+        res.json = () => {
+          res.json = json;
+          sendScripted(res, answer!);
+          return res;
+        };
         next();
       });
       mountOAuth(app, store, options.clients ?? [TEST_CLIENT]);
@@ -128,6 +165,7 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
     },
     unshare: (token: string, dataSourceId: string) => store.tokens.get(token)?.dataSourceIds.delete(dataSourceId),
     deleteDataSource: (id: string) => store.deletedDataSources.add(id),
+    restrictWrites: (id: string) => void store.readOnlyDataSources.add(id),
     get rateLimit() {
       return state.rateLimit;
     },
@@ -137,7 +175,21 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
     get rateLimited() {
       return state.rateLimited;
     },
-    loseNextResponse: (match?: (req: Request) => boolean) => void lost.push(match ?? (() => true)),
+    loseNextResponse: (match?: (req: Request) => boolean) =>
+      void scripted.push({ match: match ?? (() => true), afterWork: true, error: new NotionError(500, "internal_server_error", "Unexpected error occurred.") }),
+    overloadNext: ({ retryAfterSeconds = 1, afterWork = false, match }: { retryAfterSeconds?: number; afterWork?: boolean; match?: (req: Request) => boolean } = {}) =>
+      void scripted.push({
+        match: match ?? (() => true),
+        afterWork,
+        error: new NotionError(529, "service_overload", "Notion is experiencing high load. Please try again later.", { "Retry-After": String(retryAfterSeconds) }),
+      }),
+    rateLimitNext: ({ reason, retryAfterSeconds, match }: { reason: string; retryAfterSeconds: number; match?: (req: Request) => boolean }) =>
+      void scripted.push({
+        match: match ?? (() => true),
+        afterWork: false,
+        error: new NotionError(429, "rate_limited", "You have been rate limited. Please try again later.", { "Retry-After": String(retryAfterSeconds) }),
+        additionalData: { rate_limit_reason: reason },
+      }),
   };
   // defineProperties (not Object.assign) so the getters stay live instead of being copied once.
   return Object.defineProperties(handle, Object.getOwnPropertyDescriptors(extra)) as NotionEmulator;

@@ -135,6 +135,8 @@ export class NotionStore {
   readonly blocks = new Map<string, StoredBlock>();
   readonly pageChildren = new Map<string, string[]>();
   readonly deletedDataSources = new Set<string>();
+  /** Data sources the integration may read but not insert into (its capabilities lack "Insert content"). */
+  readonly readOnlyDataSources = new Set<string>();
   private sequence = 0;
 
   readonly workspace: Workspace;
