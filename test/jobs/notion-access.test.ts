@@ -5,7 +5,7 @@ import { makeCaptionedClip } from "../fixtures/media.ts";
 import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
 import { startWorld, type World } from "../harness/world.ts";
 import { openFreshDatabase } from "../helpers/postgres.ts";
-import type { Person } from "../../src/chat/identity.ts";
+import type { Person } from "../../src/db/people.ts";
 
 describe("a Notion database reelnotes may no longer add pages to", () => {
   let world: World;
@@ -33,13 +33,13 @@ describe("a Notion database reelnotes may no longer add pages to", () => {
     const url = world.videoHost.postUrl("locked");
     const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
     const [outcome] = await acceptLinks(
-      { db: service.db, state: service.state, maxLinksPerHour: 30 },
+      { jobs: service.repos.jobs, state: service.state, maxLinksPerHour: 30 },
       { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
     );
     if (outcome?.kind !== "queued") throw new Error(`expected the link queued, got ${outcome?.kind}`);
     service.worker!.wake();
     const job = await waitUntil(async () => {
-      const j = await service.db.prisma.job.findUnique({ where: { id: outcome.job.id } });
+      const j = await service.repos.jobs.find(outcome.job.id);
       return j && ["DONE", "FAILED"].includes(j.status) ? j : undefined;
     }, 90_000, "the job to finish");
     expect(job.status).toBe("FAILED");
