@@ -71,6 +71,14 @@ const defaultResponder: FaultResponder = (fault, _req, res) => {
   }
 };
 
+/** Requests held at the door until released, so a test can act while one is surely in flight. */
+export interface Hold {
+  /** Resolves when the first matching request has arrived (and is waiting). */
+  arrived: Promise<void>;
+  /** Lets every held request, and every later one, through. */
+  release(): void;
+}
+
 /** A running emulator: its base URL, log and behaviour knobs, and `stop`. */
 export interface EmulatorHandle {
   url: string;
@@ -79,7 +87,30 @@ export interface EmulatorHandle {
   behaviour: Behaviour;
   /** Queues `fault` for the next request (optionally only those `match` accepts). */
   failNext(fault: Fault, match?: (req: Request) => boolean): void;
+  /** Holds matching requests (all by default) before any work until `release()`. */
+  hold(match?: (req: Request) => boolean): Hold;
   stop(): Promise<void>;
+}
+
+interface ActiveHold {
+  match?: (req: Request) => boolean;
+  arrive(): void;
+  gate: Promise<void>;
+}
+
+function createHold(holds: ActiveHold[], match?: (req: Request) => boolean): Hold {
+  let arrive!: () => void;
+  let open!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const active: ActiveHold = { match, arrive, gate: new Promise<void>((resolve) => (open = resolve)) };
+  holds.push(active);
+  return {
+    arrived,
+    release: () => {
+      holds.splice(holds.indexOf(active), 1);
+      open();
+    },
+  };
 }
 
 function pickFault(behaviour: Behaviour, req: Request): Fault | undefined {
@@ -111,6 +142,7 @@ export async function startEmulator(
   const requests: LoggedRequest[] = [];
   const behaviour = defaultBehaviour();
   const hanging = new Set<Response>();
+  const holds: ActiveHold[] = [];
   const respond = options.respondToFault ?? defaultResponder;
   const handle: EmulatorHandle = {
     url: "",
@@ -118,6 +150,7 @@ export async function startEmulator(
     requests,
     behaviour,
     failNext: (fault, match) => behaviour.queuedFaults.push({ fault, match }),
+    hold: (match) => createHold(holds, match),
     stop: async () => undefined,
   };
 
@@ -130,6 +163,13 @@ export async function startEmulator(
       entry.body ??= req.body;
     });
     if (options.exempt?.(req)) return next();
+    const held = holds.find((h) => !h.match || h.match(req));
+    if (held) {
+      held.arrive();
+      await held.gate;
+      // A caller that died while held never gets an answer, so the work is not done either.
+      if (req.socket.destroyed) return;
+    }
     const latency = typeof behaviour.latencyMs === "function" ? behaviour.latencyMs(req) : behaviour.latencyMs;
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     const fault = pickFault(behaviour, req);

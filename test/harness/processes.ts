@@ -18,13 +18,15 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (c: Buffer) => {
+      output += c.toString();
+      if (output.includes("ready ")) resolve();
+    });
+    child.once("exit", () => reject(new Error(`service process did not start:\n${output}`)));
+  });
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!output.includes("ready ")) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`service process did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await ready;
   return {
     child,
     output: () => output,

@@ -39,7 +39,8 @@ describe("two worker processes under injected faults", () => {
     await world?.stop();
   });
 
-  it("completes every job exactly once", async () => {
+  // Twenty jobs through 30% faults take minutes on a loaded machine; the limit only guards against a hang.
+  it("completes every job exactly once", { timeout: 900_000 }, async () => {
     // Four people with five links each, so the per-person cap is exercised too.
     const people = await Promise.all(["2001", "2002", "2003", "2004"].map((id) => connectedPerson(observer, world, id)));
     const jobIds: string[] = [];
@@ -60,7 +61,7 @@ describe("two worker processes under injected faults", () => {
     const jobs = await waitUntil(async () => {
       const rows = await observer.db.prisma.job.findMany({ where: { id: { in: jobIds } } });
       return rows.every((j) => j.status === "DONE" || j.status === "FAILED") ? rows : undefined;
-    }, 240_000, "all jobs to finish");
+    }, 900_000, "all jobs to finish");
     const wallSeconds = (Date.now() - started) / 1000;
 
     expect(jobs.filter((j) => j.status !== "DONE").map((j) => j.errorMessage)).toEqual([]);

@@ -51,11 +51,9 @@ describe("the service process", () => {
     expect(log).toContain("set NOTION_CLIENT_ID");
     expect(log).toContain("set GEMINI_API_KEY");
 
-    const started = Date.now();
     child.kill("SIGTERM");
     const [code] = await once(child, "exit");
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(output().stdout).toContain("stopped cleanly");
   });
 
