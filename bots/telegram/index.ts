@@ -1,5 +1,4 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Bot } from "grammy";
 import type { ChatAdapter } from "../../src/chat/adapter.ts";
 import { COMMANDS } from "../../src/chat/commands.ts";
@@ -9,6 +8,7 @@ import type { Logger } from "../../src/log.ts";
 import type { StateStore } from "../../src/state/index.ts";
 import { createTelegramAdapter } from "./adapter.ts";
 import { ChatOrder } from "./chat-order.ts";
+import { throttleCalls } from "./throttle.ts";
 import { ALLOWED_UPDATES, routeUpdates } from "./updates.ts";
 import { createWebhookHandler, webhookUrlFor, type WebhookOutcome } from "./webhook.ts";
 
@@ -36,22 +36,11 @@ export interface TelegramBotDeps {
 /** Seconds a getUpdates call waits for news; also how long stopping may wait for the poll to end. */
 const POLL_TIMEOUT_SECONDS = 25;
 
-/**
- * Outgoing limits: Telegram allows about 30 messages a second overall and about one a second
- * per chat on average. Private chats may burst (a message with three links gets three "Queued"
- * replies at once) as long as the minute stays near one a second; groups only ever get one line.
- */
-const throttler = () =>
-  apiThrottler({
-    global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
-    out: { maxConcurrent: 1, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 20_000 },
-  });
-
 function createBot(config: Config, log: Logger): Bot {
   const bot = new Bot(config.telegram.token!, { client: { apiRoot: config.telegram.apiRoot } });
   // Installed last runs first: a send waits its turn, then retries 429s (retry_after) and 5xx inside it.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
-  bot.api.config.use(throttler());
+  bot.api.config.use(throttleCalls());
   bot.catch((error) => log.error({ err: error.error, updateId: error.ctx.update.update_id }, "a Telegram update failed"));
   return bot;
 }

@@ -1,5 +1,24 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { getPriority, setPriority } from "node:os";
 import { TransientError } from "../errors.ts";
+
+/**
+ * How much nicer than the service its media children (yt-dlp, ffmpeg, ffprobe) run. They are
+ * batch work; the service's own thread answers chats and pages. At equal priority a burst of
+ * jobs starting (a Python interpreter per yt-dlp) takes the cores while the replies wait in the
+ * run queue; ten steps lower, the service is scheduled first and the children use what is left.
+ */
+export const CHILD_NICENESS = 10;
+
+/** Lowers `child`'s CPU priority (and so that of what it starts) below the service's. */
+function lowerPriority(child: ChildProcess): void {
+  if (!child.pid) return;
+  try {
+    setPriority(child.pid, Math.min(19, getPriority() + CHILD_NICENESS));
+  } catch {
+    // Already gone, or not allowed here: it runs at the service's priority.
+  }
+}
 
 /** Why a watched process was stopped early. */
 export type StopReason = "timeout" | "aborted";
@@ -13,6 +32,7 @@ export function watchProcessTree(
   child: ChildProcess,
   limits: { timeoutMs: number; signal?: AbortSignal },
 ): { stopReason(): StopReason | undefined; release(): void } {
+  lowerPriority(child);
   let reason: StopReason | undefined;
   const kill = (why: StopReason) => {
     reason ??= why;
