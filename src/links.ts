@@ -111,7 +111,28 @@ const CANDIDATE =
   /(?<![\p{L}\p{N}\p{M}\-._~%!$&*+,;=:@/?#\\])(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/)?([A-Za-z0-9][A-Za-z0-9\-._~%!$&*+,;=:@/?#]*)/gu;
 
 /** Trailing characters that end a sentence rather than a URL. */
-const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
+const SENTENCE_PUNCTUATION = ".,;:!?";
+
+/** `rest` without the punctuation that ends the sentence. A loop, not `/[.,;:!?]+$/`: that regex is quadratic on a long run of dots. */
+function withoutTrailingPunctuation(rest: string): string {
+  let end = rest.length;
+  while (end > 0 && SENTENCE_PUNCTUATION.includes(rest[end - 1]!)) end--;
+  return rest.slice(0, end);
+}
+
+/**
+ * Any http(s) link or `host.name/path` at all, to tell "unsupported link" from "no link".
+ * Linear: only a `x.` start begins work, and each scans one word run (`\b[\w-]+(\.[\w-]+)+\/` took seconds on `a-a-a-…`).
+ */
+const ANY_LINK = /https?:\/\/\S|[\w-]\.[\w-]+\//i;
+
+/**
+ * Whether `text` holds something that looks like a link, supported or not. Runs in linear time on any input.
+ * @example containsAnyLink("see example.com/x") // true
+ */
+export function containsAnyLink(text: string): boolean {
+  return ANY_LINK.test(text);
+}
 
 /** Splits `host/path?query#fragment` into its parts; undefined when the authority is not a plain host. */
 function splitLocation(rest: string): { authority: string; path: string } | undefined {
@@ -154,8 +175,8 @@ export function parseVideoLinks(text: string, options: LinkOptions = {}): VideoL
   const seen = new Set<string>();
   const links: VideoLink[] = [];
   for (const match of text.matchAll(CANDIDATE)) {
-    const rest = match[2]!.replace(TRAILING_PUNCTUATION, "");
     if (match[0].length > MAX_LINK_LENGTH) continue;
+    const rest = withoutTrailingPunctuation(match[2]!);
     const link = readCandidate(match[1], rest, extraHosts);
     if (!link || seen.has(link.key)) continue;
     seen.add(link.key);

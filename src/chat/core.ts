@@ -1,5 +1,5 @@
 import type { ProgressSink } from "../jobs/types.ts";
-import { parseVideoLinks } from "../links.ts";
+import { containsAnyLink, parseVideoLinks } from "../links.ts";
 import type { ChatAdapter, ChatSender, Reply } from "./adapter.ts";
 import { chooseAndStart } from "./choose.ts";
 import { confirmDisconnect, disconnectCommand, helpCommand, startCommand, statusCommand, tagCommand } from "./commands.ts";
@@ -12,9 +12,6 @@ import { texts } from "./texts.ts";
 
 /** `tag:<uuid>`, `use:<uuid>`, `retry:<uuid>`, `disconnect:yes|no`. */
 const BUTTON_DATA = /^(?:(tag|use|retry):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(disconnect):(yes|no))$/;
-
-/** Any http(s) link at all, to tell "unsupported link" from "no link". */
-const ANY_LINK = /\bhttps?:\/\/\S+|\b[\w-]+(\.[\w-]+)+\/\S*/i;
 
 /**
  * The conversation, once for every platform. Adapters turn platform updates into calls of
@@ -73,7 +70,7 @@ export function createChatCore(deps: ChatDeps): ChatCore {
     if (command) return handleCommand(sender, command[1]!, command[2] ?? "", reply);
     const links = parseVideoLinks(text, deps.linkOptions);
     if (links.length === 0) {
-      await reply({ text: ANY_LINK.test(text) ? texts.unsupportedLink : texts.hint });
+      await reply({ text: containsAnyLink(text) ? texts.unsupportedLink : texts.hint });
       return;
     }
     const person = await deps.repos.people.ensurePerson(sender);
