@@ -42,9 +42,22 @@ const SECRET_PATH = /(\/connect\/|\/bot)[A-Za-z0-9:_-]{8,}/g;
 
 /**
  * Secrets with a recognisable shape, wherever they appear in a line (a Bot API URL inside a
- * wrapped network error, say): Telegram bot tokens, bearer credentials, Notion and OpenAI keys.
+ * wrapped network error, say): Telegram bot tokens, bearer and Discord `Bot` credentials, Notion, OpenAI and
+ * Google keys, and `key=` query values.
  */
-const SECRET_SHAPES = /\d{5,}:[A-Za-z0-9_-]{30,}|(?<=Bearer )[A-Za-z0-9._~+/=-]{16,}|\b(?:ntn|secret)_[A-Za-z0-9]{20,}|\bsk-[A-Za-z0-9_-]{20,}/g;
+const SECRET_SHAPES =
+  /\d{5,}:[A-Za-z0-9_-]{30,}|(?<=(?:Bearer|Bot) )[A-Za-z0-9._~+/=-]{16,}|\b(?:ntn|secret)_[A-Za-z0-9]{20,}|\bsk-[A-Za-z0-9_-]{20,}|\bAIza[A-Za-z0-9_-]{30,}|(?<=[?&]key=)[^&#\s"\\]+/g;
+
+/** A JSON `"name":"value"` pair at any depth of a log line; the value is blanked when the name says it is a secret. */
+const JSON_STRING_FIELD = /"((?:[^"\\]|\\.)*)":"((?:[^"\\]|\\.)*)"/g;
+const SECRET_FIELD_NAME = /authorization|cookie|password|secret|token|api[-_]?key|^key$/i;
+
+/** Blanks secrets in one serialised log line: fields named like secrets at any depth, then secret shapes in free text. */
+function redactLine(line: string): string {
+  return line
+    .replace(JSON_STRING_FIELD, (field, name: string) => (SECRET_FIELD_NAME.test(name) ? `"${name}":"[Redacted]"` : field))
+    .replace(SECRET_SHAPES, "[Redacted]");
+}
 
 /** Removes secrets from a URL-ish string before it is logged. */
 export function redactUrl(url: string): string {
@@ -63,7 +76,7 @@ export function createLogger(
     level: config.logLevel,
     redact: { paths: REDACTED_PATHS, censor: "[Redacted]" },
     // Last line of defence for secrets inside free text (error messages, nested causes).
-    hooks: { streamWrite: (line) => line.replace(SECRET_SHAPES, "[Redacted]") },
+    hooks: { streamWrite: redactLine },
     base: { service: "reelnotes" },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

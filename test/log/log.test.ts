@@ -49,6 +49,38 @@ describe("logging", () => {
     expect(text).toContain("polling failed");
   });
 
+  it("blanks a Discord Bot credential and a Google key inside error text", () => {
+    const { lines, log } = capture();
+    const discord = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB";
+    const google = "AIzaSyD-abcdefghijklmnopqrstuvwxyz012345";
+    log.error({ err: new Error(`401 Unauthorized: Authorization: Bot ${discord}`) }, "discord refused");
+    log.error({ err: new Error(`request to https://generativelanguage.googleapis.com/v1beta/models?key=${google}&alt=sse failed`) }, "gemini");
+    log.warn({ detail: `x-goog-api-key ${google}` }, "vision");
+    const text = lines.join("");
+    expect(text).not.toContain(discord);
+    expect(text).not.toContain(google);
+    expect(text).toContain("discord refused");
+  });
+
+  it("blanks authorization headers and *secret* fields at any depth", () => {
+    const { lines, log } = capture();
+    log.error(
+      {
+        err: Object.assign(new Error("request failed"), {
+          config: { headers: { Authorization: "Basic dXNlcjpwYXNzd29yZA==", "X-Api-Key": "deep-key-1" } },
+          response: { request: { headers: { authorization: "Token deep-tok-2" } } },
+        }),
+        telegram: { webhookSecret: "hook-sec-3", options: { client_secret: "cs-4", nested: { signingSecret: "sig-5" } } },
+        keyId: "primary",
+      },
+      "nested",
+    );
+    const text = lines.join("");
+    for (const secret of ["dXNlcjpwYXNzd29yZA==", "deep-key-1", "deep-tok-2", "hook-sec-3", "cs-4", "sig-5"]) expect(text).not.toContain(secret);
+    expect(text).toContain('"keyId":"primary"');
+    expect(text).toContain("request failed");
+  });
+
   it("removes one-time tokens and OAuth codes from URLs before they are logged", () => {
     expect(redactUrl("/oauth/notion/callback?code=abc123&state=xyz789")).toBe("/oauth/notion/callback?code=[Redacted]&state=[Redacted]");
     expect(redactUrl("/connect/AbCdEfGhIjKlMnOp_qrstu")).toBe("/connect/[Redacted]");
