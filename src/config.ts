@@ -165,6 +165,8 @@ const envSchema = z.object({
   CONCURRENCY_SUMMARIZE: positiveInt.default(4),
   SHUTDOWN_GRACE_SECONDS: positiveInt.default(8),
 
+  METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "at least 16 characters").optional()),
+
   LOKI_HOST: optionalHttpUrl,
   LOKI_USERNAME: optionalText,
   LOKI_PASSWORD: optionalText,
@@ -224,6 +226,8 @@ export interface Config {
     shutdownGraceMs: number;
   };
   loki: { host: string; username: string | undefined; password: string | undefined } | undefined;
+  /** Bearer token /metrics asks for; without it /metrics answers only on the loopback address. */
+  metricsToken: string | undefined;
 }
 
 function describeIssues(error: z.ZodError): string[] {
@@ -306,6 +310,7 @@ function toConfig(env: Env): Config {
       shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
     },
     loki: env.LOKI_HOST ? { host: env.LOKI_HOST, username: env.LOKI_USERNAME, password: env.LOKI_PASSWORD } : undefined,
+    metricsToken: env.METRICS_TOKEN,
   };
 }
 

@@ -139,7 +139,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
       { name: "database", check: () => db.ping() },
       { name: state.kind === "redis" ? "redis" : "state store", check: () => state.ping() },
     ],
-    metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
+    metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics(), token: config.metricsToken },
     mount: (site) => {
       mountLinking(site, { config, log, repos, state, notifier: chat.notifier, botLinks });
       if (telegram?.handleWebhookUpdate && config.telegram.webhookSecret) {

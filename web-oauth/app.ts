@@ -1,5 +1,7 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
+import ipaddr from "ipaddr.js";
 import { pinoHttp } from "pino-http";
 import { redactUrl, type Logger } from "../src/log.ts";
 
@@ -12,8 +14,8 @@ export interface ReadinessCheck {
 export interface WebAppOptions {
   log: Logger;
   readiness: ReadinessCheck[];
-  /** Serves Prometheus metrics at /metrics. */
-  metrics?: { contentType: string; render(): Promise<string> };
+  /** Serves Prometheus metrics at /metrics: to `Authorization: Bearer <token>` when a token is set, else to loopback only. */
+  metrics?: { contentType: string; render(): Promise<string>; token?: string };
   /** Adds the routes of later rooms (linking pages, webhook, metrics) before the error handler. */
   mount?: (app: Express) => void;
 }
@@ -33,6 +35,20 @@ async function runCheck(check: ReadinessCheck): Promise<string | undefined> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Whether a request may read /metrics: the right bearer token, or (no token configured) a client on this machine, not behind a proxy. */
+function mayReadMetrics(req: Request, token: string | undefined): boolean {
+  if (token === undefined) return isLoopback(req.socket.remoteAddress) && isLoopback(req.ip);
+  const given = /^Bearer (.+)$/.exec(req.get("authorization") ?? "")?.[1] ?? "";
+  // Compare digests so the comparison takes the same time whatever the length.
+  return timingSafeEqual(createHash("sha256").update(given).digest(), createHash("sha256").update(token).digest());
+}
+
+function isLoopback(address: string | undefined): boolean {
+  if (!address || !ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.process(address);
+  return parsed.range() === "loopback";
 }
 
 /** The public web site: health and readiness here; linking pages and webhooks are mounted. */
@@ -69,7 +85,11 @@ export function createWebApp(options: WebAppOptions): Express {
 
   const metrics = options.metrics;
   if (metrics) {
-    app.get("/metrics", async (_req, res) => {
+    app.get("/metrics", async (req, res) => {
+      if (!mayReadMetrics(req, metrics.token)) {
+        res.status(401).set("WWW-Authenticate", 'Bearer realm="metrics"').type("text/plain").send("Unauthorized.");
+        return;
+      }
       res.type(metrics.contentType).send(await metrics.render());
     });
   }
