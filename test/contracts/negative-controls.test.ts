@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { startEmulator } from "../emulators/kit.ts";
 import { discordContract } from "./discord.ts";
 import { openAiContract } from "./openai.ts";
+import { telegramContract } from "./telegram.ts";
 import type { Exchange } from "./validation/contract.ts";
 import { takeViolations } from "./validation/ledger.ts";
 
@@ -64,5 +65,24 @@ describe("negative controls: the validators catch wrong bodies", () => {
     } finally {
       await emulator.stop();
     }
+  });
+});
+
+describe("negative controls: telegram", () => {
+  it("a sendMessage without text, a message answer with a string date and an update with an unknown field are refused", () => {
+    const telegram = telegramContract();
+    const sendMessage = post("/bot1:token/sendMessage", { chat_id: 1 });
+    expect(telegram.checkRequest(sendMessage).errors.join("\n")).toMatch(/required property 'text'/);
+    const message = { message_id: 1, date: "today", chat: { id: 1, type: "private" } };
+    expect(telegram.checkResponse(sendMessage, 200, { ok: true, result: message }).errors.join("\n")).toMatch(/\/result\/date must be integer/);
+    expect(telegram.checkUpdate({ update_id: 1, mesage: message }).errors.join("\n")).toMatch(/additional properties/);
+  });
+
+  it("form parameters are read as Telegram reads them: numbers from strings, markup from JSON", () => {
+    const markup = JSON.stringify({ inline_keyboard: [[{ text: "Open", url: "https://example.com" }]] });
+    const good = post("/bot1:token/sendMessage", { chat_id: "1", text: "hi", reply_markup: markup }, "application/x-www-form-urlencoded");
+    expect(telegramContract().checkRequest(good).errors).toEqual([]);
+    const bad = post("/bot1:token/sendMessage", { chat_id: "1", text: "hi", reply_markup: JSON.stringify({ inline_keyboard: [[{ txt: "Open" }]] }) }, "application/x-www-form-urlencoded");
+    expect(telegramContract().checkRequest(bad).errors.join("\n")).toMatch(/required property 'text'/);
   });
 });

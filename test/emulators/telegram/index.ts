@@ -1,4 +1,5 @@
 import type { Request, Response } from "express";
+import { telegramContract } from "../../contracts/telegram.ts";
 import { startEmulator, type EmulatorHandle, type Fault } from "../kit.ts";
 import { BotApiError, tooManyRequests } from "./api-error.ts";
 import type { TelegramUser, TranscriptEntry, UserProfile } from "./chats.ts";
@@ -97,7 +98,7 @@ export async function startTelegramEmulator(options: TelegramEmulatorOptions): P
     (method, params) => callMethod(server, method, params, new AbortController().signal),
     options.webhook,
   );
-  const handle = await startEmulator((app) => mountBotApi(app, server), { respondToFault });
+  const handle = await startEmulator((app) => mountBotApi(app, server), { respondToFault, contract: telegramContract() });
   const stopServer = handle.stop;
   const isMethod = (method: string) => (req: Request) => methodOf(req) === method.toLowerCase();
 

@@ -1,3 +1,5 @@
+import { telegramContract } from "../../contracts/telegram.ts";
+import { recordVerdict } from "../../contracts/validation/ledger.ts";
 import { unixNow } from "./chats.ts";
 import type { Update, UpdateQueue } from "./update-queue.ts";
 
@@ -142,6 +144,8 @@ export class WebhookDelivery {
   private async post(settings: WebhookSettings, update: Update, attempt: number): Promise<string | undefined> {
     const record: WebhookAttempt = { updateId: update.update_id, attempt, secretToken: settings.secretToken };
     this.attempts.push(record);
+    // What the bot receives is checked against the Bot API description like every other answer.
+    recordVerdict("telegram", "response", telegramContract().checkUpdate(update), 200);
     try {
       const response = await fetch(settings.url, {
         method: "POST",
