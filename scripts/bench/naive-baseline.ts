@@ -87,7 +87,7 @@ export async function runNaiveBaseline(ctx: BenchContext, videos: BenchVideo[], 
       const page = await publishPage(
         notion,
         token,
-        { jobId: `naive-${index}-${Date.now()}`, dataSourceId: schema.dataSourceId, properties, summary, sourceUrl: m.webpageUrl, transcript, onScreenText, thumbnailUrl: m.thumbnailUrl, today: new Date().toISOString().slice(0, 10) },
+        { jobId: `naive-${index}-${Date.now()}`, dataSourceId: schema.dataSourceId, properties, summary, sourceUrl: m.webpageUrl, transcript, onScreenText, today: new Date().toISOString().slice(0, 10) },
         { onPageCreated: async () => {} },
       );
       await notify(ctx, who.user.id, `Saved: ${page.url}`);

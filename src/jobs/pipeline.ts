@@ -1,12 +1,13 @@
 import { AiQuotaExhaustedError, type OnScreenTextReader, type Summarizer, type Transcriber } from "../ai/index.ts";
 import type { JobRepository, JobStage } from "../db/jobs.ts";
 import type { NotionSchema, SchemaRepository } from "../db/schemas.ts";
-import { UserFacingError } from "../errors.ts";
+import { isTransient, UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
-import type { AudioChunk, Frame, MediaTools } from "../media/index.ts";
+import { spread, type AudioChunk, type DownloadedMedia, type Frame, type MediaTools } from "../media/index.ts";
 import type { NotionApi } from "../notion/client.ts";
 import { reshareMessage } from "../notion/errors.ts";
+import { attachablePictures, uploadPictures } from "../notion/pictures.ts";
 import { publishPage } from "../notion/publish.ts";
 import { buildSummarySchema, type NotionProperties } from "../notion/schema-mapping.ts";
 import type { StageQueues } from "./queues.ts";
@@ -46,6 +47,9 @@ interface Run {
   shown: Promise<void>;
 }
 
+/** Key frames a video's page shows (the first is its cover); a photo post shows all its pictures. */
+const KEY_FRAMES = 4;
+
 const NOT_CONFIGURED = "This bot is not fully set up yet: its owner still has to add an AI key. Your link is kept; try again later.";
 
 async function timed<T>(run: Run, stage: StageName, work: () => Promise<T>): Promise<T> {
@@ -74,21 +78,33 @@ function announce(run: Run, stage: StageName): void {
 }
 
 /**
- * DOWNLOAD, EXTRACT, then TRANSCRIBE and OCR in parallel. Media lives only in this call's work
- * folder: a resumed job downloads again (free) rather than pay again for finished analysis.
+ * DOWNLOAD, EXTRACT, then TRANSCRIBE, OCR and the picture uploads in parallel. Media lives only
+ * in this call's work folder: a resumed job downloads again (free) rather than pay again for
+ * finished analysis.
  */
 async function analyseVideo(run: Run): Promise<void> {
-  const { deps } = run;
   const needSpeech = !run.checkpoints.transcribe;
   const needText = !run.checkpoints.ocr;
-  if (!needSpeech && !needText && run.checkpoints.download) return;
+  const needPictures = !run.checkpoints.pictures;
+  if (!needSpeech && !needText && !needPictures && run.checkpoints.download) return;
+  try {
+    await analyseMedia(run, needSpeech, needText, needPictures);
+  } catch (error) {
+    // Pictures alone are not worth failing a finished analysis for (the post may be gone by now).
+    if (needSpeech || needText || !run.checkpoints.download || isTransient(error)) throw error;
+    run.log.warn({ err: error }, "could not fetch the post again for its pictures; the page goes without them");
+    await save(run, "SUMMARIZE", { pictures: { uploads: [] } });
+  }
+}
 
+async function analyseMedia(run: Run, needSpeech: boolean, needText: boolean, needPictures: boolean): Promise<void> {
+  const { deps } = run;
   const workDir = await deps.media.createWorkDir(run.job.id);
   try {
     announce(run, "download");
     const media = await deps.queues.download.add(() => timed(run, "download", () => deps.media.download(run.job.canonicalUrl, workDir)));
     if (!run.checkpoints.download) await save(run, "EXTRACT", { download: media.metadata });
-    if (!needSpeech && !needText) return;
+    if (!needSpeech && !needText && !needPictures) return;
 
     announce(run, "extract");
     const [chunks, frames] = await deps.queues.ffmpeg.add(
@@ -96,7 +112,7 @@ async function analyseVideo(run: Run): Promise<void> {
         timed(run, "extract", () =>
           Promise.all([
             needSpeech && deps.transcriber ? deps.media.extractAudio(media) : Promise.resolve<AudioChunk[]>([]),
-            needText ? deps.media.extractFrames(media) : Promise.resolve<Frame[]>([]),
+            needText || needPictures ? deps.media.extractFrames(media) : Promise.resolve<Frame[]>([]),
           ]),
         ),
     );
@@ -104,7 +120,11 @@ async function analyseVideo(run: Run): Promise<void> {
 
     announce(run, needSpeech && chunks.length > 0 ? "transcribe" : "ocr");
     // Both run to the end before any failure is raised, so a finished (paid) result is always saved.
-    const results = await Promise.allSettled([needSpeech ? transcribe(run, chunks) : undefined, needText ? readScreen(run, frames) : undefined]);
+    const results = await Promise.allSettled([
+      needSpeech ? transcribe(run, chunks) : undefined,
+      needText ? readScreen(run, frames) : undefined,
+      needPictures ? keepPictures(run, media, frames) : undefined,
+    ]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failure) throw failure.reason;
     await save(run, "SUMMARIZE", {});
@@ -150,6 +170,16 @@ async function readScreen(run: Run, frames: Frame[]): Promise<void> {
           () => timed(run, "ocr", () => deps.ocr.read(frames.map((f) => f.path), { jobId: run.job.id })),
         );
   await save(run, "ANALYZE", { ocr: { text: text.text, lines: text.lines, images: text.images, requests: text.requests } });
+}
+
+/** Uploads the cover and key frames (a photo post: its pictures) to the person's Notion, for the page. */
+async function keepPictures(run: Run, media: DownloadedMedia, frames: Frame[]): Promise<void> {
+  const token = await run.deps.loadNotionToken(run.job.userId);
+  // Without a connection there is nowhere to upload; publishing will say so, and a retry comes back here.
+  if (!token) return;
+  const chosen = media.metadata.isSlideshow ? frames : spread(frames, KEY_FRAMES);
+  const pictures = await uploadPictures(run.deps.notion, token, chosen.map((f) => f.path), run.log);
+  await save(run, "ANALYZE", { pictures });
 }
 
 async function summarise(run: Run, schema: NotionSchema): Promise<void> {
@@ -204,7 +234,7 @@ async function publishTo(run: Run, schema: NotionSchema, token: string): Promise
       transcript: checkpoints.transcribe?.text ?? "",
       transcriptMissing: checkpoints.transcribe?.missing,
       onScreenText: checkpoints.ocr?.text ?? "",
-      thumbnailUrl: checkpoints.download?.thumbnailUrl,
+      pictures: attachablePictures(checkpoints.pictures, Date.now()),
       today: deps.today(),
     },
     {
@@ -223,6 +253,11 @@ async function publish(run: Run, schema: NotionSchema): Promise<void> {
   const token = await deps.loadNotionToken(run.job.userId);
   if (!token) {
     throw new UserFacingError("notion_revoked", "Your Notion is not connected any more. Send /start to connect again, then tap Try again.");
+  }
+  if (!run.job.notionPageId && checkpoints.pictures?.uploads.length && attachablePictures(checkpoints.pictures, Date.now()).length === 0) {
+    // The uploads expired while the job waited (Notion drops unattached ones after an hour): upload again.
+    delete checkpoints.pictures;
+    await analyseVideo(run);
   }
   announce(run, "publish");
   const page = await timed(run, "publish", async () => {

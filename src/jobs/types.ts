@@ -1,5 +1,6 @@
 import type { Job } from "../db/jobs.ts";
 import type { VideoMetadata } from "../media/index.ts";
+import type { UploadedPictures } from "../notion/pictures.ts";
 import type { Summary } from "../summary.ts";
 
 export type { Job, ProgressMessageRef } from "../db/jobs.ts";
@@ -34,6 +35,8 @@ export interface Checkpoints {
   extract?: { frames: number; audioChunks: number };
   transcribe?: TranscriptCheckpoint;
   ocr?: OnScreenCheckpoint;
+  /** The cover and key frames (or the post's pictures), uploaded to Notion and waiting to be attached. */
+  pictures?: UploadedPictures;
   summarize?: Summary;
   publish?: { pageId: string; url: string };
   notified?: boolean;

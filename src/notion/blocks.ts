@@ -33,6 +33,8 @@ export interface PageContent {
   /** Why there is no transcript although the video has sound. */
   transcriptMissing?: "quota_exhausted";
   sourceUrl: string;
+  /** Notion file upload ids of the post's pictures, in post order. */
+  pictures?: string[];
 }
 
 /** What the page says in place of a transcript that could not be made. */
@@ -73,7 +75,11 @@ function isBookmarkable(url: string): boolean {
   }
 }
 
-/** The page body in order: marker, summary, key points, on-screen text, transcript toggle, source bookmark. */
+function imageBlock(fileUploadId: string): BlockRequest {
+  return { object: "block", type: "image", image: { type: "file_upload", file_upload: { id: fileUploadId } } };
+}
+
+/** The page body in order: marker, summary, key points, pictures, on-screen text, transcript toggle, source bookmark. */
 export function buildPageBody(content: PageContent): BodyBlock[] {
   const body: BodyBlock[] = [leaf(textBlock("paragraph", richText(jobMarkerText(content.jobId), { italic: true, color: "gray" })))];
   body.push(...paragraphs(content.summary.trim()).map(leaf));
@@ -82,6 +88,7 @@ export function buildPageBody(content: PageContent): BodyBlock[] {
     body.push(leaf(textBlock("heading_3", richText("Key points"))));
     body.push(...points.map((p) => leaf(textBlock("bulleted_list_item", richText(p)))));
   }
+  body.push(...(content.pictures ?? []).map((id) => leaf(imageBlock(id))));
   if (content.onScreenText.trim()) {
     body.push(leaf(textBlock("heading_3", richText("On-screen text"))));
     body.push(...paragraphs(content.onScreenText.trim()).map(leaf));

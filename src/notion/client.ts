@@ -45,6 +45,19 @@ export interface NotionBlockRef {
   plainText: string;
 }
 
+/** A file sent to Notion through its File Upload API, ready to attach until `expiresAt` (ISO time). */
+export interface FileUploadRef {
+  id: string;
+  expiresAt: string | null;
+}
+
+/** One file for {@link NotionApi.uploadFile}. */
+export interface FileToUpload {
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
 /** A block in the API's request shape (built in blocks.ts). */
 export type BlockRequest = Record<string, unknown> & { type: string };
 
@@ -73,8 +86,13 @@ export interface NotionApi {
   queryDataSource(accessToken: string, dataSourceId: string, query: DataSourceQuery): Promise<NotionList<NotionPageRef>>;
   createPage(
     accessToken: string,
-    page: { dataSourceId: string; properties: Record<string, unknown>; children: BlockRequest[]; coverUrl?: string },
+    page: { dataSourceId: string; properties: Record<string, unknown>; children: BlockRequest[]; coverFileUploadId?: string },
   ): Promise<NotionPageRef>;
+  /**
+   * Sends one file (at most 20 MB, the single-part limit) through the File Upload API: create,
+   * then send. The returned upload must be attached (cover, image block) before it expires.
+   */
+  uploadFile(accessToken: string, file: FileToUpload): Promise<FileUploadRef>;
   retrievePage(accessToken: string, pageId: string): Promise<NotionPageRef>;
   /** Appends `children` (at most 100) after the existing children; returns the new top-level blocks. */
   appendBlockChildren(accessToken: string, blockId: string, children: BlockRequest[]): Promise<NotionBlockRef[]>;
@@ -115,6 +133,11 @@ function listOf<T extends z.ZodType>(item: T) {
     .object({ results: z.array(item), next_cursor: z.string().nullable().default(null), has_more: z.boolean().default(false) })
     .transform((l) => ({ results: l.results as z.output<T>[], nextCursor: l.next_cursor, hasMore: l.has_more }));
 }
+
+const fileUploadSchema = z
+  .object({ id: z.string(), status: z.string(), expiry_time: z.string().nullish() })
+  .loose()
+  .transform((u) => ({ id: u.id, status: u.status, expiresAt: u.expiry_time ?? null }));
 
 const searchList = listOf(z.object({ id: z.string(), object: z.string() }).loose());
 const pageList = listOf(pageSchema);
@@ -234,11 +257,36 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
             parent: { type: "data_source_id", data_source_id: page.dataSourceId },
             properties: page.properties as never,
             children: page.children as never,
-            ...(page.coverUrl ? { cover: { type: "external", external: { url: page.coverUrl } } } : {}),
+            ...(page.coverFileUploadId ? { cover: { type: "file_upload", file_upload: { id: page.coverFileUploadId } } } : {}),
           }),
         (raw) => pageSchema.parse(raw),
         false,
       ),
+    uploadFile: async (token, file) => {
+      const created = await call(
+        token,
+        "file_upload",
+        "create file upload",
+        () => sdk.fileUploads.create({ auth: token, mode: "single_part", filename: file.filename, content_type: file.contentType }),
+        (raw) => fileUploadSchema.parse(raw),
+      );
+      // Not repeated on an unknown outcome: a second send to an upload that got the first is refused.
+      const sent = await call(
+        token,
+        "file_upload",
+        "send file upload",
+        () =>
+          sdk.fileUploads.send({
+            auth: token,
+            file_upload_id: created.id,
+            file: { filename: file.filename, data: new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.contentType }) },
+          }),
+        (raw) => fileUploadSchema.parse(raw),
+        false,
+      );
+      if (sent.status !== "uploaded") throw new Error(`Notion left file upload ${sent.id} in status ${sent.status}`);
+      return { id: sent.id, expiresAt: sent.expiresAt };
+    },
     retrievePage: (token, id) =>
       call(token, "page", "retrieve page", () => sdk.pages.retrieve({ auth: token, page_id: id }), (raw) => pageSchema.parse(raw)),
     appendBlockChildren: (token, blockId, children) =>

@@ -29,7 +29,7 @@ export function reshareMessage(databaseTitle: string): string {
 }
 
 /** What a request was about, so a 404 can say "database deleted" versus "no access". */
-export type NotionSubject = "data_source" | "page" | "block" | "search" | "oauth";
+export type NotionSubject = "data_source" | "page" | "block" | "search" | "oauth" | "file_upload";
 
 /** The sentence shown when the connection was revoked (any 401). */
 export const REVOKED_MESSAGE = "Your Notion connection was removed. Send /start to connect again.";

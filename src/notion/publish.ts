@@ -15,7 +15,8 @@ export interface PagePlan {
   /** Why the transcript is missing although the video has sound; the page says so. */
   transcriptMissing?: "quota_exhausted";
   onScreenText: string;
-  thumbnailUrl?: string;
+  /** Notion file upload ids of the post's pictures, in post order; the first becomes the cover. */
+  pictures?: string[];
   /** The person's local date, YYYY-MM-DD, for a saved/added date property. */
   today: string;
 }
@@ -143,10 +144,10 @@ async function createPageOnce(
 ): Promise<{ page: NotionPageRef; progress?: BodyProgress }> {
   const budget = Math.max(50_000, 450_000 - Buffer.byteLength(JSON.stringify(values)));
   const first = topLevelBatch(body, 0, budget);
-  const coverUrl = plan.thumbnailUrl && /^https?:\/\//.test(plan.thumbnailUrl) && plan.thumbnailUrl.length <= 2000 ? plan.thumbnailUrl : undefined;
+  const coverFileUploadId = plan.pictures?.[0];
   for (let attempt = 1; ; attempt += 1) {
     try {
-      const page = await api.createPage(token, { dataSourceId: plan.dataSourceId, properties: values, children: first.blocks, coverUrl });
+      const page = await api.createPage(token, { dataSourceId: plan.dataSourceId, properties: values, children: first.blocks, coverFileUploadId });
       await checkpoint.onPageCreated(page.id, page.url);
       return { page, progress: first.progress };
     } catch (error) {
@@ -182,6 +183,7 @@ export async function publishPage(
     transcript: plan.transcript,
     transcriptMissing: plan.transcriptMissing,
     sourceUrl: plan.sourceUrl,
+    pictures: plan.pictures,
   });
   let page: NotionPageRef;
   let progress: BodyProgress | undefined;

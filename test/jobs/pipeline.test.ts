@@ -79,6 +79,13 @@ describe("the pipeline, end to end on the emulators", () => {
     const text = JSON.stringify(body);
     expect(text).toContain("garlic noodles");
     expect(text.toLowerCase()).toContain("fry the garlic");
+    // Pictures that last: the cover and the key frames are files uploaded to Notion, attached.
+    const images = body.filter((b) => b.type === "image");
+    expect(images.length).toBeGreaterThanOrEqual(2);
+    const uploadIds = images.map((b) => (b.content.file_upload as { id: string }).id);
+    expect(page!.cover).toEqual({ type: "file_upload", file_upload: { id: uploadIds[0] } });
+    const uploads = world.notion.fileUploads.filter((u) => uploadIds.includes(u.id));
+    expect(uploads.map((u) => [u.status, u.contentType, u.expiresAt])).toEqual(uploadIds.map(() => ["uploaded", "image/jpeg", null]));
 
     const checkpoints = checkpointsOf(job);
     expect(checkpoints.download?.title).toBe("Garlic noodles in 15 minutes");

@@ -32,7 +32,6 @@ function planFor(source: DataSourceInfo, overrides: Partial<PagePlan> = {}): Pag
     sourceUrl: `https://www.tiktok.com/@cook/video/73000000000000${String(jobCounter).padStart(5, "0")}`,
     transcript: "Today we make crispy tofu. First press it.",
     onScreenText: "CRISPY TOFU\n10 MIN",
-    thumbnailUrl: "https://p16.tiktokcdn.com/thumb.jpeg",
     today: "2025-06-01",
     ...overrides,
   };
@@ -73,7 +72,7 @@ describe("publishing into every workspace fixture", () => {
       if (sourceProperty) expect(page.properties[sourceProperty]).toBe(plan.sourceUrl);
       const saved = findSavedDateProperty(source.properties);
       if (saved) expect(page.properties[saved]).toMatchObject({ start: "2025-06-01" });
-      expect(page.cover).toEqual({ type: "external", external: { url: plan.thumbnailUrl } });
+      expect(page.cover).toBeNull();
       const blocks = emulator.blocksOf(result.pageId);
       expect(blocks.map((b) => b.type)).toEqual([
         "paragraph",
@@ -89,6 +88,24 @@ describe("publishing into every workspace fixture", () => {
       ]);
       expect(blocks.at(-1)!.content).toMatchObject({ url: plan.sourceUrl });
     }
+  });
+});
+
+describe("pictures", () => {
+  it("uses the first uploaded picture as the cover and puts every picture, in order, after the key points", async () => {
+    const { emulator, api, token, sources } = await start("recipes");
+    const ids: string[] = [];
+    for (const name of ["one.jpg", "two.jpg"]) {
+      ids.push((await api.uploadFile(token, { filename: name, contentType: "image/jpeg", data: new Uint8Array([0xff, 0xd8, 0xff]) })).id);
+    }
+    const result = await publishPage(api, token, planFor(sources[0]!, { pictures: ids }), recorder().checkpoint);
+    const page = emulator.pages.find((p) => p.id === result.pageId)!;
+    expect(page.cover).toEqual({ type: "file_upload", file_upload: { id: ids[0] } });
+    const blocks = emulator.blocksOf(result.pageId);
+    const images = blocks.filter((b) => b.type === "image");
+    expect(images.map((b) => (b.content.file_upload as { id: string }).id)).toEqual(ids);
+    expect(blocks.findIndex((b) => b.type === "image")).toBe(blocks.findLastIndex((b) => b.type === "bulleted_list_item") + 1);
+    expect(emulator.fileUploads.every((u) => u.expiresAt === null)).toBe(true);
   });
 });
 

@@ -2,7 +2,8 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { NotionError, invalid, notFound, sendNotionError, validationError } from "./errors.ts";
 import { matchesFilter, propertyByNameOrId, sortPages } from "./query.ts";
 import type { NotionStore, TokenGrant } from "./store.ts";
-import { checkChildren, checkFileLike, checkPropertyValue, LIMITS } from "./validation.ts";
+import { mountFileUploads, type FileUploadStore } from "./file-uploads.ts";
+import { checkChildren, checkFileLike, checkPropertyValue, LIMITS, type BlockInput } from "./validation.ts";
 import type { DataSourceDef } from "./workspace.ts";
 
 /** The Notion REST routes: search, data sources, databases, pages and block children. */
@@ -65,8 +66,27 @@ function rateLimiter(limit: () => RateLimit | undefined) {
   };
 }
 
+/** Attaches every file upload the blocks (and their children) refer to. */
+function attachBlockFiles(uploads: FileUploadStore, grant: TokenGrant, blocks: BlockInput[], path: string): void {
+  blocks.forEach((block, i) => {
+    if ((block.type === "image" || block.type === "video") && block.content.file_upload) {
+      uploads.attach(grant, block.content, `${path}[${i}].${block.type}`, block.type);
+    }
+    attachBlockFiles(uploads, grant, block.children, `${path}[${i}].${block.type}.children`);
+  });
+}
+
+/** What the API routes need besides the store. */
+export interface ApiOptions {
+  rateLimit: () => RateLimit | undefined;
+  onRateLimited: () => void;
+  uploads: FileUploadStore;
+  /** The emulator's own address, for upload and file URLs. */
+  baseUrl: () => string;
+}
+
 /** Adds the API routes to `app`. */
-export function mountApi(app: Express, store: NotionStore, options: { rateLimit: () => RateLimit | undefined; onRateLimited: () => void }): void {
+export function mountApi(app: Express, store: NotionStore, options: ApiOptions): void {
   const api = express.Router();
   const limit = rateLimiter(options.rateLimit);
 
@@ -87,6 +107,7 @@ export function mountApi(app: Express, store: NotionStore, options: { rateLimit:
     next();
   });
   api.use(express.json({ limit: LIMITS.requestBytes }));
+  mountFileUploads(api, options.uploads, grantOf, options.baseUrl);
 
   api.post("/search", (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -175,6 +196,8 @@ export function mountApi(app: Express, store: NotionStore, options: { rateLimit:
     checkFileLike(body.cover, "body.cover", false);
     checkFileLike(body.icon, "body.icon", true);
     const children = body.children === undefined ? [] : checkChildren(body.children, "body.children");
+    if (isObject(body.cover) && body.cover.type === "file_upload") options.uploads.attach(grantOf(res), body.cover, "body.cover", "image");
+    attachBlockFiles(options.uploads, grantOf(res), children, "body.children");
     const page = store.createPage(ds, values, { cover: body.cover, icon: body.icon, botId: grantOf(res).botId }, children);
     res.json(store.renderPage(page));
   });
@@ -203,6 +226,7 @@ export function mountApi(app: Express, store: NotionStore, options: { rateLimit:
     }
     if (body.after !== undefined || body.position !== undefined) throw validationError("The emulator appends at the end only; `after` and `position` are not supported.");
     const children = checkChildren(body.children, "body.children");
+    attachBlockFiles(options.uploads, grantOf(res), children, "body.children");
     const created = store.appendBlocks(req.params.id!, target.parentType, target.pageId, children, grantOf(res).botId);
     res.json({ object: "list", results: created.map((b) => store.renderBlock(b)), next_cursor: null, has_more: false, type: "block", block: {} });
   });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Request, Response } from "express";
 import { startEmulator, type EmulatorHandle, type Fault } from "../kit.ts";
 import { mountApi, type RateLimit } from "./api.ts";
+import { FileUploadStore, type StoredUpload } from "./file-uploads.ts";
 import { NotionError, sendNotionError } from "./errors.ts";
 import { mountOAuth, type OAuthClient } from "./oauth.ts";
 import { NotionStore, plainText, type StoredBlock, type StoredPage } from "./store.ts";
@@ -10,6 +11,7 @@ import { loadWorkspaceFile, parseWorkspace, type Workspace, type WorkspaceFile }
 export { consentOverHttp, type ConsentChoice } from "./consent.ts";
 export type { OAuthClient } from "./oauth.ts";
 export type { RateLimit } from "./api.ts";
+export { UPLOAD_LIMITS, type StoredUpload } from "./file-uploads.ts";
 export type { WorkspaceFile, Workspace } from "./workspace.ts";
 
 /** The integration every emulator knows unless told otherwise. */
@@ -22,6 +24,10 @@ export interface NotionEmulatorOptions {
   clients?: OAuthClient[];
   rateLimit?: RateLimit;
   port?: number;
+  /** The clock file uploads expire by (default Date.now); tests move it instead of waiting an hour. */
+  now?: () => number;
+  /** The workspace's per-file upload limit (default: the free plan's 5 MiB). */
+  maxFileBytes?: number;
 }
 
 /** A block read back with its children, for assertions. */
@@ -57,6 +63,8 @@ export interface NotionEmulator extends EmulatorHandle {
   rateLimit: RateLimit | undefined;
   /** How many requests the rate limiter refused. */
   readonly rateLimited: number;
+  /** Every file upload, oldest first, with its status brought up to date and its bytes while it has them. */
+  readonly fileUploads: StoredUpload[];
   /**
    * Does the next matching request's work but answers 500, as when Notion's answer is lost on
    * the way back: the page exists, the caller does not know it.
@@ -120,6 +128,9 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
       : undefined;
   if (!workspace) throw new Error("startNotionEmulator needs workspaceFile or workspace");
   const store = new NotionStore(workspace);
+  const uploads = new FileUploadStore({ now: options.now, maxFileBytes: options.maxFileBytes });
+  const base = { url: "" };
+  store.renderFile = (file) => uploads.renderFile(file, base.url);
   const state = { rateLimit: options.rateLimit, rateLimited: 0 };
   const scripted: ScriptedAnswer[] = [];
 
@@ -139,10 +150,17 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
         next();
       });
       mountOAuth(app, store, options.clients ?? [TEST_CLIENT]);
-      mountApi(app, store, { rateLimit: () => state.rateLimit, onRateLimited: () => (state.rateLimited += 1) });
+      mountApi(app, store, {
+        rateLimit: () => state.rateLimit,
+        onRateLimited: () => (state.rateLimited += 1),
+        uploads,
+        baseUrl: () => base.url,
+      });
     },
     { respondToFault, port: options.port, exempt: (req) => req.path === "/v1/oauth/authorize" },
   );
+
+  base.url = handle.url;
 
   const view = (block: StoredBlock): BlockView => ({
     id: block.id,
@@ -174,6 +192,9 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
     },
     get rateLimited() {
       return state.rateLimited;
+    },
+    get fileUploads() {
+      return [...uploads.uploads.values()].map((u) => uploads.refresh(u));
     },
     loseNextResponse: (match?: (req: Request) => boolean) =>
       void scripted.push({ match: match ?? (() => true), afterWork: true, error: new NotionError(500, "internal_server_error", "Unexpected error occurred.") }),

@@ -130,6 +130,8 @@ const stamp = () => new Date().toISOString();
 
 /** The emulator's state. */
 export class NotionStore {
+  /** Turns a stored file object (as sent) into the response shape; set by the emulator to resolve file uploads. */
+  renderFile: (file: unknown) => unknown = (file) => file;
   readonly tokens = new Map<string, TokenGrant>();
   readonly pages = new Map<string, StoredPage>();
   readonly blocks = new Map<string, StoredBlock>();
@@ -277,7 +279,7 @@ export class NotionStore {
       last_edited_time: page.lastEditedTime,
       created_by: { object: "user", id: page.createdBy },
       last_edited_by: { object: "user", id: page.createdBy },
-      cover: page.cover,
+      cover: this.renderFile(page.cover),
       icon: page.icon,
       parent: { type: "data_source_id", data_source_id: page.dataSourceId, database_id: page.databaseId },
       archived: page.inTrash,
@@ -303,7 +305,7 @@ export class NotionStore {
       archived: false,
       in_trash: false,
       type: block.type,
-      [block.type]: block.content,
+      [block.type]: block.type === "image" || block.type === "video" ? this.renderFile(block.content) : block.content,
     };
   }
 }

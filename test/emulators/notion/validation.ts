@@ -168,7 +168,7 @@ export function checkChildren(value: unknown, path: string, depth = 0, count = {
     if (TEXT_BLOCKS.has(type)) checkRichText(content.rich_text, `${at}.${type}.rich_text`);
     if (type === "bookmark" || type === "embed") checkUrl(content.url, `${at}.${type}.url`);
     if (type === "bookmark" && content.caption !== undefined) checkRichText(content.caption, `${at}.${type}.caption`);
-    if (type === "image" || type === "video") checkUrl((content.external as { url?: unknown } | undefined)?.url, `${at}.${type}.external.url`);
+    if (type === "image" || type === "video") checkMediaSource(content, `${at}.${type}`);
     let children: BlockInput[] = [];
     if (nested !== undefined) {
       if (!PARENT_BLOCKS.has(type) || depth >= LIMITS.nestingLevels) throw invalid(`${at}.${type}.children`, "not present", nested);
@@ -178,11 +178,24 @@ export function checkChildren(value: unknown, path: string, depth = 0, count = {
   });
 }
 
-/** Checks a page's `cover` or `icon` (external files and emoji). */
+/** A media block's file: an external URL or a file upload (attached, and so checked, by the caller). */
+function checkMediaSource(content: Record<string, unknown>, path: string): void {
+  if (content.type === "file_upload" || (content.type === undefined && isObject(content.file_upload))) {
+    if (!isObject(content.file_upload) || typeof content.file_upload.id !== "string") throw invalid(`${path}.file_upload.id`, "a string", undefined);
+    return;
+  }
+  checkUrl((content.external as { url?: unknown } | undefined)?.url, `${path}.external.url`);
+}
+
+/** Checks a page's `cover` or `icon` (external files, file uploads, and emoji). */
 export function checkFileLike(value: unknown, path: string, allowEmoji: boolean): void {
   if (value === null || value === undefined) return;
   if (!isObject(value)) throw invalid(path, "an object", value);
   if (allowEmoji && typeof value.emoji === "string") return;
+  if (value.type === "file_upload") {
+    if (!isObject(value.file_upload) || typeof value.file_upload.id !== "string") throw invalid(`${path}.file_upload.id`, "a string", undefined);
+    return;
+  }
   if (!isObject(value.external)) throw invalid(`${path}.external`, "defined", value.external);
   checkUrl(value.external.url, `${path}.external.url`);
   try {
