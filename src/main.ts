@@ -8,6 +8,8 @@ import { mountLinking } from "../web-oauth/linking.ts";
 import { answerWhileStarting } from "../web-oauth/starting.ts";
 import { createOnScreenTextReader, createSummarizer, createTranscriber } from "./ai/index.ts";
 import { createChatCore, type ChatCore } from "./chat/core.ts";
+import { refreshUserSchemas } from "./chat/refresh-databases.ts";
+import { createSignIn } from "./chat/sign-in.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/client.ts";
 import { createRepositories, type Repositories } from "./db/repositories.ts";
@@ -20,7 +22,6 @@ import { createLogger, type Logger } from "./log.ts";
 import { createMediaTools } from "./media/index.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { createNotionApi } from "./notion/client.ts";
-import { refreshUserSchemas } from "./notion/refresh.ts";
 import { openStateStore, RedisStateStore, type StateStore } from "./state/index.ts";
 
 /** A running service, as tests and the demo hold it. */
@@ -133,6 +134,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     : undefined;
   for (const bot of [telegram, discord]) if (bot) chat.registerAdapter(bot.adapter);
   const botLinks = { telegram: telegram?.link, discord: discord?.link };
+  const signIn = createSignIn({ repos, notion, notionOAuth: config.notion, notifier: chat.notifier, log });
   const app = createWebApp({
     log,
     readiness: [
@@ -141,7 +143,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     ],
     metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics(), token: config.metricsToken },
     mount: (site) => {
-      mountLinking(site, { config, log, repos, state, notifier: chat.notifier, botLinks });
+      mountLinking(site, { config, log, state, signIn, botLinks });
       if (telegram?.handleWebhookUpdate && config.telegram.webhookSecret) {
         mountTelegramWebhook(site, { secret: config.telegram.webhookSecret, handle: telegram.handleWebhookUpdate });
       }

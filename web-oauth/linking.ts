@@ -1,14 +1,10 @@
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import { redeemConnectToken, type ConnectTokenRefusal } from "../src/chat/connect-link.ts";
-import type { FoundDatabase, LinkNotifier } from "../src/chat/notifier.ts";
+import type { SignIn, SignInOutcome } from "../src/chat/sign-in.ts";
 import type { Config } from "../src/config.ts";
-import type { Repositories } from "../src/db/repositories.ts";
-import { isTransient } from "../src/errors.ts";
 import type { Logger } from "../src/log.ts";
-import { createNotionApi, type NotionApi } from "../src/notion/client.ts";
-import { discoverDataSources } from "../src/notion/discovery.ts";
-import { buildAuthorizeUrl, exchangeCode, type NotionGrant } from "../src/notion/oauth.ts";
+import { buildAuthorizeUrl } from "../src/notion/oauth.ts";
 import type { StateStore } from "../src/state/store.ts";
 import { clearBrowserNonce, readBrowserNonce, setBrowserNonce } from "./browser-cookie.ts";
 import { createOAuthState, OAUTH_STATE_TTL_SECONDS, takeOAuthState, type OAuthStateRefusal } from "./oauth-state.ts";
@@ -28,9 +24,9 @@ import {
 export interface LinkingDeps {
   config: Config;
   log: Logger;
-  repos: Pick<Repositories, "people" | "connections" | "schemas">;
   state: StateStore;
-  notifier: LinkNotifier;
+  /** The sign-in use cases of the chat core. */
+  signIn: SignIn;
   /** Where "back to the chat" goes: `https://t.me/<bot>`, and a Discord link (else the identity's DM channel). */
   botLinks: { telegram?: string; discord?: string };
 }
@@ -71,19 +67,12 @@ function chatLinkFor(identity: { platform: string; dmChatId: string }, botLinks:
   return undefined;
 }
 
-function errorKind(error: unknown): string {
-  const kind = (error as { kind?: unknown }).kind;
-  if (typeof kind === "string") return kind;
-  return error instanceof Error ? error.name : typeof error;
-}
-
 /**
  * Mounts the Notion linking site: `/connect/:token` spends a one-time link and sends the person
  * to Notion's consent page; `/oauth/notion/callback` finishes the sign-in and shows the outcome.
  * Every refusal answers 400 before anything is written to the database.
  */
 export function mountLinking(app: Express, deps: LinkingDeps): void {
-  const notionApi = createNotionApi(deps.config.notion, deps.log);
   const secureCookie = deps.config.publicUrl.startsWith("https://");
   const linking = express.Router();
 
@@ -111,7 +100,7 @@ export function mountLinking(app: Express, deps: LinkingDeps): void {
       deps.log.warn({ refusal: taken.error }, "notion callback refused");
       return send(res, refusalPage(taken.error));
     }
-    const identity = await deps.repos.people.identity(taken.identityId);
+    const identity = await deps.signIn.identity(taken.identityId);
     if (!identity) return send(res, linkExpiredPage());
     const chat = chatLinkFor(identity, deps.botLinks);
     if (query.error === "access_denied") return send(res, deniedPage(chat));
@@ -119,45 +108,14 @@ export function mountLinking(app: Express, deps: LinkingDeps): void {
       deps.log.warn({ error: query.error }, "notion callback came back without a code");
       return send(res, exchangeFailedPage());
     }
-    send(res, await finishSignIn(deps, notionApi, { identityId: taken.identityId, userId: identity.userId, code: query.code, chat }));
+    send(res, outcomePage(await deps.signIn.finish(identity, query.code), chat));
   });
 
   app.use(linking);
 }
 
-/** Exchanges the code, stores the token encrypted, lists the shared databases and tells the chat. */
-async function finishSignIn(
-  deps: LinkingDeps,
-  notionApi: NotionApi,
-  signIn: { identityId: string; userId: string; code: string; chat: ChatLink | undefined },
-): Promise<Page> {
-  let grant: NotionGrant;
-  try {
-    grant = await exchangeCode(deps.config.notion, signIn.code);
-  } catch (error) {
-    deps.log.warn({ kind: errorKind(error), transient: isTransient(error) }, "notion code exchange failed");
-    return isTransient(error) ? notionUnavailablePage() : exchangeFailedPage();
-  }
-  await deps.repos.connections.save(signIn.userId, grant);
-  const workspaceName = grant.workspaceName ?? "your Notion workspace";
-
-  let databases: FoundDatabase[] = [];
-  let discoveryFailed = false;
-  try {
-    const sources = await discoverDataSources(notionApi, grant.accessToken);
-    const rows = await deps.repos.schemas.sync(signIn.userId, sources);
-    databases = rows.map((row) => ({ title: row.title, tag: row.tag }));
-  } catch (error) {
-    discoveryFailed = true;
-    deps.log.warn({ kind: errorKind(error) }, "could not list the databases shared with us after linking");
-  }
-  deps.log.info({ identityId: signIn.identityId, workspaceId: grant.workspaceId, databases: databases.length }, "notion connected");
-
-  try {
-    await deps.notifier.notifyConnected(signIn.identityId, { workspaceName, databases });
-  } catch (error) {
-    // The page below still tells the person; the chat message is a courtesy.
-    deps.log.warn({ kind: errorKind(error) }, "could not tell the chat that Notion is connected");
-  }
-  return connectedPage({ workspaceName, databases, discoveryFailed, chat: signIn.chat });
+/** The page that shows how the sign-in ended. */
+function outcomePage(outcome: SignInOutcome, chat: ChatLink | undefined): Page {
+  if (outcome.kind === "exchange_failed") return outcome.transient ? notionUnavailablePage() : exchangeFailedPage();
+  return connectedPage({ workspaceName: outcome.workspaceName, databases: outcome.databases, discoveryFailed: outcome.discoveryFailed, chat });
 }

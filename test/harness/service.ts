@@ -7,7 +7,7 @@ import type { Person } from "../../src/db/people.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
 import { startService, type Service } from "../../src/main.ts";
 import { createNotionApi } from "../../src/notion/client.ts";
-import { refreshUserSchemas } from "../../src/notion/refresh.ts";
+import { refreshUserSchemas } from "../../src/chat/refresh-databases.ts";
 import type { World } from "./world.ts";
 
 /** A running service pointed at a world, with its own data folder. */

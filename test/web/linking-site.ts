@@ -4,11 +4,13 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createConnectLink } from "../../src/chat/connect-link.ts";
 import type { LinkNotifier } from "../../src/chat/notifier.ts";
+import { createSignIn } from "../../src/chat/sign-in.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import type { Database } from "../../src/db/client.ts";
 import { createRepositories, type Repositories } from "../../src/db/repositories.ts";
 import { createTokenCipher, type TokenCipher } from "../../src/db/token-cipher.ts";
 import { createLogger } from "../../src/log.ts";
+import { createNotionApi } from "../../src/notion/client.ts";
 import { RedisStateStore } from "../../src/state/redis.ts";
 import { createWebApp } from "../../web-oauth/app.ts";
 import { mountLinking } from "../../web-oauth/linking.ts";
@@ -89,7 +91,13 @@ export async function startLinkingSite(options: {
     log,
     readiness: [],
     mount: (web) =>
-      mountLinking(web, { config, log, repos, state, notifier, botLinks: { telegram: TELEGRAM_BOT_LINK } }),
+      mountLinking(web, {
+        config,
+        log,
+        state,
+        signIn: createSignIn({ repos, notion: createNotionApi(config.notion, log), notionOAuth: config.notion, notifier, log }),
+        botLinks: { telegram: TELEGRAM_BOT_LINK },
+      }),
   });
   server.on("request", app);
 

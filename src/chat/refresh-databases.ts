@@ -1,8 +1,8 @@
 import type { NotionSchema, SchemaRepository } from "../db/schemas.ts";
 import { UserFacingError } from "../errors.ts";
-import type { NotionApi } from "./client.ts";
-import { discoverDataSources } from "./discovery.ts";
-import { REVOKED_MESSAGE } from "./errors.ts";
+import type { NotionApi } from "../notion/client.ts";
+import { discoverDataSources } from "../notion/discovery.ts";
+import { REVOKED_MESSAGE } from "../notion/errors.ts";
 
 /**
  * Re-reads every data source the person shared and stores them (`/tag refresh`, and after a
