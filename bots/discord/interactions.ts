@@ -4,7 +4,7 @@ import { normaliseName } from "../../src/chat/tag-match.ts";
 import type { Logger } from "../../src/log.ts";
 import { deferButton, deferCommand } from "./interaction-reply.ts";
 import { dmChannelIdOf, senderOf } from "./sender.ts";
-import { isPersonalCommand, TAG_OPTION } from "./slash-commands.ts";
+import { argumentOptionOf, isPersonalCommand } from "./slash-commands.ts";
 
 /** Discord shows at most 25 autocomplete choices, each name and value at most 100 characters. */
 const MAX_CHOICES = 25;
@@ -13,7 +13,8 @@ const MAX_CHOICE_LENGTH = 100;
 async function runCommand(chat: ChatCore, interaction: ChatInputCommandInteraction): Promise<void> {
   const reply = await deferCommand(interaction, isPersonalCommand(interaction.commandName));
   const sender = senderOf(interaction.user, await dmChannelIdOf(interaction));
-  const argument = interaction.options.getString(TAG_OPTION) ?? "";
+  const option = argumentOptionOf(interaction.commandName);
+  const argument = (option && interaction.options.getString(option)) ?? "";
   await chat.handleCommand(sender, interaction.commandName, argument, reply);
 }
 

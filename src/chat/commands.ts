@@ -1,5 +1,5 @@
 import { UserFacingError } from "../errors.ts";
-import type { Reply } from "./adapter.ts";
+import type { ChatPlatform, Reply } from "./adapter.ts";
 import { createConnectLink } from "./connect-link.ts";
 import type { ChatDeps } from "./context.ts";
 import { databaseButtons, workspaceOf } from "./databases.ts";
@@ -7,15 +7,6 @@ import type { Person } from "../db/people.ts";
 import { chooseAndStart } from "./choose.ts";
 import { matchByName } from "./tag-match.ts";
 import { texts } from "./texts.ts";
-
-/** The commands the bot understands, as every platform registers them. */
-export const COMMANDS = [
-  { name: "start", description: "Connect your Notion workspace" },
-  { name: "tag", description: "Choose the database new links go to" },
-  { name: "status", description: "Your last five videos" },
-  { name: "help", description: "What I can do" },
-  { name: "disconnect", description: "Remove your Notion connection" },
-] as const;
 
 /** `/start`: what the bot does, and the connect link or the current database. */
 export async function startCommand(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
@@ -100,7 +91,81 @@ export async function confirmDisconnect(deps: ChatDeps, person: Person, reply: R
   await reply({ text: texts.disconnected }, { personal: true });
 }
 
-/** `/help`. */
+/** `/help`: what the bot does, and every command of the registry with its usage. */
 export async function helpCommand(reply: Reply): Promise<void> {
-  await reply({ text: texts.help });
+  const lines = COMMANDS.map((command) => `/${command.name}: ${command.usage ?? command.description}`);
+  await reply({ text: [texts.helpIntro, "", ...lines, "", texts.helpFooter].join("\n") });
+}
+
+/** What a command's handler is called with. */
+export interface CommandCall {
+  deps: ChatDeps;
+  person: Person;
+  /** The rest of the line after the command, trimmed. */
+  argument: string;
+  reply: Reply;
+}
+
+/** One command of the bot: every platform registers it, /help lists it, the core runs it. */
+export interface Command {
+  /** Its name without the slash, as Telegram and /help show it. */
+  name: string;
+  /** Where a platform's convention names it differently (Discord users look for /connect); the core answers to both. */
+  names?: Partial<Record<ChatPlatform, string>>;
+  /** One line for the platforms' command menus. */
+  description: string;
+  /** The /help line when it says more than the description. */
+  usage?: string;
+  /** Its answer is for the person alone (ephemeral on Discord). */
+  personal?: boolean;
+  /** The free-text argument, where a platform asks for it as a typed option (Discord autocompletes the person's databases). */
+  argument?: { name: string; description: string; autocomplete: "databases" };
+  /** Whether this call is slow enough to show "typing…" first. */
+  slow?(argument: string): boolean;
+  run(call: CommandCall): Promise<void>;
+}
+
+/**
+ * Every command, declared once. Telegram's `setMyCommands`, Discord's slash commands and
+ * `/help` read this list; the core dispatches from it. Adding a command is one entry here.
+ */
+export const COMMANDS: readonly Command[] = [
+  {
+    name: "start",
+    names: { DISCORD: "connect" },
+    description: "Connect your Notion workspace",
+    personal: true,
+    run: ({ deps, person, reply }) => startCommand(deps, person, reply),
+  },
+  {
+    name: "tag",
+    description: "Choose the database new links go to",
+    usage: "Choose the database new links go to (/tag <name> to choose directly, /tag refresh to re-read your databases)",
+    argument: { name: "name", description: "A database name, or refresh to re-read your Notion", autocomplete: "databases" },
+    slow: (argument) => argument.toLowerCase() === "refresh",
+    run: ({ deps, person, argument, reply }) => tagCommand(deps, person, argument, reply),
+  },
+  {
+    name: "status",
+    description: "Your last five videos",
+    personal: true,
+    run: ({ deps, person, reply }) => statusCommand(deps, person, reply),
+  },
+  {
+    name: "help",
+    description: "What I can do",
+    run: ({ reply }) => helpCommand(reply),
+  },
+  {
+    name: "disconnect",
+    description: "Remove your Notion connection",
+    personal: true,
+    run: ({ deps, person, reply }) => disconnectCommand(deps, person, reply),
+  },
+];
+
+/** The command `name` (its own name or a platform's name for it, any case), if there is one. */
+export function findCommand(name: string): Command | undefined {
+  const wanted = name.toLowerCase();
+  return COMMANDS.find((command) => command.name === wanted || Object.values(command.names ?? {}).includes(wanted));
 }

@@ -1,17 +1,14 @@
 import type { ProgressSink } from "../jobs/types.ts";
 import { containsAnyLink, parseVideoLinks } from "../links.ts";
 import type { ChatAdapter, ChatSender, Reply } from "./adapter.ts";
-import { chooseAndStart } from "./choose.ts";
-import { confirmDisconnect, disconnectCommand, helpCommand, startCommand, statusCommand, tagCommand } from "./commands.ts";
+import { findButton } from "./buttons.ts";
+import { findCommand } from "./commands.ts";
 import { createLinkNotifier } from "./connected.ts";
 import type { AdapterRegistry, ChatDeps } from "./context.ts";
 import { handleLinks } from "./links-flow.ts";
 import type { LinkNotifier } from "./notifier.ts";
 import { createProgressSink } from "./progress.ts";
 import { texts } from "./texts.ts";
-
-/** `tag:<uuid>`, `use:<uuid>`, `retry:<uuid>`, `disconnect:yes|no`. */
-const BUTTON_DATA = /^(?:(tag|use|retry):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(disconnect):(yes|no))$/;
 
 /**
  * The conversation, once for every platform. Adapters turn platform updates into calls of
@@ -46,23 +43,12 @@ export function createChatCore(deps: ChatDeps): ChatCore {
   }
 
   async function handleCommand(sender: ChatSender, name: string, argument: string, reply: Reply): Promise<void> {
-    if (name.toLowerCase() === "tag" && argument.trim().toLowerCase() === "refresh") showTyping(sender);
+    const command = findCommand(name);
+    const trimmed = argument.trim();
+    if (command?.slow?.(trimmed)) showTyping(sender);
     const person = await deps.repos.people.ensurePerson(sender);
-    switch (name.toLowerCase()) {
-      case "start":
-      case "connect":
-        return startCommand(deps, person, reply);
-      case "tag":
-        return tagCommand(deps, person, argument.trim(), reply);
-      case "status":
-        return statusCommand(deps, person, reply);
-      case "disconnect":
-        return disconnectCommand(deps, person, reply);
-      case "help":
-        return helpCommand(reply);
-      default:
-        await reply({ text: texts.unknownCommand });
-    }
+    if (!command) return void (await reply({ text: texts.unknownCommand }));
+    await command.run({ deps, person, argument: trimmed, reply });
   }
 
   async function handleText(sender: ChatSender, text: string, reply: Reply): Promise<void> {
@@ -79,30 +65,13 @@ export function createChatCore(deps: ChatDeps): ChatCore {
 
   async function handleButton(sender: ChatSender, data: string, reply: Reply): Promise<void> {
     // Button data comes back from the chat: only our own shapes are acted on.
-    const parsed = BUTTON_DATA.exec(data);
-    if (!parsed) {
+    const found = findButton(data);
+    if (!found) {
       deps.log.warn({ data: data.slice(0, 80) }, "a button the core does not know");
       return;
     }
-    const action = parsed[1] ?? parsed[3];
-    const value = parsed[2] ?? parsed[4] ?? "";
     const person = await deps.repos.people.ensurePerson(sender);
-    if (action === "tag" || action === "use") {
-      const database = (await deps.repos.schemas.list(person.userId)).find((d) => d.id === value);
-      if (!database) return void (await reply({ text: texts.noDatabases }));
-      return chooseAndStart(deps, person, database, reply);
-    }
-    if (action === "retry") {
-      const job = await deps.repos.jobs.retryFailed(person.userId, value);
-      if (!job) return void (await reply({ text: texts.cannotRetry }));
-      deps.wakeWorker();
-      await reply({ text: texts.retrying });
-      return;
-    }
-    if (action === "disconnect") {
-      if (value === "yes") return confirmDisconnect(deps, person, reply);
-      return void (await reply({ text: texts.disconnectKept }, { personal: true }));
-    }
+    await found.button.run({ deps, person, value: found.value, reply });
   }
 
   return {

@@ -18,15 +18,9 @@ export const texts = {
     `Connected to ${workspace}. Found 1 database: ${database}. New links go there.`,
   notConnectedKept: (count: number) =>
     `I kept your link${count === 1 ? "" : "s"}. Connect your Notion first, and I will start as soon as you have.`,
-  help: [
-    "Send me a TikTok or Instagram video link and I save it to Notion.",
-    "",
-    "/start: connect your Notion workspace",
-    "/tag: choose the database new links go to (/tag <name> to choose directly, /tag refresh to re-read your databases)",
-    "/status: your last five videos",
-    "/disconnect: remove your Notion connection",
-    "/help: this message",
-    "",
+  /** /help opens with this, then lists the commands of the registry (src/chat/commands.ts). */
+  helpIntro: "Send me a TikTok or Instagram video link and I save it to Notion.",
+  helpFooter: [
     "Add #<database> to a message to send its links to another database, e.g. #recipes.",
     "Links I understand: tiktok.com/@user/video/…, vm.tiktok.com/…, tiktok.com/t/…, instagram.com/reel/…, instagram.com/p/…",
   ].join("\n"),

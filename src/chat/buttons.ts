@@ -1,0 +1,72 @@
+/**
+ * The buttons the core puts under its messages, declared once each: the data on a button is
+ * `<action>:<value>`, and a press runs the action whose value shape matches. Anything else
+ * (data the core never made) is ignored.
+ */
+import type { Person } from "../db/people.ts";
+import type { Reply } from "./adapter.ts";
+import { chooseAndStart } from "./choose.ts";
+import { confirmDisconnect } from "./commands.ts";
+import type { ChatDeps } from "./context.ts";
+import { texts } from "./texts.ts";
+
+/** What a button's handler is called with. */
+export interface ButtonPress {
+  deps: ChatDeps;
+  person: Person;
+  /** The part after `<action>:`, already checked against the action's `value`. */
+  value: string;
+  reply: Reply;
+}
+
+/** One kind of button. */
+export interface ButtonAction {
+  /** The part of the data before the first ":". */
+  action: string;
+  /** The only values acted on. */
+  value: RegExp;
+  run(press: ButtonPress): Promise<void>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A database button (`tag:` under /tag, `use:` for links waiting for a choice): choose it and start what waits. */
+async function chooseByButton({ deps, person, value, reply }: ButtonPress): Promise<void> {
+  const database = (await deps.repos.schemas.list(person.userId)).find((d) => d.id === value);
+  if (!database) return void (await reply({ text: texts.noDatabases }));
+  await chooseAndStart(deps, person, database, reply);
+}
+
+/** Every button, declared once; the core dispatches presses from this list. */
+export const BUTTONS: readonly ButtonAction[] = [
+  { action: "tag", value: UUID, run: chooseByButton },
+  { action: "use", value: UUID, run: chooseByButton },
+  {
+    action: "retry",
+    value: UUID,
+    async run({ deps, person, value, reply }) {
+      const job = await deps.repos.jobs.retryFailed(person.userId, value);
+      if (!job) return void (await reply({ text: texts.cannotRetry }));
+      deps.wakeWorker();
+      await reply({ text: texts.retrying });
+    },
+  },
+  {
+    action: "disconnect",
+    value: /^(?:yes|no)$/,
+    async run({ deps, person, value, reply }) {
+      if (value === "yes") return confirmDisconnect(deps, person, reply);
+      await reply({ text: texts.disconnectKept }, { personal: true });
+    },
+  },
+];
+
+/** The action and value of a button's data, when the core made a button like it. */
+export function findButton(data: string): { button: ButtonAction; value: string } | undefined {
+  const colon = data.indexOf(":");
+  if (colon < 0) return undefined;
+  const action = data.slice(0, colon);
+  const value = data.slice(colon + 1);
+  const button = BUTTONS.find((b) => b.action === action);
+  return button && button.value.test(value) ? { button, value } : undefined;
+}
