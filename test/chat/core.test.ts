@@ -1,0 +1,344 @@
+/**
+ * The chat core, command by command, button by button and waiting state by waiting state, on
+ * in-memory repositories: no database, no platform, milliseconds per test. The journeys in
+ * test/telegram and test/discord cover the same conversation end to end on the real stack.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import type { ChatAdapter, ChatSender, OutgoingMessage, Reply, SentMessage } from "../../src/chat/adapter.ts";
+import { COMMANDS } from "../../src/chat/commands.ts";
+import { createChatCore, type ChatCore } from "../../src/chat/core.ts";
+import { texts } from "../../src/chat/texts.ts";
+import type { Person } from "../../src/db/people.ts";
+import { UserFacingError } from "../../src/errors.ts";
+import { createLogger } from "../../src/log.ts";
+import { MemoryStateStore } from "../../src/state/index.ts";
+import { memoryRepositories, type MemoryRepositories } from "../fakes/repositories.ts";
+
+const PUBLIC_URL = "https://reelnotes.example";
+const ada: ChatSender = { platform: "TELEGRAM", externalUserId: "1001", chatId: "1001", displayName: "Ada" };
+const video = (n: number) => `https://www.tiktok.com/@chef/video/73000000000000000${n}`;
+
+interface Said {
+  message: OutgoingMessage;
+  personal: boolean;
+}
+
+let repos: MemoryRepositories;
+let core: ChatCore;
+let woken: number;
+let refreshes: string[];
+let refreshFailure: Error | undefined;
+let typing: string[];
+let said: Said[];
+
+const reply: Reply = async (message, options) => {
+  said.push({ message, personal: options?.personal ?? false });
+  return { chatId: ada.chatId, messageId: String(said.length) } satisfies SentMessage;
+};
+const last = () => said.at(-1)!;
+const buttonsOf = (s: Said) => (s.message.buttons ?? []).flat();
+const command = (name: string, argument = "") => core.handleCommand(ada, name, argument, reply);
+const press = (data: string) => core.handleButton(ada, data, reply);
+const send = (text: string) => core.handleText(ada, text, reply);
+
+/** Ada as the core knows her now. */
+async function person(): Promise<Person> {
+  return repos.people.ensurePerson(ada);
+}
+
+/** Ada with Notion connected and these databases shared (none chosen). */
+async function connected(...titles: string[]): Promise<Person> {
+  const me = await person();
+  await repos.connections.save(me.userId, { accessToken: "ntn_test", workspaceId: "ws", workspaceName: "Ada's Notion", botId: "bot", owner: null });
+  await repos.schemas.sync(
+    me.userId,
+    titles.map((title, i) => ({ databaseId: `db-${i}`, dataSourceId: `ds-${i}`, title, properties: {} })),
+  );
+  return me;
+}
+
+const schemaIdOf = async (title: string) => (await repos.schemas.list((await person()).userId)).find((d) => d.title === title)!.id;
+const jobsOf = async () => repos.jobs.recent((await person()).userId, 100);
+
+beforeEach(() => {
+  repos = memoryRepositories();
+  woken = 0;
+  refreshes = [];
+  refreshFailure = undefined;
+  typing = [];
+  said = [];
+  core = createChatCore({
+    repos,
+    state: new MemoryStateStore(),
+    log: createLogger({ logLevel: "silent", logPretty: false }),
+    publicUrl: PUBLIC_URL,
+    linkOptions: {},
+    maxLinksPerHour: 30,
+    wakeWorker: () => void (woken += 1),
+    async refreshDatabases(userId) {
+      refreshes.push(userId);
+      if (refreshFailure) throw refreshFailure;
+      return repos.schemas.list(userId);
+    },
+  });
+  const adapter: ChatAdapter = {
+    platform: "TELEGRAM",
+    send: async (chatId) => ({ chatId, messageId: "sent" }),
+    edit: async () => undefined,
+    typing: async (chatId) => void typing.push(chatId),
+  };
+  core.registerAdapter(adapter);
+});
+
+describe("/start", () => {
+  it("introduces the bot and hands a stranger a one-time connect link, privately", async () => {
+    await command("start");
+    expect(last().message.text).toBe(`${texts.intro}\n\n${texts.connectFirst}`);
+    expect(buttonsOf(last())).toEqual([{ text: texts.connectButton, url: expect.stringMatching(new RegExp(`^${PUBLIC_URL}/connect/[A-Za-z0-9_-]{43}$`)) }]);
+    expect(last().personal).toBe(true);
+  });
+
+  it("answers Discord's /connect the same way", async () => {
+    await command("connect");
+    expect(last().message.text).toBe(`${texts.intro}\n\n${texts.connectFirst}`);
+  });
+
+  it("tells a connected person where new links go", async () => {
+    const me = await connected("Recipes");
+    await repos.people.chooseDatabase(me.userId, await schemaIdOf("Recipes"));
+    await command("start");
+    expect(last().message.text).toBe(`${texts.intro}\n\n${texts.connectedAlready("Ada's Notion", "Recipes")}`);
+    expect(last().message.buttons).toBeUndefined();
+  });
+});
+
+describe("/tag", () => {
+  it("asks a person who never connected to connect first", async () => {
+    await command("tag");
+    expect(last().message.text).toBe(texts.notConnected);
+  });
+
+  it("says when no database is shared", async () => {
+    await connected();
+    await command("tag");
+    expect(last().message.text).toBe(texts.noDatabases);
+  });
+
+  it("offers every database as a button, the current one ticked", async () => {
+    const me = await connected("Recipes", "Workouts");
+    await repos.people.chooseDatabase(me.userId, await schemaIdOf("Workouts"));
+    await command("tag");
+    expect(last().message.text).toBe(texts.chooseDatabase);
+    expect(buttonsOf(last())).toEqual([
+      { text: "Recipes", data: `tag:${await schemaIdOf("Recipes")}` },
+      { text: "✓ Workouts", data: `tag:${await schemaIdOf("Workouts")}` },
+    ]);
+  });
+
+  it("chooses a database by name, ignoring case", async () => {
+    await connected("Recipes", "Workouts");
+    await command("tag", "  WORKOUTS ");
+    expect(last().message.text).toBe(texts.databaseChosen("Workouts"));
+    expect((await person()).activeSchemaId).toBe(await schemaIdOf("Workouts"));
+    expect(woken).toBe(0);
+  });
+
+  it("suggests close names for a name it cannot find, and changes nothing", async () => {
+    await connected("Recipes", "Workouts");
+    await command("tag", "recipies");
+    expect(last().message.text).toBe(texts.unknownTag("recipies", ["Recipes"]));
+    expect(buttonsOf(last())).toEqual([{ text: "Recipes", data: `tag:${await schemaIdOf("Recipes")}` }]);
+    expect((await person()).activeSchemaId).toBeNull();
+  });
+
+  it("re-reads Notion on /tag refresh, showing typing first", async () => {
+    const me = await connected("Recipes");
+    await command("tag", "refresh");
+    expect(refreshes).toEqual([me.userId]);
+    expect(typing).toEqual([ada.chatId]);
+    expect(last().message.text).toBe(texts.refreshed(["Recipes"]));
+  });
+
+  it("says the user-facing reason when the refresh fails", async () => {
+    await connected("Recipes");
+    refreshFailure = new UserFacingError("notion_revoked", "Your Notion is not connected any more.");
+    await command("tag", "refresh");
+    expect(last().message.text).toBe("Your Notion is not connected any more.");
+  });
+});
+
+describe("/status", () => {
+  it("says so when nothing was sent yet, privately", async () => {
+    await command("status");
+    expect(last()).toEqual({ message: { text: texts.statusEmpty }, personal: true });
+  });
+
+  it("lists the latest videos with their state, database and page", async () => {
+    await connected("Recipes");
+    await send(video(1));
+    await command("status");
+    expect(last().message.text).toBe(`${texts.statusTitle}\n• ${video(1)} (Recipes): ${texts.jobStatus.QUEUED}`);
+  });
+});
+
+describe("/help", () => {
+  it("lists every command of the registry with its usage", async () => {
+    await command("help");
+    const text = last().message.text;
+    expect(text.startsWith(texts.helpIntro)).toBe(true);
+    for (const c of COMMANDS) expect(text).toContain(`/${c.name}: ${c.usage ?? c.description}`);
+    expect(text.endsWith(texts.helpFooter)).toBe(true);
+  });
+
+  it("answers a command it does not know with a pointer to /help", async () => {
+    await command("frobnicate");
+    expect(last().message.text).toBe(texts.unknownCommand);
+  });
+});
+
+describe("/disconnect", () => {
+  it("says there is nothing to disconnect for a stranger", async () => {
+    await command("disconnect");
+    expect(last()).toEqual({ message: { text: texts.notConnected }, personal: true });
+  });
+
+  it("asks first, with a yes and a keep button", async () => {
+    await connected("Recipes");
+    await command("disconnect");
+    expect(last().message.text).toBe(texts.disconnectConfirm);
+    expect(buttonsOf(last()).map((b) => "data" in b && b.data)).toEqual(["disconnect:yes", "disconnect:no"]);
+  });
+});
+
+describe("buttons", () => {
+  it("disconnect:yes forgets the token and the databases", async () => {
+    const me = await connected("Recipes");
+    await press("disconnect:yes");
+    expect(last()).toEqual({ message: { text: texts.disconnected }, personal: true });
+    expect(await repos.connections.loadAccessToken(me.userId)).toBeUndefined();
+    expect(await repos.schemas.list(me.userId)).toEqual([]);
+  });
+
+  it("disconnect:no keeps everything", async () => {
+    const me = await connected("Recipes");
+    await press("disconnect:no");
+    expect(last()).toEqual({ message: { text: texts.disconnectKept }, personal: true });
+    expect(await repos.connections.loadAccessToken(me.userId)).toBe("ntn_test");
+  });
+
+  it("tag:<id> makes that database the current one", async () => {
+    await connected("Recipes", "Workouts");
+    await press(`tag:${await schemaIdOf("Recipes")}`);
+    expect(last().message.text).toBe(texts.databaseChosen("Recipes"));
+    expect((await person()).activeSchemaId).toBe(await schemaIdOf("Recipes"));
+  });
+
+  it("a database button for a database no longer shared says so", async () => {
+    await connected("Recipes");
+    await press("use:00000000-0000-4000-8000-000000000000");
+    expect(last().message.text).toBe(texts.noDatabases);
+  });
+
+  it("retry:<id> queues a failed job again and wakes the worker", async () => {
+    await connected("Recipes");
+    await send(video(1));
+    const job = (await repos.jobs.claimNext("w", 60_000, 5))!;
+    await repos.jobs.fail(job, "w", "server_error", "Notion was busy.");
+    woken = 0;
+    await press(`retry:${job.id}`);
+    expect(last().message.text).toBe(texts.retrying);
+    expect((await repos.jobs.find(job.id))!.status).toBe("QUEUED");
+    expect(woken).toBe(1);
+  });
+
+  it("retry:<id> of a job that has not failed, or is someone else's, is refused", async () => {
+    await connected("Recipes");
+    await send(video(1));
+    const [job] = await jobsOf();
+    await press(`retry:${job!.id}`);
+    expect(last().message.text).toBe(texts.cannotRetry);
+  });
+
+  it("ignores button data the core never made, saying nothing", async () => {
+    for (const data of ["tag:not-a-uuid", "disconnect:maybe", "launch:missiles", "retry", ""]) await press(data);
+    expect(said).toEqual([]);
+  });
+});
+
+describe("links and the states they wait in", () => {
+  it("answers text without a link with the hint, and a foreign link with what it accepts", async () => {
+    await send("hello");
+    expect(last().message.text).toBe(texts.hint);
+    await send("https://vimeo.com/12345");
+    expect(last().message.text).toBe(texts.unsupportedLink);
+    expect(await jobsOf()).toEqual([]);
+  });
+
+  it("queues a link at once when there is one database, and wakes the worker", async () => {
+    await connected("Recipes");
+    await send(video(1));
+    expect(said.map((s) => s.message.text)).toEqual([texts.queued(video(1))]);
+    const [job] = await jobsOf();
+    expect(job).toMatchObject({ status: "QUEUED", schemaId: await schemaIdOf("Recipes") });
+    expect(await repos.jobs.progressMessages(job!.id)).toEqual([{ platform: "TELEGRAM", chatId: ada.chatId, messageId: "1" }]);
+    expect(woken).toBe(1);
+  });
+
+  it("keeps a link sent before connecting, with the connect link (WAITING_FOR_CONNECTION)", async () => {
+    await send(video(1));
+    expect(said[0]!.message.text).toBe(texts.queued(video(1)));
+    expect(last().message.text).toBe(`${texts.notConnectedKept(1)} ${texts.connectFirst}`);
+    expect(buttonsOf(last())[0]).toMatchObject({ text: texts.connectButton, url: expect.stringContaining(`${PUBLIC_URL}/connect/`) });
+    expect((await jobsOf()).map((j) => j.status)).toEqual(["WAITING_FOR_CONNECTION"]);
+    expect(woken).toBe(0);
+  });
+
+  it("asks which database when several exist and none is chosen (WAITING_FOR_SCHEMA), then starts on the press", async () => {
+    await connected("Recipes", "Workouts");
+    await send(`${video(1)} ${video(2)}`);
+    expect(last().message.text).toBe(texts.chooseForWaiting(2));
+    const useWorkouts = `use:${await schemaIdOf("Workouts")}`;
+    expect(buttonsOf(last())).toContainEqual({ text: "Workouts", data: useWorkouts });
+    expect((await jobsOf()).map((j) => j.status)).toEqual(["WAITING_FOR_SCHEMA", "WAITING_FOR_SCHEMA"]);
+    await press(useWorkouts);
+    expect(last().message.text).toBe(texts.databaseChosenAndStarted("Workouts", 2));
+    expect((await jobsOf()).map((j) => j.status)).toEqual(["QUEUED", "QUEUED"]);
+    expect(woken).toBe(1);
+  });
+
+  it("sends a message's links to the database its #tag names, whatever is current", async () => {
+    const me = await connected("Recipes", "Workouts");
+    await repos.people.chooseDatabase(me.userId, await schemaIdOf("Recipes"));
+    await send(`${video(1)} #foodtok #workouts`);
+    expect((await jobsOf())[0]).toMatchObject({ status: "QUEUED", schemaId: await schemaIdOf("Workouts") });
+  });
+
+  it("gives back the page already made for a link sent again", async () => {
+    await connected("Recipes");
+    await send(video(1));
+    const job = (await repos.jobs.claimNext("w", 60_000, 5))!;
+    await repos.jobs.recordPage(job, "w", "page-1", "https://notion.so/page-1");
+    await repos.jobs.complete(job, "w");
+    await send(video(1));
+    expect(last().message).toEqual({ text: texts.alreadySaved(video(1)), buttons: [[{ text: texts.openInNotion, url: "https://notion.so/page-1" }]] });
+    expect(await jobsOf()).toHaveLength(1);
+  });
+
+  it("starts links kept before connecting once Notion is connected with one database", async () => {
+    await send(video(1));
+    const me = await connected("Recipes");
+    said = [];
+    await core.notifier.notifyConnected(me.identityId, { workspaceName: "Ada's Notion", databases: [{ title: "Recipes", tag: "recipes" }] });
+    expect((await jobsOf()).map((j) => j.status)).toEqual(["QUEUED"]);
+    expect((await person()).activeSchemaId).toBe(await schemaIdOf("Recipes"));
+    expect(woken).toBe(1);
+  });
+
+  it("moves links kept before connecting on to waiting for a choice when several databases are shared", async () => {
+    await send(video(1));
+    const me = await connected("Recipes", "Workouts");
+    await core.notifier.notifyConnected(me.identityId, { workspaceName: "Ada's Notion", databases: [] });
+    expect((await jobsOf()).map((j) => j.status)).toEqual(["WAITING_FOR_SCHEMA"]);
+    expect(woken).toBe(0);
+  });
+});
