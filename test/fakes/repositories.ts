@@ -60,6 +60,10 @@ function connectionsOver(t: MemoryTables): ConnectionRepository {
       const row = t.connections.get(userId);
       return row && !row.revoked ? row.accessToken : undefined;
     },
+    async loadAuth(userId) {
+      const row = t.connections.get(userId);
+      return row && !row.revoked ? { accessToken: row.accessToken, workspaceId: row.workspaceId } : undefined;
+    },
     async liveWorkspace(userId) {
       const row = t.connections.get(userId);
       return row && !row.revoked ? { name: row.workspaceName ?? null } : undefined;
