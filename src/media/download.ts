@@ -1,4 +1,4 @@
-import { readdir, rename, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { create as createYtDlp } from "yt-dlp-exec";
 import type { Config } from "../config.ts";
@@ -12,10 +12,13 @@ import { stoppedError, watchProcessTree } from "./run.ts";
 import type { DownloadedMedia } from "./types.ts";
 
 /**
- * Downloads a post with yt-dlp in two runs sharing one deadline: first the info JSON only, so the
- * length and size limits are checked before a byte of media moves; then the download from that
- * same JSON (`--load-info-json`, no second page fetch). Both run with `--ignore-config` and the URL
- * after `--`, in their own process group so the deadline can kill yt-dlp and the ffmpeg it starts.
+ * Downloads a post with one yt-dlp run (one Python start per video, the costliest part of a
+ * download on a busy machine). The limits are still checked before a byte of media moves, by
+ * yt-dlp itself on the page's information: `--match-filter` (length, live) and `--max-filesize`
+ * (declared size; also stops a download that grows past it). The page's information is written
+ * at the `pre_process` stage, before that check, so a refused post is named precisely. The run
+ * uses `--ignore-config`, the URL after `--`, and its own process group so the deadline can kill
+ * yt-dlp and the ffmpeg it starts.
  */
 
 type YtDlpFlags = Record<string, unknown>;
@@ -32,13 +35,15 @@ const INFO_FILE = "post.info.json";
 
 async function runYtDlp(
   context: DownloadContext,
+  /** Options dargs cannot express (one flag with two values), placed first. */
+  rawArgs: string[],
   flags: YtDlpFlags,
   workDir: string,
   deadline: number,
   signal: AbortSignal | undefined,
 ): Promise<string> {
   const ytDlp = createYtDlp(context.config.ytDlpPath);
-  const child = ytDlp.exec("", { ignoreConfig: true, noWarnings: true, ...flags } as never, {
+  const child = ytDlp.exec(rawArgs as never, { ignoreConfig: true, noWarnings: true, ...flags } as never, {
     cwd: workDir,
     detached: true,
     reject: false,
@@ -74,6 +79,27 @@ function checkLimits(info: YtDlpInfo, config: Config["media"]): void {
   if (bytes && bytes > config.maxVideoBytes) throw tooLargeError(config);
 }
 
+/** The page's information as yt-dlp wrote it before checking the limits (the first post's, one JSON per line). */
+async function readInfo(file: string): Promise<YtDlpInfo | undefined> {
+  const first = (await readFile(file, "utf8").catch(() => "")).split("\n").find((line) => line.startsWith("{"));
+  if (!first) return undefined;
+  const parsed = ytDlpInfo.safeParse(JSON.parse(first));
+  if (!parsed.success) throw new UserFacingError("download_failed", DOWNLOAD_SENTENCES.download_failed, { cause: parsed.error });
+  return parsed.data;
+}
+
+/** Removes the media and slides yt-dlp wrote into `workDir`. */
+async function removeDownloaded(workDir: string): Promise<void> {
+  for (const name of await readdir(workDir).catch(() => [])) {
+    if (name.startsWith(`${MEDIA_STEM}.`) || name.startsWith("slide")) await rm(path.join(workDir, name), { force: true });
+  }
+}
+
+/** Thumbnails a video post also got (only a photo post's are its slides). */
+async function removeSlides(workDir: string): Promise<void> {
+  for (const name of await readdir(workDir)) if (/^slide\./.test(name)) await rm(path.join(workDir, name), { force: true });
+}
+
 /** Slide files yt-dlp wrote as numbered thumbnails (`slide.<n>.<ext>`), in post order, renamed plainly. */
 async function collectSlides(workDir: string): Promise<string[]> {
   const slides = (await readdir(workDir))
@@ -89,9 +115,10 @@ async function collectSlides(workDir: string): Promise<string[]> {
   return paths;
 }
 
+/** The downloaded video or audio (a thumbnail not yet moved to its `slide.` name is not it). */
 async function findMediaFile(workDir: string): Promise<string | undefined> {
   const name = (await readdir(workDir)).find(
-    (f) => f.startsWith(`${MEDIA_STEM}.`) && !/\.(part|ytdl|json|temp)$/.test(f) && !f.includes(".f"),
+    (f) => f.startsWith(`${MEDIA_STEM}.`) && !/\.(part|ytdl|json|temp|jpe?g|png|webp|gif|image)$/.test(f) && !f.includes(".f"),
   );
   return name && path.join(workDir, name);
 }
@@ -115,49 +142,60 @@ export async function downloadPost(
   workDir: string,
   signal?: AbortSignal,
 ): Promise<DownloadedMedia> {
-  const { config, log } = context;
+  const { config } = context;
   const link = checkLink(url, config);
   const deadline = Date.now() + config.downloadTimeoutMs;
   // A stalled socket should fail as a timeout well before the hard deadline when there is room.
   const socketTimeout = Math.max(5, Math.min(30, Math.floor(config.downloadTimeoutMs / 3000)));
-  const common = { socketTimeout, noPlaylist: true };
+  const infoFile = path.join(workDir, INFO_FILE);
+  const outputs = [path.join(workDir, `${MEDIA_STEM}.%(ext)s`), `thumbnail:${path.join(workDir, "slide.%(ext)s")}`];
+  try {
+    const output = await runYtDlp(
+      context,
+      ["--print-to-file", "pre_process:%()j", infoFile],
+      {
+        socketTimeout,
+        noPlaylist: true,
+        matchFilter: `!is_live & duration <=? ${config.maxVideoSeconds}`,
+        maxFilesize: String(config.maxVideoBytes),
+        format: "bv*[height<=1920]+ba/b[height<=1920]/bv*+ba/b",
+        formatSort: "res:1280",
+        mergeOutputFormat: "mp4",
+        // A photo post's slides are its thumbnails, and whether a post is one shows only on its
+        // page: every post's thumbnails are written (a few small images), a video's then removed.
+        writeAllThumbnails: true,
+        // yt-dlp takes --ffmpeg-location as a path; a bare "ffmpeg" would make it merge without ffmpeg.
+        ...(context.tools.source === "PATH" ? {} : { ffmpegLocation: context.tools.ffmpeg }),
+        noMtime: true,
+        noProgress: true,
+        output: outputs,
+        "--": [link],
+      },
+      workDir,
+      deadline,
+      signal,
+    );
+    return await collectDownload(context, workDir, link, output, await readInfo(infoFile));
+  } catch (error) {
+    // Nothing half-made stays behind: a refused or failed post may have left thumbnails or parts.
+    await removeDownloaded(workDir);
+    throw error;
+  }
+}
 
-  const json = await runYtDlp(context, { ...common, dumpSingleJson: true, "--": [link] }, workDir, deadline, signal);
-  const parsed = ytDlpInfo.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new UserFacingError("download_failed", DOWNLOAD_SENTENCES.download_failed, { cause: parsed.error });
-  const info = parsed.data;
+/** What the run left in `workDir`, checked and named; throws the reason when there is no usable media. */
+async function collectDownload(context: DownloadContext, workDir: string, link: string, output: string, info: YtDlpInfo | undefined): Promise<DownloadedMedia> {
+  const { config, log } = context;
+  if (!info) throw downloadErrorFrom(output, config);
+  // A post yt-dlp skipped by the filter gets its precise sentence from the same information.
   checkLimits(info, config);
   const metadata = toVideoMetadata(info, link);
-  await writeFile(path.join(workDir, INFO_FILE), json);
-
-  const outputs = [path.join(workDir, `${MEDIA_STEM}.%(ext)s`)];
-  if (metadata.isSlideshow) outputs.push(`thumbnail:${path.join(workDir, "slide.%(ext)s")}`);
-  const output = await runYtDlp(
-    context,
-    {
-      ...common,
-      loadInfoJson: path.join(workDir, INFO_FILE),
-      maxFilesize: String(config.maxVideoBytes),
-      format: "bv*[height<=1920]+ba/b[height<=1920]/bv*+ba/b",
-      formatSort: "res:1280",
-      mergeOutputFormat: "mp4",
-      // dargs turns `false` into `--no-…`, which this yt-dlp does not know for every flag.
-      ...(metadata.isSlideshow ? { writeAllThumbnails: true } : {}),
-      // yt-dlp takes --ffmpeg-location as a path; a bare "ffmpeg" would make it merge without ffmpeg.
-      ...(context.tools.source === "PATH" ? {} : { ffmpegLocation: context.tools.ffmpeg }),
-      noMtime: true,
-      noProgress: true,
-      output: outputs,
-    },
-    workDir,
-    deadline,
-    signal,
-  );
   const file = await findMediaFile(workDir);
   if (!file) throw downloadErrorFrom(output, config);
   const duration = await verifyMedia(context, file, metadata.isSlideshow);
   metadata.durationSeconds ??= duration;
   const imagePaths = metadata.isSlideshow ? await collectSlides(workDir) : [];
+  if (!metadata.isSlideshow) await removeSlides(workDir);
   log.info({ workDir, slideshow: metadata.isSlideshow, images: imagePaths.length }, "post downloaded");
   return metadata.isSlideshow
     ? { workDir, imagePaths, audioPath: file, metadata }

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readdir } from "node:fs/promises";
+import { chmod, readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TransientError, UserFacingError } from "../../src/errors.ts";
 import { makeCaptionedClip, makeCorruptFile, makeLongClip } from "../fixtures/media.ts";
@@ -119,6 +120,25 @@ describe("download refusals and failures", () => {
     const { error } = await failedDownload(url);
     expect(error).toMatchObject({ kind: "unsupported_link" });
     expect(bench.host.requests.length).toBe(before);
+  });
+
+  it("runs yt-dlp once per post: page, limits and media in one run", async () => {
+    // A wrapper in front of the real yt-dlp that notes each start.
+    const starts = path.join(bench.fixtures, "yt-dlp-starts.log");
+    const wrapper = path.join(bench.fixtures, "yt-dlp-counting");
+    await writeFile(wrapper, `#!/bin/sh\necho started >> '${starts}'\nexec /usr/bin/yt-dlp "$@"\n`);
+    await chmod(wrapper, 0o755);
+    const tools = bench.tools({ ytDlpPath: wrapper });
+    const dir = await tools.createWorkDir("job-once");
+    try {
+      const media = await tools.download(bench.host.postUrl("lying"), dir);
+      expect(media.videoPath).toMatch(/media\.mp4$/);
+      expect((await readFile(starts, "utf8")).trim().split("\n")).toEqual(["started"]);
+      // A video post keeps no thumbnails (only a photo post's are its slides).
+      expect((await readdir(dir)).filter((f) => f.startsWith("slide"))).toEqual([]);
+    } finally {
+      await tools.removeWorkDir(dir);
+    }
   });
 
   it("leaves no work folder behind", async () => {
