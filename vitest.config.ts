@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    globalSetup: ["test/helpers/global-setup.ts"],
+    globalSetup: ["test/harness/global-setup.ts"],
     // Fails a test whose emulator exchanges break an official API description (test/contracts/).
     setupFiles: ["test/contracts/setup.ts"],
     testTimeout: 60_000,

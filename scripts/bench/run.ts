@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/config.ts";
 import { openPostgres } from "../../src/db/client.ts";
 import { startTelegramEmulator } from "../../test/emulators/telegram/index.ts";
 import { startWorld } from "../../test/harness/world.ts";
-import { createFreshDatabase, ensureTemplate } from "../../test/helpers/postgres.ts";
+import { createFreshDatabase, ensureTemplate } from "../../test/harness/postgres.ts";
 import { measureColdStarts } from "./cold-start.ts";
 import { runConcurrent } from "./concurrent.ts";
 import type { BenchContext } from "./context.ts";

@@ -63,11 +63,11 @@ export function createProgressSink(jobs: JobRepository, adapters: AdapterRegistr
         true,
       );
     },
-    async failed({ job, message, canRetry }) {
+    async failed({ job, message }) {
       lastEdit.delete(job.id);
       await editAll(
         job,
-        { text: `${texts.failed(message)}\n${job.canonicalUrl}`, buttons: canRetry ? [[{ text: texts.tryAgain, data: `retry:${job.id}` }]] : undefined },
+        { text: `${texts.failed(message)}\n${job.canonicalUrl}`, buttons: [[{ text: texts.tryAgain, data: `retry:${job.id}` }]] },
         false,
       );
     },

@@ -51,7 +51,8 @@ export type StageName = "download" | "extract" | "transcribe" | "ocr" | "summari
 export type ProgressEvent =
   | { type: "stage"; job: Job; stage: StageName }
   | { type: "done"; job: Job; page: { pageId: string; url: string }; summary: Summary; databaseTitle: string }
-  | { type: "failed"; job: Job; kind: string; message: string; canRetry: boolean };
+  /** A failed job keeps its checkpoints, so the person can always ask for it again ("Try again"). */
+  | { type: "failed"; job: Job; kind: string; message: string };
 
 /**
  * The port the chat core implements so the pipeline can report progress. `done` is the

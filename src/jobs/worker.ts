@@ -49,13 +49,12 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       log.warn({ jobId: job.id }, "another worker took this job over; leaving it");
       return;
     }
-    const canRetry = true;
     if (error instanceof UserFacingError) {
       log.info({ jobId: job.id, userId: job.userId, kind: error.kind }, "job failed for a reason the person can act on");
       if (error.kind === "notion_revoked") await options.onNotionRevoked(job.userId);
       await deps.jobs.fail(job, owner, error.kind, error.userMessage);
       deps.metrics.jobFinished("FAILED");
-      await deps.sink.failed({ type: "failed", job, kind: error.kind, message: error.userMessage, canRetry });
+      await deps.sink.failed({ type: "failed", job, kind: error.kind, message: error.userMessage });
       return;
     }
     if (isTransient(error) && job.attempts < jobs.maxAttempts) {
@@ -69,7 +68,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     const message = userMessageOf(error);
     await deps.jobs.fail(job, owner, kind, message);
     deps.metrics.jobFinished("FAILED");
-    await deps.sink.failed({ type: "failed", job, kind, message, canRetry });
+    await deps.sink.failed({ type: "failed", job, kind, message });
   }
 
   async function work(entry: ActiveJob): Promise<void> {

@@ -12,7 +12,7 @@ import type { Person } from "../../src/db/people.ts";
 import { UserFacingError } from "../../src/errors.ts";
 import { createLogger } from "../../src/log.ts";
 import { MemoryStateStore } from "../../src/state/index.ts";
-import { memoryRepositories, type MemoryRepositories } from "../fakes/repositories.ts";
+import { memoryRepositories, type MemoryRepositories } from "../harness/memory-repositories.ts";
 
 const PUBLIC_URL = "https://reelnotes.example";
 const ada: ChatSender = { platform: "TELEGRAM", externalUserId: "1001", chatId: "1001", displayName: "Ada" };

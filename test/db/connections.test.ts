@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.ts";
 import { createConnectionRepository, type ConnectionRepository } from "../../src/db/connections.ts";
 import { createTokenCipher } from "../../src/db/token-cipher.ts";
-import { openFreshDatabase } from "../helpers/postgres.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
 
 const cipher = createTokenCipher([{ id: "primary", key: randomBytes(32).toString("base64") }]);
 const grant = (accessToken: string) => ({

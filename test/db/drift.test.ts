@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as generated from "../../src/db/generated/client.ts";
 import { Prisma } from "../../src/db/generated/client.ts";
-import { openFreshDatabase } from "../helpers/postgres.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
 import type { Database } from "../../src/db/client.ts";
 
 /**

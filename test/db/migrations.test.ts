@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openEmbedded, openPostgres } from "../../src/db/client.ts";
 import { readMigrations } from "../../src/db/migrate.ts";
-import { createFreshDatabase } from "../helpers/postgres.ts";
+import { createFreshDatabase } from "../harness/postgres.ts";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {

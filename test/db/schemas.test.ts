@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DataSourceInfo } from "../../src/notion/discovery.ts";
 import { createSchemaRepository } from "../../src/db/schemas.ts";
-import { openFreshDatabase } from "../helpers/postgres.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
 
 let fresh: Awaited<ReturnType<typeof openFreshDatabase>>;
 

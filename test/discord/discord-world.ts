@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import { startDiscordEmulator, type DiscordEmulator, type ScriptedUser, type TranscriptEntry } from "../emulators/discord/index.ts";
 import { startTestService, type TestService } from "../harness/service.ts";
 import { startWorld, type World, type WorldOptions } from "../harness/world.ts";
-import { openFreshDatabase } from "../helpers/postgres.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
 import { botMessage, linkButtonUrl } from "../../scripts/demo/discord-person.ts";
 import { consentInBrowser } from "../../scripts/demo/browser.ts";
 

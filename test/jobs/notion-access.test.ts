@@ -4,7 +4,7 @@ import { parseVideoLinks } from "../../src/links.ts";
 import { makeCaptionedClip } from "../fixtures/media.ts";
 import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
 import { startWorld, type World } from "../harness/world.ts";
-import { openFreshDatabase } from "../helpers/postgres.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
 import type { Person } from "../../src/db/people.ts";
 
 describe("a Notion database reelnotes may no longer add pages to", () => {

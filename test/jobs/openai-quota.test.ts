@@ -6,7 +6,7 @@ import { capturingLogger } from "../ai/log-capture.ts";
 import { makeCaptionedClip } from "../fixtures/media.ts";
 import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
 import { startWorld, type World } from "../harness/world.ts";
-import { openFreshDatabase } from "../helpers/postgres.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
 import type { Person } from "../../src/db/people.ts";
 
 describe("an OpenAI account with no quota left", () => {

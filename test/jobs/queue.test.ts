@@ -7,7 +7,7 @@ import { checkpointsOf } from "../../src/jobs/types.ts";
 import { parseVideoLinks } from "../../src/links.ts";
 import { MemoryStateStore } from "../../src/state/index.ts";
 import { waitUntil } from "../harness/service.ts";
-import { openFreshDatabase } from "../helpers/postgres.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
 
 const LEASE = 60_000;
 

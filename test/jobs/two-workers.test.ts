@@ -5,7 +5,7 @@ import { makeCaptionedClip } from "../fixtures/media.ts";
 import { startServiceProcess, type ServiceProcess } from "../harness/processes.ts";
 import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
 import { startWorld, type World } from "../harness/world.ts";
-import { openFreshDatabase } from "../helpers/postgres.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
 
 const JOBS = 20;
 

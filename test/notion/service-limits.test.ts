@@ -8,7 +8,7 @@ import { publishPage, type PagePlan } from "../../src/notion/publish.ts";
 import { createNotionRateLimiter } from "../../src/notion/rate-limit.ts";
 import { buildSummarySchema } from "../../src/notion/schema-mapping.ts";
 import { RATE_LIMIT_REASONS, type NotionEmulator } from "../emulators/notion/index.ts";
-import { TEST_REDIS_URL, testRedisPrefix } from "../helpers/redis.ts";
+import { TEST_REDIS_URL, testRedisPrefix } from "../harness/redis.ts";
 import { fillSummary } from "./fill-summary.ts";
 import { emulatorWithApi, quietLog } from "./setup.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryStateStore, RedisStateStore, type StateStore } from "../../src/state/index.ts";
-import { TEST_REDIS_URL, testRedisPrefix } from "../helpers/redis.ts";
+import { TEST_REDIS_URL, testRedisPrefix } from "../harness/redis.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

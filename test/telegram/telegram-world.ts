@@ -6,7 +6,7 @@ import { makeCaptionedClip } from "../fixtures/media.ts";
 import { startTelegramEmulator, type ChatEvent, type ScriptedUser, type TelegramEmulator } from "../emulators/telegram/index.ts";
 import { startTestService, type TestService } from "../harness/service.ts";
 import { startWorld, type World, type WorldOptions } from "../harness/world.ts";
-import { openFreshDatabase } from "../helpers/postgres.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
 
 /** A workspace with several databases (so choosing one matters). */
 export const MULTI_SOURCE = path.resolve(import.meta.dirname, "../fixtures/workspaces/multi-source.json");

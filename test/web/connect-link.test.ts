@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createConnectLink, redeemConnectToken } from "../../src/chat/connect-link.ts";
 import { RedisStateStore } from "../../src/state/redis.ts";
-import { TEST_REDIS_URL, testRedisPrefix } from "../helpers/redis.ts";
+import { TEST_REDIS_URL, testRedisPrefix } from "../harness/redis.ts";
 
 const state = new RedisStateStore(TEST_REDIS_URL, testRedisPrefix("connect-link"));
 afterAll(() => state.close());

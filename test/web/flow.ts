@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { expect } from "vitest";
-import { TEST_REDIS_URL } from "../helpers/redis.ts";
+import { TEST_REDIS_URL } from "../harness/redis.ts";
 import type { LinkingSite } from "./linking-site.ts";
 import { Visitor } from "./visitor.ts";
 

@@ -14,8 +14,8 @@ import { createNotionApi } from "../../src/notion/client.ts";
 import { RedisStateStore } from "../../src/state/redis.ts";
 import { createWebApp } from "../../web-oauth/app.ts";
 import { mountLinking } from "../../web-oauth/linking.ts";
-import { openFreshDatabase } from "../helpers/postgres.ts";
-import { TEST_REDIS_URL, testRedisPrefix } from "../helpers/redis.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
+import { TEST_REDIS_URL, testRedisPrefix } from "../harness/redis.ts";
 
 /**
  * The linking site as tests use it: a fresh Postgres database, Redis state under its own prefix,

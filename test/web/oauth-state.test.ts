@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { RedisStateStore } from "../../src/state/redis.ts";
 import { createOAuthState, takeOAuthState } from "../../web-oauth/oauth-state.ts";
-import { TEST_REDIS_URL, testRedisPrefix } from "../helpers/redis.ts";
+import { TEST_REDIS_URL, testRedisPrefix } from "../harness/redis.ts";
 
 const state = new RedisStateStore(TEST_REDIS_URL, testRedisPrefix("oauth-state"));
 afterAll(() => state.close());

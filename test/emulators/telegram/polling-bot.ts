@@ -1,5 +1,5 @@
 import { Bot } from "grammy";
-import type { TelegramEmulator } from "../emulators/telegram/index.ts";
+import type { TelegramEmulator } from "./index.ts";
 
 /** A grammY bot pointed at the emulator, started with long polling; returns it once polling. */
 export async function startPollingBot(emulator: TelegramEmulator, setup: (bot: Bot) => void): Promise<Bot> {

@@ -3,7 +3,7 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Bot, webhookCallback } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startTelegramEmulator, type TelegramEmulator } from "../emulators/telegram/index.ts";
+import { startTelegramEmulator, type TelegramEmulator } from "./index.ts";
 
 const TOKEN = "123456:test-token";
 let tg: TelegramEmulator;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DiscordEmulator, DiscordRoutes, Intents, startDiscordEmulator } from "../emulators/discord/index.ts";
+import { type DiscordEmulator, DiscordRoutes, Intents, startDiscordEmulator } from "./index.ts";
 import { RawGateway } from "./raw-gateway.ts";
 
 const COMMANDS = [

@@ -1,7 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, GrammyError } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startTelegramEmulator, type TelegramEmulator } from "../emulators/telegram/index.ts";
+import { startTelegramEmulator, type TelegramEmulator } from "./index.ts";
 import { startPollingBot } from "./polling-bot.ts";
 
 const TOKEN = "123456:test-token";

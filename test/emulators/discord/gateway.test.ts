@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type DiscordEmulator, Intents, startDiscordEmulator } from "../emulators/discord/index.ts";
+import { type DiscordEmulator, Intents, startDiscordEmulator } from "./index.ts";
 import { RawGateway } from "./raw-gateway.ts";
 
 const DM_INTENTS = Intents.DirectMessages | Intents.MessageContent;

@@ -1,6 +1,6 @@
 import { Bot, GrammyError, InlineKeyboard } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startTelegramEmulator, type TelegramEmulator } from "../emulators/telegram/index.ts";
+import { startTelegramEmulator, type TelegramEmulator } from "./index.ts";
 
 const TOKEN = "123456:test-token";
 let tg: TelegramEmulator;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BotApiError } from "../emulators/telegram/api-error.ts";
-import { parseHtml } from "../emulators/telegram/index.ts";
+import { BotApiError } from "./api-error.ts";
+import { parseHtml } from "./index.ts";
 
 describe("Telegram HTML parse mode", () => {
   it("strips supported tags into entities with UTF-16 offsets", () => {

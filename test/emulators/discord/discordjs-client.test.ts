@@ -15,7 +15,7 @@ import {
   SlashCommandBuilder,
 } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DiscordEmulator, DiscordRoutes, startDiscordEmulator } from "../emulators/discord/index.ts";
+import { type DiscordEmulator, DiscordRoutes, startDiscordEmulator } from "./index.ts";
 
 /** How a bot's discord.js Client points at the emulator: REST base from it, gateway URL from its /gateway/bot. */
 function emulatedClient(discord: DiscordEmulator, instantIdentify = false): Client {
