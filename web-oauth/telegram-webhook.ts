@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 
 /** Where Telegram posts updates in webhook mode. */
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
@@ -17,11 +17,12 @@ function sameSecret(given: string | undefined, expected: string): boolean {
  * handling failed, so Telegram delivers it again.
  */
 export function mountTelegramWebhook(app: Express, options: { secret: string; handle(update: unknown): Promise<string> }): void {
-  app.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: "1mb" }), async (req, res) => {
-    if (!sameSecret(req.get("x-telegram-bot-api-secret-token"), options.secret)) {
-      res.status(401).type("text/plain").send("Unauthorized.");
-      return;
-    }
+  // The secret is checked before the body is read: a stranger's megabyte of JSON is never parsed.
+  const checkSecret: RequestHandler = (req, res, next) => {
+    if (sameSecret(req.get("x-telegram-bot-api-secret-token"), options.secret)) return next();
+    res.status(401).set("connection", "close").type("text/plain").send("Unauthorized.");
+  };
+  app.post(TELEGRAM_WEBHOOK_PATH, checkSecret, express.json({ limit: "1mb" }), async (req, res) => {
     const outcome = await options.handle(req.body);
     if (outcome === "being-handled") {
       res.status(503).type("text/plain").send("Being handled; try again later.");
