@@ -325,6 +325,10 @@ function crossCheck(env: Env): string[] {
   if (env.REDIS_PORT && !env.REDIS_HOST && !env.REDIS_URL) {
     problems.push("REDIS_HOST: required when REDIS_PORT is set");
   }
+  // Stand-in hosts let a local server pose as TikTok; a production service never needs one.
+  if (env.NODE_ENV === "production" && env.MEDIA_EXTRA_ALLOWED_HOSTS.length > 0) {
+    problems.push("MEDIA_EXTRA_ALLOWED_HOSTS: for tests and the demo only; not allowed with NODE_ENV=production");
+  }
   // Embedded mode may generate a key into DATA_DIR; a shared Postgres needs one key for every instance.
   if (env.DATABASE_URL && !env.TOKEN_ENCRYPTION_KEY && !env.TOKEN_ENCRYPTION_KEYS) {
     problems.push("TOKEN_ENCRYPTION_KEY: required when DATABASE_URL is set (generate one with: openssl rand -base64 32)");

@@ -92,6 +92,13 @@ describe("loadConfig", () => {
     );
   });
 
+  it("refuses stand-in media hosts in production, and allows them otherwise", () => {
+    expect(problemsOf({ NODE_ENV: "production", MEDIA_EXTRA_ALLOWED_HOSTS: "127.0.0.1:8999" })).toEqual([
+      expect.stringMatching(/^MEDIA_EXTRA_ALLOWED_HOSTS: .*NODE_ENV=production/),
+    ]);
+    expect(loadConfig({ NODE_ENV: "test", MEDIA_EXTRA_ALLOWED_HOSTS: "127.0.0.1:8999" }).media.extraAllowedHosts).toEqual(["127.0.0.1:8999"]);
+  });
+
   it("refuses half a Notion integration", () => {
     expect(problemsOf({ NOTION_CLIENT_ID: "id" })).toEqual([expect.stringMatching(/^NOTION_CLIENT_SECRET:/)]);
   });
