@@ -38,20 +38,25 @@ export async function createOAuthState(state: StateStore, identityId: string): P
 /** Why a callback's state was refused. */
 export type OAuthStateRefusal = "expired_or_unknown" | "used" | "other_browser";
 
-/** Spends `value` (get-and-delete): the identity it was issued for, provided `browserNonce` matches. */
+/**
+ * Spends `value` (get-and-delete): the identity it was issued for, provided `browserNonce` matches.
+ * A request without the browser's cookie (or with another one) is refused without spending the
+ * state, so a copied callback URL cannot spoil the sign-in of the browser that started it.
+ */
 export async function takeOAuthState(
   state: StateStore,
   value: string,
   browserNonce: string | undefined,
 ): Promise<{ identityId: string } | { error: OAuthStateRefusal }> {
   const key = digest(value);
-  const raw = await state.take(`oauth-state:${key}`);
-  if (!raw) return (await state.get(`oauth-state-used:${key}`)) ? { error: "used" } : { error: "expired_or_unknown" };
-  await state.set(`oauth-state-used:${key}`, "1", USED_MARKER_TTL_SECONDS);
-  const parsed = stored.safeParse(raw);
-  if (!parsed.success) return { error: "expired_or_unknown" };
+  const used = async () => ((await state.get(`oauth-state-used:${key}`)) ? { error: "used" as const } : { error: "expired_or_unknown" as const });
+  const parsed = stored.safeParse(await state.get(`oauth-state:${key}`));
+  if (!parsed.success) return used();
   const expected = Buffer.from(parsed.data.browser);
   const actual = Buffer.from(digest(browserNonce ?? ""));
   if (!browserNonce || expected.length !== actual.length || !timingSafeEqual(expected, actual)) return { error: "other_browser" };
+  // Two callbacks from the same browser at once: only one takes it.
+  if (!(await state.take(`oauth-state:${key}`))) return used();
+  await state.set(`oauth-state-used:${key}`, "1", USED_MARKER_TTL_SECONDS);
   return { identityId: parsed.data.identityId };
 }

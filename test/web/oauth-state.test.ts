@@ -16,10 +16,12 @@ describe("OAuth state", () => {
     expect(await takeOAuthState(state, a.state, a.browserNonce)).toEqual({ error: "used" });
   });
 
-  it("refuses another browser's nonce, or none, and is spent by the attempt", async () => {
+  it("refuses another browser's nonce, or none, without spending the state the real browser needs", async () => {
     const mine = await createOAuthState(state, "identity-a");
     const theirs = await createOAuthState(state, "identity-b");
     expect(await takeOAuthState(state, mine.state, theirs.browserNonce)).toEqual({ error: "other_browser" });
+    expect(await takeOAuthState(state, mine.state, undefined)).toEqual({ error: "other_browser" });
+    expect(await takeOAuthState(state, mine.state, mine.browserNonce)).toEqual({ identityId: "identity-a" });
     expect(await takeOAuthState(state, mine.state, mine.browserNonce)).toEqual({ error: "used" });
     expect(await takeOAuthState(state, theirs.state, undefined)).toEqual({ error: "other_browser" });
   });
