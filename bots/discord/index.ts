@@ -58,6 +58,8 @@ async function startGateway(deps: DiscordBotDeps): Promise<DiscordBot> {
     intents: [GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
     partials: [Partials.Channel],
     rest: { api: config.discord.apiBase },
+    // Interaction replies go through discord.js, which sends this unless a reply says otherwise.
+    allowedMentions: { parse: [] },
   });
   const adapter = createDiscordAdapter(client.rest);
   client.on(Events.MessageCreate, createDirectMessageListener(chat, adapter, log));

@@ -30,21 +30,31 @@ export interface DiscordMessageBody {
   content: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponent>[];
+  /** Nothing a title or caption says may ping anyone: `@everyone`, `<@id>` and roles stay text. */
+  allowed_mentions: { parse: [] };
 }
 
 function fit(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** Escapes Discord markdown outside links, so titles with `*` or `_` show as typed and links stay clickable. */
+/**
+ * Escapes Discord markdown, masked-link brackets included, so a model-written title like
+ * `[tiktok.com/verify](https://evil.example)` shows as typed instead of hiding where it leads.
+ */
+function escapeText(text: string): string {
+  return escapeMarkdown(text).replace(/[[\]]/g, "\\$&");
+}
+
+/** Escapes Discord markdown outside links, so titles with `*` or `_` show as typed and links stay clickable (and visible). */
 function plain(text: string): string {
   let out = "";
   let last = 0;
   for (const link of text.matchAll(LINK)) {
-    out += escapeMarkdown(text.slice(last, link.index)) + link[0];
+    out += escapeText(text.slice(last, link.index)) + link[0];
     last = link.index + link[0].length;
   }
-  return out + escapeMarkdown(text.slice(last));
+  return out + escapeText(text.slice(last));
 }
 
 function embedOf(card: Card): APIEmbed {
@@ -79,5 +89,6 @@ export function toDiscordMessage(message: OutgoingMessage): DiscordMessageBody {
       .filter((row) => row.length > 0)
       .slice(0, LIMITS.rows)
       .map((row) => ({ type: ComponentType.ActionRow, components: row.slice(0, LIMITS.buttonsPerRow).map(buttonOf) })),
+    allowed_mentions: { parse: [] },
   };
 }

@@ -2,6 +2,19 @@ import { describe, expect, it } from "vitest";
 import { toDiscordMessage } from "../../bots/discord/outgoing.ts";
 
 describe("chat messages in Discord's form", () => {
+  it("shows a masked link in model- or video-derived text as typed, so it cannot hide where it leads", () => {
+    const disguise = "[tiktok.com/verify](https://evil.example/login)";
+    const message = toDiscordMessage({ text: `Saved: ${disguise}`, card: { title: disguise, description: `See ${disguise}` } });
+    expect(message.content).toBe("Saved: \\[tiktok.com/verify\\](https://evil.example/login)");
+    expect(message.embeds[0]!.title).toBe("\\[tiktok.com/verify\\](https://evil.example/login)");
+    expect(message.embeds[0]!.description).toBe("See \\[tiktok.com/verify\\](https://evil.example/login)");
+  });
+
+  it("lets no message ping anyone: @everyone and <@id> in a title stay text", () => {
+    const message = toDiscordMessage({ text: "Saved: @everyone <@123456789012345678>", card: { title: "@here", description: "<@&42>" } });
+    expect(message.allowed_mentions).toEqual({ parse: [] });
+  });
+
   it("keeps text within 2000 characters, ending cut text with an ellipsis", () => {
     const { content } = toDiscordMessage({ text: "a".repeat(2500) });
     expect(content).toHaveLength(2000);
@@ -29,7 +42,7 @@ describe("chat messages in Discord's form", () => {
   });
 
   it("sends empty embeds and components when there are none, so an edit removes earlier ones", () => {
-    expect(toDiscordMessage({ text: "Downloading…" })).toEqual({ content: "Downloading…", embeds: [], components: [] });
+    expect(toDiscordMessage({ text: "Downloading…" })).toEqual({ content: "Downloading…", embeds: [], components: [], allowed_mentions: { parse: [] } });
   });
 
   it("makes link buttons (style 5) and callback buttons whose custom_id is the core's data", () => {
