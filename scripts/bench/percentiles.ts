@@ -1,3 +1,5 @@
+/** Median and percentiles of the benchmark's measurements. */
+
 /** The median of `values` (the mean of the two middle ones for an even count); NaN when empty. */
 export function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;

@@ -1,3 +1,5 @@
+/** The person of the demo, on either platform: what they do and what they saw. */
+
 /** One message as the person saw it at the end: edits collapsed to the final text. */
 export interface ConversationLine {
   from: "user" | "bot";

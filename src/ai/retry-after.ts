@@ -1,3 +1,5 @@
+/** How long a provider asks us to wait, from its Retry-After header or its error details. */
+
 /**
  * Reads a Retry-After value (delta seconds or an HTTP date), or OpenAI's `retry-after-ms`,
  * into milliseconds. Undefined when absent or unreadable.

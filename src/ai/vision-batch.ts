@@ -1,3 +1,5 @@
+/** One Google Vision images:annotate batch, as both Vision clients (SDK and REST) share it: the call's shape, limits and error codes. */
+
 /** One image's result from a Vision batch: its text lines, or why it could not be read. */
 export type VisionImageResult = { lines: string[] } | { error: { code: number; message: string } };
 

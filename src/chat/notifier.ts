@@ -1,3 +1,5 @@
+/** The port through which the sign-in tells a person in their chat that Notion is connected. */
+
 /** A database found in the user's workspace, as the chat names it. */
 export interface FoundDatabase {
   title: string;

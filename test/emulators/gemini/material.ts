@@ -1,3 +1,5 @@
+/** The video material the Gemini emulator reads from a summary prompt. */
+
 /** The video material in a prompt: the text of its tagged sections except the list of properties to fill. */
 export interface Material {
   text: string;
