@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
+import PQueue from "p-queue";
 import OpenAI from "openai";
 import { UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -21,6 +22,9 @@ export interface OpenAiTranscriberOptions {
   retry?: RetryPolicy;
 }
 
+/** Transcription requests this process has open at once (a 3-minute clip is six to twelve chunks). */
+export const CHUNKS_IN_FLIGHT = 8;
+
 interface ChunkTranscript {
   text: string;
   language?: string;
@@ -33,10 +37,12 @@ function givesTimings(model: string): boolean {
 }
 
 /**
- * Transcribes chunks one after another (the order of speech matters and each chunk is already
- * large) and stitches them, shifting segment timings by each chunk's start in the video.
+ * Transcribes a clip's chunks side by side (at most CHUNKS_IN_FLIGHT requests at once in this
+ * process, over all jobs) and stitches them in video order, shifting segment timings by each
+ * chunk's start in the video. The chunks were cut in pauses, so their texts join with a space.
  */
 export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: Logger): Transcriber {
+  const inFlight = new PQueue({ concurrency: CHUNKS_IN_FLIGHT });
   // The SDK's own retries are off so the retry budget and the Retry-After handling are ours alone.
   const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs });
   const policy = options.retry ?? defaultRetryPolicy;
@@ -91,8 +97,8 @@ export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: 
   return {
     async transcribe(chunks, call = {}) {
       const ordered = [...chunks].sort((a, b) => a.startSeconds - b.startSeconds);
-      const parts: ChunkTranscript[] = [];
-      for (const chunk of ordered) parts.push(await transcribeChunk(chunk, call));
+      // A failed chunk fails the whole (its retries are inside); the others' answers are then dropped.
+      const parts = await Promise.all(ordered.map((chunk) => inFlight.add(() => transcribeChunk(chunk, call), { signal: call.signal })));
       const transcript: Transcript = {
         text: parts.map((p) => p.text).filter(Boolean).join(" "),
         language: parts.find((p) => p.language)?.language,

@@ -7,7 +7,7 @@ import busboy from "busboy";
 import type { Request, Response } from "express";
 import { openAiContract } from "../contracts/openai.ts";
 import { startEmulator, type EmulatorHandle, type FaultResponder } from "./kit.ts";
-import { probeDuration } from "./openai/probe.ts";
+import { countSoundBursts, probeDuration } from "./openai/probe.ts";
 import { spreadSegments } from "./openai/transcript-shape.ts";
 
 /**
@@ -37,6 +37,11 @@ export interface OpenAiEmulatorOptions {
   transcript?: string | ((upload: UploadSeen, index: number) => string);
   /** Reported by verbose_json (whisper reports names like "english"). Default "english". */
   language?: string;
+  /**
+   * Answer one word ("word") per stretch of sound between pauses in the upload instead of the
+   * transcript: generated speech cut into chunks then shows whether a cut lost or doubled a word.
+   */
+  wordPerSoundBurst?: boolean;
   /** The account has no credit left: every transcription answers 429 `insufficient_quota`, as the real API does. */
   quotaExhausted?: boolean;
 }
@@ -171,7 +176,9 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
     }
     const upload: UploadSeen = { filename: form.file.filename, bytes: form.file.bytes, durationSeconds: duration, model, fields: form.fields };
     uploads.push(upload);
-    const text = typeof transcript === "function" ? transcript(upload, uploads.length - 1) : transcript;
+    const text = options.wordPerSoundBurst
+      ? Array.from({ length: await countSoundBursts(form.file.path, duration) }, () => "word").join(" ")
+      : typeof transcript === "function" ? transcript(upload, uploads.length - 1) : transcript;
     const seconds = Math.ceil(duration);
     if (format === "text") return void res.type("text/plain").send(`${text}\n`);
     if (format === "verbose_json") {
