@@ -8,6 +8,7 @@ import type { Reply } from "./adapter.ts";
 import { chooseAndStart } from "./choose.ts";
 import { confirmDisconnect } from "./commands.ts";
 import type { ChatDeps } from "./context.ts";
+import { takeAllowance } from "../jobs/intake.ts";
 import { texts } from "./texts.ts";
 
 /** What a button's handler is called with. */
@@ -45,6 +46,9 @@ export const BUTTONS: readonly ButtonAction[] = [
     action: "retry",
     value: UUID,
     async run({ deps, person, value, reply }) {
+      // A retry costs what a new link costs, or "Try again" would bypass the hourly limit.
+      const allowance = await takeAllowance(deps, person.userId);
+      if (!allowance.ok) return void (await reply({ text: texts.rateLimited(allowance.retryInMinutes) }));
       const job = await deps.repos.jobs.retryFailed(person.userId, value);
       if (!job) return void (await reply({ text: texts.cannotRetry }));
       deps.wakeWorker();

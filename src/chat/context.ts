@@ -15,6 +15,8 @@ export interface ChatDeps {
   publicUrl: string;
   linkOptions: LinkOptions;
   maxLinksPerHour: number;
+  /** The clock of the hourly link allowance; tests move it. */
+  now?: () => number;
   /** Tells this process's worker that jobs are waiting. */
   wakeWorker(): void;
   /** Re-reads the person's databases from Notion and stores them. */

@@ -25,8 +25,18 @@ async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, outcome: Ac
       });
       return;
     case "rate_limited":
-      await reply({ text: texts.rateLimited(outcome.retryInMinutes) });
+      // Answered once for the whole message, below.
+      return;
   }
+}
+
+/** One answer for every link of the message over the hourly limit, however many there were. */
+async function answerOverLimit(outcomes: AcceptOutcome[], reply: Reply): Promise<void> {
+  const refused = outcomes.filter((o) => o.kind === "rate_limited");
+  if (refused.length === 0) return;
+  const minutes = Math.max(...refused.map((o) => o.retryInMinutes));
+  if (refused.length === outcomes.length && refused.length === 1) return void (await reply({ text: texts.rateLimited(minutes) }));
+  await reply({ text: texts.rateLimitedSome(outcomes.length - refused.length, outcomes.length, minutes) });
 }
 
 /** Where links of this message go: a `#tag` naming one of the person's databases wins, else the current one. */
@@ -49,13 +59,14 @@ export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person
   const { databases, chosen } = connected ? await destinationOf(deps, person, text) : { databases: [], chosen: undefined };
   const status = !connected ? "WAITING_FOR_CONNECTION" : chosen ? "QUEUED" : "WAITING_FOR_SCHEMA";
   const outcomes = await acceptLinks(
-    { jobs: deps.repos.jobs, state: deps.state, maxLinksPerHour: deps.maxLinksPerHour },
+    { jobs: deps.repos.jobs, state: deps.state, maxLinksPerHour: deps.maxLinksPerHour, now: deps.now },
     { userId: person.userId, identityId: person.identityId, sourceText: text, links, schemaId: chosen?.id ?? null, status },
   );
   const waiting = outcomes.filter((o) => o.kind === "queued").length;
   // Work starts before the replies go out; the progress sink reads the messages afresh at each edit.
   if (status === "QUEUED" && waiting > 0) deps.wakeWorker();
   for (const outcome of outcomes) await answerOutcome(deps, platform, outcome, reply);
+  await answerOverLimit(outcomes, reply);
   if (status === "QUEUED") return;
   if (waiting === 0) return;
   if (status === "WAITING_FOR_CONNECTION") {

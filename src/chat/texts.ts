@@ -53,6 +53,8 @@ export const texts = {
   alreadyWorking: (url: string) => `Already working on ${url}; I'll update the message above when it's done.`,
   rateLimited: (minutes: number) =>
     `You've sent a lot of links this hour. I kept nothing from this one; please send it again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+  rateLimitedSome: (taken: number, total: number, minutes: number) =>
+    `You've sent a lot of links this hour. I took ${taken} of the ${total} links in this message and kept nothing of the other ${total - taken}; please send those again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
   stage: {
     download: "Downloading…",
     extract: "Preparing the video…",

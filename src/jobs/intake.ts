@@ -22,14 +22,38 @@ export interface LinkSubmission {
   status: NewJob["status"];
 }
 
-const HOUR_SECONDS = 3600;
+const HOUR_MS = 3600_000;
 
-/** Counts a new link against the person's hourly allowance; false when it is spent. */
-async function takeAllowance(state: StateStore, userId: string, perHour: number): Promise<{ ok: boolean; retryInMinutes: number }> {
-  const window = Math.floor(Date.now() / (HOUR_SECONDS * 1000));
-  const count = await state.increment(`links:${userId}:${window}`, HOUR_SECONDS);
-  const retryInMinutes = Math.max(1, Math.ceil(((window + 1) * HOUR_SECONDS * 1000 - Date.now()) / 60_000));
-  return { ok: count <= perHour, retryInMinutes };
+/** What the hourly allowance needs: the shared store (Redis when configured), the limit, and a clock. */
+export interface AllowanceDeps {
+  state: StateStore;
+  maxLinksPerHour: number;
+  /** Milliseconds since the epoch; tests move it. */
+  now?: () => number;
+}
+
+/**
+ * Counts one link (or one "Try again") against the person's hourly allowance, over a sliding
+ * hour: the last clock hour's count weighs as much of it as still lies within the past sixty
+ * minutes, so a burst across an hour boundary is refused as one inside an hour is. The counters
+ * live in the state store, so every instance shares them through Redis. Refused attempts are not counted.
+ */
+export async function takeAllowance(deps: AllowanceDeps, userId: string): Promise<{ ok: boolean; retryInMinutes: number }> {
+  const now = deps.now?.() ?? Date.now();
+  const window = Math.floor(now / HOUR_MS);
+  const elapsed = (now % HOUR_MS) / HOUR_MS;
+  const previous = Number((await deps.state.get(`links:${userId}:${window - 1}`)) ?? 0);
+  const current = Number((await deps.state.get(`links:${userId}:${window}`)) ?? 0);
+  const limit = deps.maxLinksPerHour;
+  if (previous * (1 - elapsed) + current + 1 <= limit) {
+    // Two messages at once may both pass the check; a link or two over the limit is no harm.
+    await deps.state.increment(`links:${userId}:${window}`, (2 * HOUR_MS) / 1000);
+    return { ok: true, retryInMinutes: 0 };
+  }
+  // When one more would fit again, if nothing more is sent: within this clock hour, or the next.
+  const freeAt = current <= limit - 1 ? 1 - (limit - 1 - current) / previous : 1 + (1 - (limit - 1) / Math.max(current, 1));
+  const minutes = Math.round(((freeAt - elapsed) * HOUR_MS) / 1000) / 60; // whole seconds: no 50.000001 minutes
+  return { ok: false, retryInMinutes: Math.max(1, Math.ceil(minutes)) };
 }
 
 /**
@@ -38,7 +62,7 @@ async function takeAllowance(state: StateStore, userId: string, perHour: number)
  * already made, or the job already running, instead of a second one.
  */
 export async function acceptLinks(
-  deps: { jobs: JobRepository; state: StateStore; maxLinksPerHour: number },
+  deps: AllowanceDeps & { jobs: JobRepository },
   submission: LinkSubmission,
 ): Promise<AcceptOutcome[]> {
   const outcomes: AcceptOutcome[] = [];
@@ -48,7 +72,7 @@ export async function acceptLinks(
       outcomes.push({ kind: duplicate.status === "DONE" ? "already_saved" : "in_progress", link, job: duplicate });
       continue;
     }
-    const allowance = await takeAllowance(deps.state, submission.userId, deps.maxLinksPerHour);
+    const allowance = await takeAllowance(deps, submission.userId);
     if (!allowance.ok) {
       outcomes.push({ kind: "rate_limited", link, retryInMinutes: allowance.retryInMinutes });
       continue;

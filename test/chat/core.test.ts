@@ -342,3 +342,59 @@ describe("links and the states they wait in", () => {
     expect(woken).toBe(0);
   });
 });
+
+describe("the hourly link limit", () => {
+  const HOUR = 3600_000;
+  let clock: number;
+
+  beforeEach(() => {
+    clock = 1_000 * HOUR + 30 * 60_000;
+    core = createChatCore({
+      repos,
+      state: new MemoryStateStore(),
+      log: createLogger({ logLevel: "silent", logPretty: false }),
+      publicUrl: PUBLIC_URL,
+      linkOptions: {},
+      maxLinksPerHour: 3,
+      now: () => clock,
+      wakeWorker: () => void (woken += 1),
+      refreshDatabases: async (userId) => repos.schemas.list(userId),
+    });
+  });
+
+  it("answers a message with many links once, saying how many were taken", async () => {
+    await connected("Recipes");
+    await send(Array.from({ length: 9 }, (_, i) => video(i + 1)).join("\n"));
+    expect(said.map((s) => s.message.text)).toEqual([
+      texts.queued(video(1)),
+      texts.queued(video(2)),
+      texts.queued(video(3)),
+      texts.rateLimitedSome(3, 9, 50),
+    ]);
+    expect(await jobsOf()).toHaveLength(3);
+  });
+
+  it("counts 'Try again' against the limit", async () => {
+    await connected("Recipes");
+    await send(`${video(1)} ${video(2)} ${video(3)}`);
+    const job = (await repos.jobs.claimNext("w", 60_000, 5))!;
+    await repos.jobs.fail(job, "w", "server_error", "Notion was busy.");
+    await press(`retry:${job.id}`);
+    expect(last().message.text).toMatch(/a lot of links this hour/);
+    expect((await repos.jobs.find(job.id))!.status).toBe("FAILED");
+  });
+
+  it("slides: a full hour just before a clock hour still counts just after it", async () => {
+    await connected("Recipes");
+    clock = 1_000 * HOUR - 60_000;
+    await send(`${video(1)} ${video(2)} ${video(3)}`);
+    clock = 1_000 * HOUR + 60_000;
+    said = [];
+    await send(video(4));
+    expect(said.map((s) => s.message.text)).toEqual([texts.rateLimited(19)]);
+    clock = 1_000 * HOUR + 59 * 60_000;
+    said = [];
+    await send(video(5));
+    expect(said.map((s) => s.message.text)).toEqual([texts.queued(video(5))]);
+  });
+});
