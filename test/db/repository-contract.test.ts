@@ -1,0 +1,133 @@
+/**
+ * One specification of the repositories, run twice: against Postgres (src/db) and against the
+ * in-memory repositories the fast chat tests use (test/harness/memory-repositories.ts), so the
+ * fakes cannot drift from what the real ones do.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LeaseLostError } from "../../src/db/jobs.ts";
+import type { Person } from "../../src/db/people.ts";
+import { createRepositories, type Repositories } from "../../src/db/repositories.ts";
+import { createTokenCipher } from "../../src/db/token-cipher.ts";
+import { memoryRepositories } from "../harness/memory-repositories.ts";
+import { openFreshDatabase } from "../harness/postgres.ts";
+
+let fresh: Awaited<ReturnType<typeof openFreshDatabase>> | undefined;
+let postgres: Repositories;
+
+beforeAll(async () => {
+  fresh = await openFreshDatabase();
+  postgres = createRepositories(fresh.db, createTokenCipher([{ id: "primary", key: randomBytes(32).toString("base64") }]));
+});
+afterAll(async () => fresh?.cleanup());
+
+const grant = { accessToken: "ntn_contract", workspaceId: "ws-1", workspaceName: "Reel Notes", botId: "bot-1", owner: { type: "user" } };
+const source = (title: string, id: string) => ({ databaseId: `db-${id}`, dataSourceId: id, title, properties: { Name: { type: "title" } } });
+const link = (n: number) => `https://www.tiktok.com/@chef/video/7300000000000000${n}`;
+let nextAccount = 0;
+
+describe.each([
+  ["on Postgres", () => postgres],
+  ["in memory", () => memoryRepositories()],
+])("the repositories %s", (_where, open) => {
+  let repos: Repositories;
+  beforeAll(() => {
+    repos = open();
+  });
+  /** A person nobody else shares rows with. */
+  const someone = async (): Promise<Person> => {
+    const id = `contract-${process.pid}-${(nextAccount += 1)}`;
+    return repos.people.ensurePerson({ platform: "TELEGRAM", externalUserId: id, chatId: id, displayName: "Ada" });
+  };
+  const job = (who: Person, n: number, schemaId: string | null, status: "QUEUED" | "WAITING_FOR_SCHEMA" | "WAITING_FOR_CONNECTION" = "QUEUED") =>
+    repos.jobs.create({ userId: who.userId, identityId: who.identityId, sourceText: link(n), canonicalUrl: link(n), platform: "tiktok", schemaId, status });
+
+  it("finds the same person for the same chat account, keeping the DM chat current", async () => {
+    const first = await repos.people.ensurePerson({ platform: "DISCORD", externalUserId: `d-${process.pid}`, chatId: "100" });
+    const again = await repos.people.ensurePerson({ platform: "DISCORD", externalUserId: `d-${process.pid}`, chatId: "200" });
+    expect(again).toEqual(first);
+    expect(await repos.people.identity(first.identityId)).toMatchObject({ userId: first.userId, platform: "DISCORD", dmChatId: "200", activeSchemaId: null });
+    expect(await repos.people.identity("00000000-0000-4000-8000-000000000000")).toBeUndefined();
+  });
+
+  it("keeps tags unique and stable across syncs, and forgets unshared databases", async () => {
+    const ada = await someone();
+    const first = await repos.schemas.sync(ada.userId, [source("🍳 Recipes", "a"), source("Recipes!", "b"), source("Workouts", "c")]);
+    expect(first.map((s) => s.tag)).toEqual(["recipes", "recipes-2", "workouts"]);
+    const second = await repos.schemas.sync(ada.userId, [source("Recipes!", "b"), source("Workout log", "c")]);
+    expect(second.map((s) => [s.dataSourceId, s.tag])).toEqual([
+      ["b", "recipes-2"],
+      ["c", "workout-log"],
+    ]);
+    expect((await repos.schemas.list(ada.userId)).map((d) => d.title)).toEqual(["Recipes!", "Workout log"]);
+    expect(await repos.schemas.findByDataSource(ada.userId, "a")).toBeUndefined();
+    expect((await repos.schemas.find(second[0]!.id))?.title).toBe("Recipes!");
+  });
+
+  it("gives the token back until Notion revokes it, and forgets token and databases on removal", async () => {
+    const ada = await someone();
+    await repos.connections.save(ada.userId, grant);
+    expect(await repos.connections.loadAuth(ada.userId)).toEqual({ accessToken: "ntn_contract", workspaceId: "ws-1" });
+    expect(await repos.connections.liveWorkspace(ada.userId)).toEqual({ name: "Reel Notes" });
+    await repos.connections.markRevoked(ada.userId);
+    expect(await repos.connections.loadAccessToken(ada.userId)).toBeUndefined();
+    expect(await repos.connections.liveWorkspace(ada.userId)).toBeUndefined();
+    await repos.connections.save(ada.userId, grant);
+    await repos.schemas.sync(ada.userId, [source("Recipes", "r")]);
+    await repos.connections.remove(ada.userId);
+    expect(await repos.connections.loadAccessToken(ada.userId)).toBeUndefined();
+    expect(await repos.schemas.list(ada.userId)).toEqual([]);
+  });
+
+  it("remembers the chosen database", async () => {
+    const ada = await someone();
+    const [recipes] = await repos.schemas.sync(ada.userId, [source("Recipes", "r")]);
+    await repos.people.chooseDatabase(ada.userId, recipes!.id);
+    expect((await repos.people.identity(ada.identityId))?.activeSchemaId).toBe(recipes!.id);
+  });
+
+  it("finds a live or saved job for the same link and database, but not a failed one", async () => {
+    const ada = await someone();
+    const [recipes] = await repos.schemas.sync(ada.userId, [source("Recipes", "r")]);
+    const queued = await job(ada, 1, recipes!.id);
+    expect((await repos.jobs.findSameLink(ada.userId, link(1), recipes!.id))?.id).toBe(queued.id);
+    expect(await repos.jobs.findSameLink(ada.userId, link(2), recipes!.id)).toBeUndefined();
+    const waiting = await job(ada, 3, null, "WAITING_FOR_SCHEMA");
+    expect((await repos.jobs.findSameLink(ada.userId, link(3), recipes!.id))?.id).toBe(waiting.id);
+  });
+
+  it("starts waiting jobs, moves connection-waiting ones on, and lists the newest first", async () => {
+    const ada = await someone();
+    const [recipes] = await repos.schemas.sync(ada.userId, [source("Recipes", "r")]);
+    const a = await job(ada, 1, null, "WAITING_FOR_CONNECTION");
+    const b = await job(ada, 2, null, "WAITING_FOR_CONNECTION");
+    expect((await repos.jobs.markConnectedWaitingForSchema(ada.userId)).map((j) => j.id).sort()).toEqual([a.id, b.id].sort());
+    const started = await repos.jobs.releaseWaiting(ada.userId, recipes!.id, [a.id]);
+    expect(started.map((j) => [j.id, j.status, j.schemaId])).toEqual([[a.id, "QUEUED", recipes!.id]]);
+    expect((await repos.jobs.find(b.id))?.status).toBe("WAITING_FOR_SCHEMA");
+    const recent = await repos.jobs.recent(ada.userId, 5);
+    expect(recent.map((j) => j.id)).toEqual([b.id, a.id]);
+    expect(recent[1]!.schema).toEqual({ title: "Recipes" });
+  });
+
+  it("claims under a lease, refuses writes from a worker that lost it, and retries a failed job for its owner only", async () => {
+    const ada = await someone();
+    const bob = await someone();
+    const [recipes] = await repos.schemas.sync(ada.userId, [source("Recipes", "r")]);
+    const queued = await job(ada, 1, recipes!.id);
+    await repos.jobs.addProgressMessage(queued.id, { platform: "TELEGRAM", chatId: "1", messageId: "7" });
+    expect(await repos.jobs.progressMessages(queued.id)).toEqual([{ platform: "TELEGRAM", chatId: "1", messageId: "7" }]);
+    // Other tests' jobs may be claimable too: claim until this one comes.
+    let claimed;
+    for (let i = 0; i < 20 && claimed?.id !== queued.id; i += 1) claimed = await repos.jobs.claimNext(`w-${process.pid}`, 60_000, 100);
+    expect(claimed).toMatchObject({ id: queued.id, status: "RUNNING", attempts: 1 });
+    await expect(repos.jobs.renewLease(queued, "someone-else", 60_000)).rejects.toBeInstanceOf(LeaseLostError);
+    await repos.jobs.saveCheckpoint(queued, `w-${process.pid}`, "SUMMARIZE", { download: { title: "t" } });
+    await repos.jobs.fail(queued, `w-${process.pid}`, "server_error", "Busy.");
+    expect(await repos.jobs.findSameLink(ada.userId, link(1), recipes!.id)).toBeUndefined();
+    expect(await repos.jobs.retryFailed(bob.userId, queued.id)).toBeUndefined();
+    const again = await repos.jobs.retryFailed(ada.userId, queued.id);
+    expect(again).toMatchObject({ status: "QUEUED", attempts: 0, stage: "SUMMARIZE", errorKind: null, checkpoints: { download: { title: "t" } } });
+    expect((await repos.jobs.countByStatus()).find((c) => c.status === "QUEUED")?.count).toBeGreaterThanOrEqual(1);
+  });
+});
