@@ -77,3 +77,23 @@ export function userMessageOf(error: unknown): string {
   if (error instanceof TransientError) return "A service we rely on is busy right now. Please try again in a few minutes.";
   return "Something went wrong on our side while saving this video. Please try again.";
 }
+
+/** Error codes of a database or Redis that does not answer (Prisma, Postgres SQLSTATE, Node sockets). */
+const STORE_DOWN_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "ECONNREFUSED", "ECONNRESET", "EPIPE"]);
+const STORE_DOWN_TEXT =
+  /Can't reach database server|Connection terminated|terminating connection|server closed the connection|Connection is closed|ECONNREFUSED|Timed out fetching a new connection|MaxRetriesPerRequest|Code: `(57P0[123]|08\d{3})`/i;
+
+/**
+ * True when `error` (or an error it wraps) says the database or Redis is unreachable or
+ * restarting: worth doing the same work again in a moment, never a reason to give up on it.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && STORE_DOWN_CODES.has(code)) return true;
+    if (current instanceof Error && STORE_DOWN_TEXT.test(current.message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -2,6 +2,7 @@ import type { Bot } from "grammy";
 import type { ChatAdapter, Reply } from "../../src/chat/adapter.ts";
 import type { ChatCore } from "../../src/chat/core.ts";
 import { texts } from "../../src/chat/texts.ts";
+import { isStoreUnavailable } from "../../src/errors.ts";
 import type { Logger } from "../../src/log.ts";
 import type { StateStore } from "../../src/state/index.ts";
 import type { ChatOrder } from "./chat-order.ts";
@@ -9,6 +10,9 @@ import { senderOf } from "./sender.ts";
 
 /** The updates the bot asks Telegram for; everything else never reaches it. */
 export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+
+/** Waits before handling an update again when the database or Redis did not answer: about two minutes in all. */
+const STORE_RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15_000, 30_000, 60_000];
 
 /** A group hears the "private chats only" sentence once; a year is "once" for a group. */
 const GROUP_NOTICE_TTL_SECONDS = 365 * 24 * 3600;
@@ -40,11 +44,27 @@ const replyIn =
 export function routeUpdates(bot: Bot, deps: UpdateDeps): void {
   const { chat, adapter, state, log, order } = deps;
 
+  const retries = new Map<number, number>();
   // Handle each chat in order but chats side by side; the poll loop moves on at once.
   bot.use((ctx, next) => {
     const handled = order.run(String(ctx.chat?.id ?? ctx.from?.id ?? "unknown"), next);
     if (deps.waitForHandling) return handled;
-    handled.catch((error: unknown) => log.error({ err: error, updateId: ctx.update.update_id }, "a Telegram update failed"));
+    const updateId = ctx.update.update_id;
+    handled.then(
+      () => retries.delete(updateId),
+      (error: unknown) => {
+        // Telegram will not send a polled update again: while our database or Redis restarts, we try it again ourselves.
+        const attempt = (retries.get(updateId) ?? 0) + 1;
+        if (!isStoreUnavailable(error) || attempt > STORE_RETRY_DELAYS_MS.length) {
+          retries.delete(updateId);
+          log.error({ err: error, updateId }, "a Telegram update failed");
+          return;
+        }
+        retries.set(updateId, attempt);
+        log.warn({ err: error, updateId, attempt }, "a Telegram update waits for the database or Redis");
+        setTimeout(() => void bot.handleUpdate(ctx.update), STORE_RETRY_DELAYS_MS[attempt - 1]).unref();
+      },
+    );
   });
 
   bot.on("callback_query", async (ctx, next) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "../config.ts";
-import { isTransient, UserFacingError, userMessageOf } from "../errors.ts";
+import { isStoreUnavailable, isTransient, TransientError, UserFacingError, userMessageOf } from "../errors.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { runPipeline, type PipelineDeps } from "./pipeline.ts";
 import { LeaseLostError } from "../db/jobs.ts";
@@ -44,7 +44,9 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
   let again = false;
   const log = deps.log.child({ worker: owner });
 
-  async function handleFailure(job: Job, error: unknown): Promise<void> {
+  async function handleFailure(job: Job, failure: unknown): Promise<void> {
+    // A database or Redis restart is a passing trouble of ours: the job waits for it, never fails on it.
+    const error = isStoreUnavailable(failure) ? new TransientError("network", "the database or Redis did not answer", undefined, { cause: failure }) : failure;
     if (error instanceof LeaseLostError) {
       log.warn({ jobId: job.id }, "another worker took this job over; leaving it");
       return;

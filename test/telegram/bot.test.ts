@@ -155,6 +155,23 @@ describe("the Telegram adapter", () => {
     expect(bot.handleWebhookUpdate).toBeUndefined();
   });
 
+  it("handles a polled update again when the database did not answer, and gives up on a bug at once", async () => {
+    let restarting = 2;
+    const { core, heard } = fakeCore({
+      onText: async (text, reply) => {
+        if (text === "while the database restarts" && restarting-- > 0) throw new Error("Can't reach database server at 127.0.0.1:5432");
+        if (text === "a bug") throw new Error("undefined is not a function");
+        await reply({ text: `heard: ${text}` });
+      },
+    });
+    await start(core);
+    const jo = tg.user(51, { firstName: "Jo" });
+    jo.sendText("a bug");
+    jo.sendText("while the database restarts");
+    expect((await jo.waitForBot()).text).toBe("heard: while the database restarts");
+    expect(heard.map((h) => h.value)).toEqual(["a bug", "while the database restarts", "while the database restarts", "while the database restarts"]);
+  });
+
   it("stops polling cleanly, and a restarted bot picks up exactly what came after", async () => {
     const first = fakeCore();
     const bot = await start(first.core);
