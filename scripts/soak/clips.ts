@@ -1,4 +1,4 @@
-import { makeCaptionedClip } from "../../test/fixtures/media.ts";
+import { makeCaptionedClip, makeSlideshow } from "../../test/fixtures/media.ts";
 import type { VideoHost } from "../../test/emulators/video-host.ts";
 
 /** One post people share during the soak. */
@@ -11,9 +11,9 @@ const SENTENCES = ["Chop two onions and fry them slowly.", "Add rice and stir fo
 
 /**
  * Makes `short` clips of 3 s and `long` clips of 40 s (small, 270x480, so the soak's load is
- * the service's and not the decoder's), two at a time.
+ * the service's and not the decoder's), two at a time, and `carousels` photo posts of five pictures.
  */
-export async function makeSoakClips(dir: string, host: VideoHost, counts: { short: number; long: number }): Promise<SoakClip[]> {
+export async function makeSoakClips(dir: string, host: VideoHost, counts: { short: number; long: number; carousels: number }): Promise<SoakClip[]> {
   const specs = [
     ...Array.from({ length: counts.short }, (_, i) => ({ name: `soak-short-${i}`, seconds: 3 })),
     ...Array.from({ length: counts.long }, (_, i) => ({ name: `soak-long-${i}`, seconds: 40 })),
@@ -26,5 +26,9 @@ export async function makeSoakClips(dir: string, host: VideoHost, counts: { shor
     clips.push({ url: host.postUrl(spec.name), seconds: spec.seconds });
   };
   for (let i = 0; i < specs.length; i += 2) await Promise.all(specs.slice(i, i + 2).map(make));
+  for (let i = 0; i < counts.carousels; i += 1) {
+    const post = await makeSlideshow(dir, { name: `soak-carousel-${i}`, count: 5 });
+    clips.push({ url: host.postUrl(post.post.name), seconds: 0 });
+  }
   return clips;
 }

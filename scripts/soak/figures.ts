@@ -114,17 +114,13 @@ export async function soakFigures(input: { db: Database; world: World; tg: Teleg
   const failed = jobs.filter((j) => j.status === "FAILED");
   const stuck = jobs.filter((j) => j.status === "QUEUED" || j.status === "RUNNING");
 
+  // One answer per job and stage; transcription may take one per audio chunk.
   const expected = new Map<string, number>();
-  for (const job of jobs) {
-    const c = checkpointsOf(job);
-    expected.set(`${job.id} openai`, c.transcribe && c.transcribe.audioSeconds > 0 ? (c.extract?.audioChunks ?? 1) : 0);
-    expected.set(`${job.id} vision`, c.ocr ? 1 : 0);
-    expected.set(`${job.id} gemini`, c.summarize ? 1 : 0);
-  }
+  for (const job of jobs) expected.set(`${job.id} openai`, Math.max(1, checkpointsOf(job).extract?.audioChunks ?? 1));
   const received = new Map<string, number>();
   for (const call of runs.flatMap(paidCallsOf)) received.set(`${call.jobId} ${call.provider}`, (received.get(`${call.jobId} ${call.provider}`) ?? 0) + 1);
   let repeatedPaidCalls = 0;
-  for (const [key, count] of received) repeatedPaidCalls += Math.max(0, count - (expected.get(key) ?? 0));
+  for (const [key, count] of received) repeatedPaidCalls += Math.max(0, count - (expected.get(key) ?? 1));
   const paidCalls = {
     transcriptions: okCount(world.openai.requests, "/audio/transcriptions"),
     vision: okCount(world.vision.requests, "images:annotate"),
