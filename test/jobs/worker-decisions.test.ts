@@ -1,0 +1,134 @@
+/**
+ * The worker's decisions after a failed run, on in-memory repositories: retry later, fail for
+ * good with the sentence to show, or forget a revoked Notion token. Milliseconds per test; the
+ * real-database tests beside it (queue, crash-recovery, two-workers) cover the same store on Postgres.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
+import type { Job } from "../../src/db/jobs.ts";
+import type { Person } from "../../src/db/people.ts";
+import { TransientError, UserFacingError, userMessageOf } from "../../src/errors.ts";
+import type { PipelineDeps } from "../../src/jobs/pipeline.ts";
+import { createStageQueues } from "../../src/jobs/queues.ts";
+import type { ProgressEvent } from "../../src/jobs/types.ts";
+import { createWorker, type Worker } from "../../src/jobs/worker.ts";
+import { createLogger } from "../../src/log.ts";
+import type { MediaTools } from "../../src/media/index.ts";
+import type { NotionApi } from "../../src/notion/client.ts";
+import type { OnScreenTextReader } from "../../src/ai/index.ts";
+import { memoryRepositories, type MemoryRepositories } from "../harness/memory-repositories.ts";
+
+type Failed = Extract<ProgressEvent, { type: "failed" }>;
+
+interface Setup {
+  repos: MemoryRepositories;
+  person: Person;
+  failed: Failed[];
+  finished: string[];
+  revoked: string[];
+  /** Resolves with the job once the worker has put it back in the queue, or failed it and told the person. */
+  settled: Promise<Job>;
+  worker: Worker;
+}
+
+let running: Worker | undefined;
+afterEach(async () => running?.stop(0));
+
+/** A worker whose every run fails with `error` (the first thing the pipeline does, making the work folder, throws it). */
+async function workerFailingWith(error: unknown, env: Record<string, string> = {}, schema: "present" | "deleted" = "present"): Promise<Setup> {
+  const repos = memoryRepositories();
+  const person = await repos.people.ensurePerson({ platform: "TELEGRAM", externalUserId: "1", chatId: "1" });
+  const [recipes] = await repos.schemas.sync(person.userId, [{ databaseId: "db", dataSourceId: "ds", title: "Recipes", properties: {} }]);
+  const failed: Failed[] = [];
+  const finished: string[] = [];
+  const revoked: string[] = [];
+  let settle: (job: Job) => void = () => undefined;
+  const settled = new Promise<Job>((resolve) => (settle = resolve));
+  const jobs = {
+    ...repos.jobs,
+    async retryLater(...args: Parameters<typeof repos.jobs.retryLater>) {
+      await repos.jobs.retryLater(...args);
+      settle((await repos.jobs.find(args[0].id))!);
+    },
+  };
+  const config = loadConfig({ WORKER_ENABLED: "true", ...env });
+  const deps: PipelineDeps = {
+    jobs,
+    schemas: repos.schemas,
+    log: createLogger({ logLevel: "silent", logPretty: false }),
+    media: { createWorkDir: () => Promise.reject(error) } as unknown as MediaTools,
+    transcriber: undefined,
+    ocr: {} as OnScreenTextReader,
+    summarizer: undefined,
+    notion: {} as NotionApi,
+    loadNotionToken: async () => "ntn_test",
+    refreshSchemas: async () => undefined,
+    sink: {
+      stage: async () => undefined,
+      done: async () => undefined,
+      // The last thing the worker does for a failed job: tell the person.
+      async failed(event) {
+        failed.push(event);
+        settle((await repos.jobs.find(event.job.id))!);
+      },
+    },
+    queues: createStageQueues(config.jobs.concurrency),
+    today: () => "2026-11-29",
+    metrics: { observeStage: () => undefined, jobFinished: (status) => void finished.push(status), aiQuotaExhausted: () => undefined },
+  };
+  const schemaId = schema === "present" ? recipes!.id : "00000000-0000-4000-8000-000000000000";
+  await repos.jobs.create({ userId: person.userId, identityId: person.identityId, sourceText: "x", canonicalUrl: "https://www.tiktok.com/@a/video/1", platform: "tiktok", schemaId, status: "QUEUED" });
+  const worker = createWorker(deps, { jobs: config.jobs, onNotionRevoked: async (userId) => void revoked.push(userId), pollMs: 10 });
+  running = worker;
+  worker.start();
+  return { repos, person, failed, finished, revoked, settled, worker };
+}
+
+describe("the worker after a failed run", () => {
+  it("puts a job back with the wait the service asked for on a passing failure, telling nobody yet", async () => {
+    const before = Date.now();
+    const w = await workerFailingWith(new TransientError("rate_limited", "Notion said 429", 30_000));
+    const job = await w.settled;
+    expect(job).toMatchObject({ status: "QUEUED", errorKind: "rate_limited", attempts: 1, leaseOwner: null });
+    expect(job.runAfter.getTime()).toBeGreaterThanOrEqual(before + 30_000);
+    expect(w.failed).toEqual([]);
+    expect(w.finished).toEqual([]);
+  });
+
+  it("fails a job for good once its attempts are spent, with the busy-service sentence", async () => {
+    const error = new TransientError("server_error", "Gemini said 503");
+    const w = await workerFailingWith(error, { JOB_MAX_ATTEMPTS: "1" });
+    const job = await w.settled;
+    expect(job).toMatchObject({ status: "FAILED", errorKind: "server_error", errorMessage: userMessageOf(error) });
+    expect(w.failed.map((f) => [f.kind, f.message])).toEqual([["server_error", userMessageOf(error)]]);
+    expect(w.finished).toEqual(["FAILED"]);
+  });
+
+  it("fails at once on a reason the person can act on, with its own sentence", async () => {
+    const w = await workerFailingWith(new UserFacingError("video_private", "This video is private, so I can't open it."));
+    const job = await w.settled;
+    expect(job).toMatchObject({ status: "FAILED", errorKind: "video_private", errorMessage: "This video is private, so I can't open it.", attempts: 1 });
+    expect(w.failed.map((f) => f.message)).toEqual(["This video is private, so I can't open it."]);
+    expect(w.revoked).toEqual([]);
+  });
+
+  it("forgets the Notion token when Notion revoked it", async () => {
+    const w = await workerFailingWith(new UserFacingError("notion_revoked", "Your Notion is not connected any more."));
+    await w.settled;
+    expect(w.revoked).toEqual([w.person.userId]);
+  });
+
+  it("fails a job whose database was deleted before it ran, naming what to do", async () => {
+    const w = await workerFailingWith(new Error("never reached"), {}, "deleted");
+    const job = await w.settled;
+    expect(job.status).toBe("FAILED");
+    expect(job.errorKind).toBe("notion_database_deleted");
+    expect(w.failed[0]!.message).toContain("/tag");
+  });
+
+  it("calls a bug a bug, with the generic sentence and no retry", async () => {
+    const w = await workerFailingWith(new TypeError("cannot read properties of undefined"));
+    const job = await w.settled;
+    expect(job).toMatchObject({ status: "FAILED", errorKind: "bug", errorMessage: userMessageOf(new TypeError("x")), attempts: 1 });
+  });
+});
