@@ -20,6 +20,11 @@ export interface AckDiagnosis {
   serviceCpuShare: number;
   /** Most yt-dlp/ffmpeg processes seen running below the service in the window. */
   mostChildren: number;
+  /**
+   * Share of the window the service's main thread spent ready to run but waiting for a core
+   * (the kernel's run-queue wait): high means the replies were starved of CPU by other processes.
+   */
+  mainThreadWaitShare: number;
 }
 
 const SLOT_MS = 250;
@@ -32,11 +37,11 @@ function firstCallAt(tg: TelegramEmulator, method: string, chatId: number, after
   return tg.requests.find((r) => r.at >= after && methodOf(r.path) === method && Number((r.body as { chat_id?: unknown } | undefined)?.chat_id) === chatId)?.at;
 }
 
-function cpuShare(samples: MemorySample[], from: number, to: number): number {
+function shareOf(samples: MemorySample[], from: number, to: number, used: (s: MemorySample) => number): number {
   const before = samples.filter((s) => s.at <= from).at(-1);
   const after = samples.find((s) => s.at >= to);
   if (!before || !after || after.at === before.at) return Number.NaN;
-  return (after.cpuMs - before.cpuMs) / (after.at - before.at);
+  return (used(after) - used(before)) / (after.at - before.at);
 }
 
 /** Diagnoses the acks of `sends` (answered by `replies`) from Telegram's log and the service's samples. */
@@ -60,7 +65,8 @@ export function diagnoseAcks(tg: TelegramEmulator, samples: MemorySample[], send
     telegramMs: median(parts.map((p) => p.telegram)),
     callsByMethod,
     callsPerSlot,
-    serviceCpuShare: cpuShare(samples, from, to),
+    serviceCpuShare: shareOf(samples, from, to, (s) => s.cpuMs),
+    mainThreadWaitShare: shareOf(samples, from, to, (s) => s.runQueueWaitMs),
     mostChildren: Math.max(0, ...inside.map((s) => s.children)),
   };
 }

@@ -16,6 +16,8 @@ export interface MemorySample {
   children: number;
   /** CPU time the service's own process has used so far, in ms (user + system). */
   cpuMs: number;
+  /** Time the service's main (event-loop) thread has so far spent ready to run but waiting for a core, in ms. */
+  runQueueWaitMs: number;
 }
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
@@ -36,6 +38,12 @@ export async function cpuWithChildrenMs(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** Run-queue wait of `pid`'s main thread so far, in ms (second field of /proc/<pid>/task/<pid>/schedstat, ns). */
+async function runQueueWaitMsOf(pid: number): Promise<number> {
+  const schedstat = await readFile(`/proc/${pid}/task/${pid}/schedstat`, "utf8").catch(() => "");
+  return Number(schedstat.split(" ")[1] ?? Number.NaN) / 1e6;
 }
 
 async function residentKb(pid: number): Promise<number> {
@@ -82,7 +90,8 @@ export function sampleMemory(pid: number, everyMs = 250): { samples: MemorySampl
       const own = await residentKb(pid);
       const children = await Promise.all((await descendantsOf(pid)).map(residentKb));
       const cpuMs = await cpuMsOf(pid);
-      samples.push({ at: Date.now(), serviceMb: own / 1024, treeMb: (own + children.reduce((a, b) => a + b, 0)) / 1024, children: children.length, cpuMs });
+      const runQueueWaitMs = await runQueueWaitMsOf(pid);
+      samples.push({ at: Date.now(), serviceMb: own / 1024, treeMb: (own + children.reduce((a, b) => a + b, 0)) / 1024, children: children.length, cpuMs, runQueueWaitMs });
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();

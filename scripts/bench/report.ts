@@ -54,7 +54,7 @@ function naiveTable(run: BenchRun): string {
 function ackLines(d: AckDiagnosis): string[] {
   return [
     `  where the wait went (medians): message -> "Queued" request ${Math.round(d.botWorkMs)} ms (update delivery, the bot's work and its send throttle), request -> shown ${Math.round(d.telegramMs)} ms (Telegram latency)`,
-    `  in those ${d.windowMs} ms: service process CPU ${(d.serviceCpuShare * 100).toFixed(0)}% of a core; up to ${d.mostChildren} yt-dlp/ffmpeg processes; Bot API calls ${JSON.stringify(d.callsByMethod)}, per 250 ms [${d.callsPerSlot.join(", ")}]`,
+    `  in those ${d.windowMs} ms: service process CPU ${(d.serviceCpuShare * 100).toFixed(0)}% of a core; its main thread waited for a core ${(d.mainThreadWaitShare * 100).toFixed(0)}% of the time (run queue, /proc schedstat); up to ${d.mostChildren} yt-dlp/ffmpeg processes; Bot API calls ${JSON.stringify(d.callsByMethod)}, per 250 ms [${d.callsPerSlot.join(", ")}]`,
   ];
 }
 
