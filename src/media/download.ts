@@ -1,3 +1,4 @@
+import { watch } from "node:fs";
 import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { create as createYtDlp } from "yt-dlp-exec";
@@ -51,9 +52,11 @@ async function runYtDlp(
     maxBuffer: 64 * 1024 * 1024,
   });
   const watch = watchProcessTree(child, { timeoutMs: Math.max(1, deadline - Date.now()), signal });
+  const sizeWatch = watchMediaSize(workDir, context.config.maxVideoBytes, () => watch.stop("too_large"));
   try {
     const result = await child;
     const reason = watch.stopReason();
+    if (reason === "too_large") throw tooLargeError(context.config);
     if (reason) throw stoppedError(reason, "The download", signal);
     if ((result as { failed?: boolean }).failed && result.exitCode === undefined) {
       throw new Error(`yt-dlp could not start: ${context.config.ytDlpPath}`);
@@ -61,8 +64,35 @@ async function runYtDlp(
     if (result.exitCode !== 0) throw downloadErrorFrom(result.all ?? result.stderr, context.config);
     return result.stdout;
   } finally {
+    sizeWatch.close();
     watch.release();
   }
+}
+
+/**
+ * Calls `exceeded` as soon as the media yt-dlp is writing into `workDir` (parts included) passes
+ * `maxBytes`. yt-dlp's --max-filesize only knows a size declared in advance; a chunked answer of
+ * unknown length would otherwise be downloaded whole before the file is measured.
+ */
+function watchMediaSize(workDir: string, maxBytes: number, exceeded: () => void): { close(): void } {
+  let checking = false;
+  let again = false;
+  const check = async () => {
+    if (checking) return void (again = true);
+    checking = true;
+    do {
+      again = false;
+      let total = 0;
+      for (const name of await readdir(workDir).catch(() => [])) {
+        if (name.startsWith(`${MEDIA_STEM}.`)) total += (await stat(path.join(workDir, name)).catch(() => undefined))?.size ?? 0;
+      }
+      if (total > maxBytes) return exceeded();
+    } while (again);
+    checking = false;
+  };
+  const watcher = watch(workDir, () => void check());
+  watcher.on("error", () => undefined);
+  return { close: () => watcher.close() };
 }
 
 function checkLink(url: string, config: Config["media"]): string {

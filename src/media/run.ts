@@ -20,8 +20,8 @@ function lowerPriority(child: ChildProcess): void {
   }
 }
 
-/** Why a watched process was stopped early. */
-export type StopReason = "timeout" | "aborted";
+/** Why a watched process was stopped early: its deadline, the caller, or what it was writing grew too large. */
+export type StopReason = "timeout" | "aborted" | "too_large";
 
 /**
  * Bounds a child process by a deadline and an AbortSignal. The child must have been spawned
@@ -31,7 +31,7 @@ export type StopReason = "timeout" | "aborted";
 export function watchProcessTree(
   child: ChildProcess,
   limits: { timeoutMs: number; signal?: AbortSignal },
-): { stopReason(): StopReason | undefined; release(): void } {
+): { stopReason(): StopReason | undefined; stop(reason: StopReason): void; release(): void } {
   lowerPriority(child);
   let reason: StopReason | undefined;
   const kill = (why: StopReason) => {
@@ -48,6 +48,7 @@ export function watchProcessTree(
   limits.signal?.addEventListener("abort", onAbort, { once: true });
   return {
     stopReason: () => reason,
+    stop: kill,
     release: () => {
       clearTimeout(timer);
       limits.signal?.removeEventListener("abort", onAbort);
@@ -58,6 +59,7 @@ export function watchProcessTree(
 /** The error for a process stopped by its deadline or by the caller. */
 export function stoppedError(reason: StopReason, what: string, signal?: AbortSignal): unknown {
   if (reason === "aborted") return signal?.reason ?? new Error(`${what} was cancelled`);
+  if (reason === "too_large") return new Error(`${what} grew past its size limit`);
   return new TransientError("timeout", `${what} took too long and was stopped`);
 }
 

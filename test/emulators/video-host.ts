@@ -19,7 +19,9 @@ import { startEmulator, type EmulatorHandle } from "./kit.ts";
  *    `thumbnailUrl` lists the slides in order; that is how the media room recognises a slideshow
  *    (no video stream; the images come through as the post's thumbnails).
  * Also served: unknown ids answer 404, `stallUrl` sends half a page and then nothing, and
- * `statusUrl(code)` answers any HTTP status (403, 410, 429, 503 ...).
+ * `statusUrl(code)` answers any HTTP status (403, 410, 429, 503 ...), and `unsizedUrl` is a post
+ * whose page declares no size and whose video comes chunked, `unsizedBytes` long (option), with
+ * `unsized` telling how much of it went out before the client hung up.
  */
 
 /** A running video host. */
@@ -34,11 +36,23 @@ export interface VideoHost extends EmulatorHandle {
   stallUrl: string;
   /** A post page answering with `status`. */
   statusUrl(status: number): string;
+  /** A post whose video has no declared size and comes chunked (`unsizedBytes` long). */
+  unsizedUrl: string;
+  /** Bytes of the unsized video sent so far, and whether a download of it reached the end. */
+  readonly unsized: { sent: number; completed: boolean };
 }
 
 const MISSING_ID = "7000000000000000404";
 const STALL_ID = "7000000000000000001";
 const STATUS_PREFIX = "70000000000000";
+const UNSIZED_ID = "7000000000000000002";
+const CHUNK = Buffer.alloc(64 * 1024, 1);
+
+/** A post page that names a chunked video and no size, as a site that does not know it. */
+function unsizedPage(base: string): string {
+  const ld = { "@context": "https://schema.org", "@type": "VideoObject", name: "Endless", description: "No size given", contentUrl: `${base}/stream/unsized.mp4`, encodingFormat: "video/mp4" };
+  return `<!DOCTYPE html><html><head><title>Endless | TikTok</title><script type="application/ld+json">${JSON.stringify(ld)}</script></head><body></body></html>`;
+}
 
 function isoDuration(seconds: number | undefined): string | undefined {
   return seconds === undefined ? undefined : `PT${Math.round(seconds)}S`;
@@ -103,8 +117,10 @@ function notFound(res: Response): void {
 }
 
 /** Starts the host over `dir`, where test/fixtures/media.ts makers wrote their media. */
-export async function startVideoHost(options: { dir: string }): Promise<VideoHost> {
+export async function startVideoHost(options: { dir: string; unsizedBytes?: number }): Promise<VideoHost> {
   const { dir } = options;
+  const unsizedBytes = options.unsizedBytes ?? 64 * 1024 * 1024;
+  const unsized = { sent: 0, completed: false };
   const stalled = new Set<Response>();
   const handle = await startEmulator((app, self) => {
     app.get(/^\/@([A-Za-z0-9_.]*)\/(video|photo)\/(\d+)\/?$/, async (req: Request, res: Response) => {
@@ -115,6 +131,7 @@ export async function startVideoHost(options: { dir: string }): Promise<VideoHos
         res.status(200).type("html").write("<!DOCTYPE html><html><head><title>");
         return;
       }
+      if (id === UNSIZED_ID) return void res.type("html").send(unsizedPage(self.url));
       if (id.startsWith(STATUS_PREFIX) && id !== MISSING_ID) {
         res.status(Number(id.slice(STATUS_PREFIX.length))).type("html").send("<html><body>status</body></html>");
         return;
@@ -124,6 +141,19 @@ export async function startVideoHost(options: { dir: string }): Promise<VideoHos
       const contentFile = post.kind === "video" ? post.media : post.audio;
       const size = contentFile ? (await stat(path.join(dir, contentFile))).size : 0;
       res.type("html").send(postPage(post, self.url, `${self.url}${req.path}`, size));
+    });
+    app.get("/stream/unsized.mp4", async (_req: Request, res: Response) => {
+      // No Content-Length: Node sends it chunked, and only the bytes themselves tell the size.
+      res.status(200).type("video/mp4");
+      let left = unsizedBytes;
+      while (left > 0 && !res.destroyed) {
+        const chunk = CHUNK.subarray(0, Math.min(CHUNK.length, left));
+        left -= chunk.length;
+        unsized.sent += chunk.length;
+        if (!res.write(chunk)) await new Promise((resolve) => (res.once("drain", resolve), res.once("close", resolve)));
+      }
+      if (left === 0 && !res.destroyed) unsized.completed = true;
+      res.end();
     });
     app.get("/media/:file", (req: Request, res: Response) => {
       const file = path.basename(String(req.params.file));
@@ -142,6 +172,8 @@ export async function startVideoHost(options: { dir: string }): Promise<VideoHos
     },
     missingUrl: `${handle.url}/@ghost/video/${MISSING_ID}`,
     stallUrl: `${handle.url}/@slow/video/${STALL_ID}`,
+    unsizedUrl: `${handle.url}/@endless/video/${UNSIZED_ID}`,
+    unsized,
     statusUrl: (status: number) => `${handle.url}/@status/video/${STATUS_PREFIX}${String(status).padStart(3, "0")}`,
     stop: async () => {
       for (const res of stalled) res.destroy();

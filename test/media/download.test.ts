@@ -60,6 +60,15 @@ describe("download refusals and failures", () => {
     expect(files.filter((f) => f.startsWith("media."))).toEqual([]);
   });
 
+  it("stops a download of unknown size as it crosses the size limit, not after the whole stream", async () => {
+    const { error, files } = await failedDownload(bench.host.unsizedUrl, { maxVideoBytes: 1024 * 1024 });
+    expect(error).toMatchObject({ kind: "video_too_large" });
+    expect(files.filter((f) => f.startsWith("media."))).toEqual([]);
+    // The host streams 64 MB; the download hung up long before the end.
+    expect(bench.host.unsized.completed).toBe(false);
+    expect(bench.host.unsized.sent).toBeLessThan(32 * 1024 * 1024);
+  });
+
   it("calls a truncated file unreadable", async () => {
     const { error } = await failedDownload(bench.host.postUrl("corrupt"));
     expect(error).toMatchObject({ kind: "video_unreadable" });
