@@ -314,6 +314,19 @@ function toConfig(env: Env): Config {
   };
 }
 
+/** The ports Telegram's setWebhook accepts; any other makes it refuse the webhook at start-up. */
+const TELEGRAM_WEBHOOK_PORTS = ["443", "80", "88", "8443"];
+
+/** With a webhook secret and an https PUBLIC_URL the bot asks Telegram for a webhook there; say now if Telegram would refuse it. */
+function telegramWebhookProblem(env: Env): string | undefined {
+  if (!env.TELEGRAM_BOT_TOKEN || !env.TELEGRAM_WEBHOOK_SECRET || !env.PUBLIC_URL) return undefined;
+  const url = new URL(env.PUBLIC_URL);
+  if (url.protocol !== "https:") return undefined;
+  const port = url.port || "443";
+  if (TELEGRAM_WEBHOOK_PORTS.includes(port)) return undefined;
+  return `PUBLIC_URL: Telegram accepts webhooks only on ports 443, 80, 88 or 8443, not ${port}; serve the site on one of them (or unset TELEGRAM_WEBHOOK_SECRET for long polling)`;
+}
+
 function crossCheck(env: Env): string[] {
   const problems: string[] = [];
   if (env.NOTION_CLIENT_ID && !env.NOTION_CLIENT_SECRET) {
@@ -329,6 +342,8 @@ function crossCheck(env: Env): string[] {
   if (env.NODE_ENV === "production" && env.MEDIA_EXTRA_ALLOWED_HOSTS.length > 0) {
     problems.push("MEDIA_EXTRA_ALLOWED_HOSTS: for tests and the demo only; not allowed with NODE_ENV=production");
   }
+  const webhookProblem = telegramWebhookProblem(env);
+  if (webhookProblem) problems.push(webhookProblem);
   // Embedded mode may generate a key into DATA_DIR; a shared Postgres needs one key for every instance.
   if (env.DATABASE_URL && !env.TOKEN_ENCRYPTION_KEY && !env.TOKEN_ENCRYPTION_KEYS) {
     problems.push("TOKEN_ENCRYPTION_KEY: required when DATABASE_URL is set (generate one with: openssl rand -base64 32)");

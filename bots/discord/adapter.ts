@@ -14,14 +14,14 @@ export function createDiscordAdapter(rest: REST): ChatAdapter {
   return {
     platform: "DISCORD",
     async send(chatId, message) {
-      const sent = await callDiscord(() => rest.post(Routes.channelMessages(chatId), { body: toDiscordMessage(message) }));
+      const sent = await callDiscord(() => rest.post(Routes.channelMessages(chatId), { body: toDiscordMessage(message) }), chatId);
       return { chatId, messageId: createdMessage.parse(sent).id };
     },
     async edit(chatId, messageId, message) {
-      await callDiscord(() => rest.patch(Routes.channelMessage(chatId, messageId), { body: toDiscordMessage(message) }));
+      await callDiscord(() => rest.patch(Routes.channelMessage(chatId, messageId), { body: toDiscordMessage(message) }), chatId);
     },
     async typing(chatId) {
-      await callDiscord(() => rest.post(Routes.channelTyping(chatId)));
+      await callDiscord(() => rest.post(Routes.channelTyping(chatId)), chatId);
     },
   };
 }

@@ -1,12 +1,20 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from "discord.js";
+import { RecipientUnreachableError } from "../../src/chat/adapter.ts";
 import { TransientError } from "../../src/errors.ts";
+
+/** Discord's "Cannot send messages to this user": DMs closed, the bot blocked, no shared server any more. */
+const CANNOT_MESSAGE_USER = 50007;
 
 /**
  * Discord failures worth another attempt become TransientErrors, so the pipeline's NOTIFY stage
- * retries them; anything else (unknown message, DMs closed, a payload Discord refuses) stays as is.
+ * retries them; DMs closed (50007) becomes RecipientUnreachableError; anything else (unknown
+ * message, a payload Discord refuses) stays as is.
  * 429s rarely get here: discord.js's REST manager waits them out itself.
  */
-export function classifyDiscordFailure(error: unknown): unknown {
+export function classifyDiscordFailure(error: unknown, chatId?: string): unknown {
+  if (chatId !== undefined && error instanceof DiscordAPIError && error.code === CANNOT_MESSAGE_USER) {
+    return new RecipientUnreachableError("DISCORD", chatId, error.message, { cause: error });
+  }
   if (error instanceof RateLimitError) return new TransientError("rate_limited", error.message, error.retryAfter, { cause: error });
   if (error instanceof DiscordAPIError || error instanceof HTTPError) {
     if (error.status === 429) return new TransientError("rate_limited", error.message, undefined, { cause: error });
@@ -18,11 +26,11 @@ export function classifyDiscordFailure(error: unknown): unknown {
   return error;
 }
 
-/** Runs one Discord call, classifying its failure. */
-export async function callDiscord<T>(call: () => Promise<T>): Promise<T> {
+/** Runs one Discord call, classifying its failure; `chatId` when it writes to a person's DM. */
+export async function callDiscord<T>(call: () => Promise<T>, chatId?: string): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw classifyDiscordFailure(error);
+    throw classifyDiscordFailure(error, chatId);
   }
 }

@@ -55,7 +55,8 @@ async function startGateway(deps: DiscordBotDeps): Promise<DiscordBot> {
   const { config, log, chat } = deps;
   const client = new Client({
     // DMs only; Partials.Channel lets uncached DM channels deliver their first message.
-    intents: [GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
+    // Direct messages carry their content without the privileged Message Content intent.
+    intents: [GatewayIntentBits.DirectMessages],
     partials: [Partials.Channel],
     rest: { api: config.discord.apiBase },
     // Interaction replies go through discord.js, which sends this unless a reply says otherwise.

@@ -52,3 +52,20 @@ export interface ChatSender {
  * for Discord slash commands, the interaction's reply (ephemeral where personal).
  */
 export type Reply = (message: OutgoingMessage, options?: { personal?: boolean }) => Promise<SentMessage>;
+
+/**
+ * The person cannot be written to any more: they blocked the bot or deleted their account
+ * (Telegram 403), or closed their DMs to it (Discord 50007). Adapters throw it so the core can
+ * stop messaging them; their jobs still finish.
+ */
+export class RecipientUnreachableError extends Error {
+  readonly platform: ChatPlatform;
+  readonly chatId: string;
+
+  constructor(platform: ChatPlatform, chatId: string, reason: string, options?: { cause?: unknown }) {
+    super(`${platform} chat ${chatId} cannot be written to: ${reason}`, options);
+    this.platform = platform;
+    this.chatId = chatId;
+    this.name = "RecipientUnreachableError";
+  }
+}

@@ -9,6 +9,7 @@ import { handleLinks } from "./links-flow.ts";
 import type { LinkNotifier } from "./notifier.ts";
 import { createProgressSink } from "./progress.ts";
 import { texts } from "./texts.ts";
+import { markReachable, skipUnreachableChats } from "./unreachable.ts";
 
 /**
  * The conversation, once for every platform. Adapters turn platform updates into calls of
@@ -43,6 +44,7 @@ export function createChatCore(deps: ChatDeps): ChatCore {
   }
 
   async function handleCommand(sender: ChatSender, name: string, argument: string, reply: Reply): Promise<void> {
+    await markReachable(deps.state, sender.platform, sender.chatId);
     const command = findCommand(name);
     const trimmed = argument.trim();
     if (command?.slow?.(trimmed)) showTyping(sender);
@@ -54,6 +56,7 @@ export function createChatCore(deps: ChatDeps): ChatCore {
   async function handleText(sender: ChatSender, text: string, reply: Reply): Promise<void> {
     const command = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
     if (command) return handleCommand(sender, command[1]!, command[2] ?? "", reply);
+    await markReachable(deps.state, sender.platform, sender.chatId);
     const links = parseVideoLinks(text, deps.linkOptions);
     if (links.length === 0) {
       await reply({ text: containsAnyLink(text) ? texts.unsupportedLink : texts.hint });
@@ -75,7 +78,7 @@ export function createChatCore(deps: ChatDeps): ChatCore {
   }
 
   return {
-    registerAdapter: (adapter) => void adapters.set(adapter.platform, adapter),
+    registerAdapter: (adapter) => void adapters.set(adapter.platform, skipUnreachableChats(adapter, deps.state, deps.log)),
     handleText,
     handleCommand,
     handleButton,

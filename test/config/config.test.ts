@@ -102,4 +102,14 @@ describe("loadConfig", () => {
   it("refuses half a Notion integration", () => {
     expect(problemsOf({ NOTION_CLIENT_ID: "id" })).toEqual([expect.stringMatching(/^NOTION_CLIENT_SECRET:/)]);
   });
+
+  it("names PUBLIC_URL when its port is one Telegram's setWebhook refuses (only 443, 80, 88 and 8443)", () => {
+    const webhook = { TELEGRAM_BOT_TOKEN: "1:x", TELEGRAM_WEBHOOK_SECRET: "s3cret_token_long_enough" };
+    expect(problemsOf({ ...webhook, PUBLIC_URL: "https://bot.example.com:8080" })).toEqual([expect.stringMatching(/^PUBLIC_URL: Telegram accepts webhooks only on ports 443, 80, 88 or 8443, not 8080/)]);
+    for (const url of ["https://bot.example.com", "https://bot.example.com:8443", "https://bot.example.com:88"]) {
+      expect(loadConfig({ ...webhook, PUBLIC_URL: url }).publicUrl).toBe(url);
+    }
+    // Plain http means long polling: no webhook is asked for, so no port rule applies.
+    expect(loadConfig({ ...webhook, PUBLIC_URL: "http://localhost:8080" }).publicUrl).toBe("http://localhost:8080");
+  });
 });

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { startDiscordEmulator, type DiscordEmulator, type ScriptedUser, type TranscriptEntry } from "../emulators/discord/index.ts";
+import { startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type ScriptedUser, type TranscriptEntry } from "../emulators/discord/index.ts";
 import { startTestService, type TestService } from "../harness/service.ts";
 import { startWorld, type World, type WorldOptions } from "../harness/world.ts";
 import { openFreshDatabase } from "../harness/postgres.ts";
@@ -15,8 +15,12 @@ export interface DiscordWorld {
 }
 
 /** Starts everything; the service's Discord bot logs in to the emulator before this resolves. */
-export async function startDiscordWorld(options: WorldOptions = {}): Promise<DiscordWorld> {
-  const [world, discord, database] = await Promise.all([startWorld(options), startDiscordEmulator({ heartbeatIntervalMs: 1000 }), openFreshDatabase()]);
+export async function startDiscordWorld(options: WorldOptions & { discord?: DiscordEmulatorOptions } = {}): Promise<DiscordWorld> {
+  const [world, discord, database] = await Promise.all([
+    startWorld(options),
+    startDiscordEmulator({ heartbeatIntervalMs: 1000, ...options.discord }),
+    openFreshDatabase(),
+  ]);
   const service = await startTestService(world, database.url, { DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE: discord.apiBase });
   return {
     world,

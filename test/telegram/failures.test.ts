@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { waitUntil } from "../harness/service.ts";
 import { connectPerson, jobsOf, outcomeOf, useRecipeClips } from "./telegram-world.ts";
 
-const clips = useRecipeClips(["stew"] as const);
+const clips = useRecipeClips(["stew", "flan"] as const);
 const url = clips.url;
 
 describe("when things go wrong", () => {
@@ -37,5 +38,29 @@ describe("when things go wrong", () => {
     expect(saved.buttons?.flat().find((b) => b.text === "Open in Notion")?.url).toMatch(/^https:\/\//);
     const refused = clips.w().tg.requests.filter((r) => r.path.endsWith("/editMessageText") && r.fault === "429");
     expect(refused).toHaveLength(2);
+  });
+
+  it("stops writing to a person who blocked the bot mid-job; the job still finishes and the page exists", async () => {
+    const lu = clips.w().tg.user(710, { firstName: "Lu" });
+    await connectPerson(lu);
+    lu.sendText("/tag Recipes");
+    await lu.waitForBot();
+    const pagesBefore = clips.w().world.notion.pages.length;
+
+    lu.sendText(url("flan"));
+    await lu.waitForBot();
+    lu.block();
+    const toLu = () => clips.w().tg.requests.filter((r) => String((r.body as { chat_id?: unknown } | undefined)?.chat_id) === String(lu.id));
+
+    const [job] = await waitUntil(async () => {
+      const jobs = await jobsOf(clips.w(), lu);
+      return jobs.every((j) => ["DONE", "FAILED"].includes(j.status)) && jobs.length > 0 ? jobs : undefined;
+    }, 60_000, "Lu's job to finish");
+    expect(job!.status).toBe("DONE");
+    expect(clips.w().world.notion.pages.length).toBe(pagesBefore + 1);
+    // One refusal taught the bot; nothing more was sent after it, the final "Saved" included.
+    const refusals = toLu().filter((r) => r.status === 403);
+    expect(refusals).toHaveLength(1);
+    expect(toLu().filter((r) => r.at > refusals[0]!.at)).toEqual([]);
   });
 });

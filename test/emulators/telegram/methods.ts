@@ -133,6 +133,10 @@ const setWebhook: Method = (server, params) => {
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
     throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
   }
+  // An https address is one the real server would call, so its port rule applies.
+  if (parsed.protocol === "https:" && !["", "443", "80", "88", "8443"].includes(parsed.port)) {
+    throw badRequest("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443");
+  }
   const secretToken = optionalString(params, "secret_token");
   if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken)) {
     throw badRequest("secret token contains unallowed characters");

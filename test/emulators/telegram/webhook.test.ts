@@ -35,6 +35,13 @@ function echoBot(options: ConstructorParameters<typeof Bot>[1] = {}): Bot {
 }
 
 describe("Telegram emulator in webhook mode", () => {
+  it("refuses setWebhook on an https port other than 443, 80, 88 or 8443, as the Bot API does", async () => {
+    const bot = echoBot();
+    const refusal = await bot.api.setWebhook("https://bot.example.com:8080/telegram/webhook").catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ error_code: 400, description: "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443" });
+    expect(await bot.api.setWebhook("https://bot.example.com:8443/telegram/webhook")).toBe(true);
+  });
+
   it("POSTs updates with the secret header to the URL set by setWebhook", async () => {
     const bot = echoBot();
     const url = await serveWebhook(webhookCallback(bot, "http", { secretToken: "s3cret_token" }));
