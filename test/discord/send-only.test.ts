@@ -1,3 +1,4 @@
+import { RecipientUnreachableError } from "../../src/chat/adapter.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDiscordBot, type DiscordBot } from "../../bots/discord/index.ts";
 import type { ChatCore } from "../../src/chat/core.ts";
@@ -52,11 +53,12 @@ describe("the Discord bot in a worker-only process (send-only)", () => {
     expect(failure).toMatchObject({ kind: "server_error" });
   });
 
-  it("lets a refusal through as it is: a person who closed their DMs is not retried", async () => {
+  it("turns Discord's 50007 into RecipientUnreachableError: a person who closed their DMs is not retried", async () => {
     const grace = discord.user("5002");
     grace.closeDms();
     const failure = await bot.adapter.send(grace.dmChannelId, { text: "Connected" }).catch((error: unknown) => error);
     expect(failure).not.toBeInstanceOf(TransientError);
-    expect(failure).toMatchObject({ code: 50007 });
+    expect(failure).toBeInstanceOf(RecipientUnreachableError);
+    expect((failure as Error).cause).toMatchObject({ code: 50007 });
   });
 });
