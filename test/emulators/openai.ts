@@ -113,7 +113,10 @@ async function readForm(req: Request, dir: string): Promise<ParsedForm> {
     form.file = file;
     stream.on("data", (chunk: Buffer) => (file.bytes += chunk.length));
     stream.on("limit", () => (file.tooLarge = true));
-    writes.push(pipeline(stream, createWriteStream(file.path)));
+    const written = pipeline(stream, createWriteStream(file.path));
+    // A caller that dies mid-upload fails this too, possibly before it is awaited below.
+    written.catch(() => undefined);
+    writes.push(written);
   });
   await pipeline(req, parser);
   await Promise.all(writes);
