@@ -95,6 +95,17 @@ function watchMediaSize(workDir: string, maxBytes: number, exceeded: () => void)
   return { close: () => watcher.close() };
 }
 
+/**
+ * The only yt-dlp extractors a post may reach. Without this list the generic extractor reads any
+ * page a post redirects to, internal addresses included; it stays only for the test stand-in hosts.
+ */
+const POST_EXTRACTORS = "TikTok,vm.tiktok,Instagram";
+
+function extractorsFor(link: string, config: Config["media"]): string {
+  const host = new URL(link).host.toLowerCase();
+  return config.extraAllowedHosts.some((h) => h.trim().toLowerCase() === host) ? "generic" : POST_EXTRACTORS;
+}
+
 function checkLink(url: string, config: Config["media"]): string {
   const [link] = parseVideoLinks(url, { extraAllowedHosts: config.extraAllowedHosts });
   if (!link) throw new UserFacingError("unsupported_link", DOWNLOAD_SENTENCES.unsupported_link);
@@ -182,7 +193,7 @@ export async function downloadPost(
   try {
     const output = await runYtDlp(
       context,
-      ["--print-to-file", "pre_process:%()j", infoFile],
+      ["--use-extractors", extractorsFor(link, config), "--print-to-file", "pre_process:%()j", infoFile],
       {
         socketTimeout,
         noPlaylist: true,

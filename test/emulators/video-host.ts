@@ -20,8 +20,8 @@ import { startEmulator, type EmulatorHandle } from "./kit.ts";
  *    (no video stream; the images come through as the post's thumbnails).
  * Also served: unknown ids answer 404, `stallUrl` sends half a page and then nothing, and
  * `statusUrl(code)` answers any HTTP status (403, 410, 429, 503 ...), and `unsizedUrl` is a post
- * whose page declares no size and whose video comes chunked, `unsizedBytes` long (option), with
- * `unsized` telling how much of it went out before the client hung up.
+ * whose page declares no size and whose video comes chunked: `unsizedBytes` (option) and then
+ * nothing more until the client hangs up, which `unsized.hungUp` tells.
  */
 
 /** A running video host. */
@@ -36,10 +36,10 @@ export interface VideoHost extends EmulatorHandle {
   stallUrl: string;
   /** A post page answering with `status`. */
   statusUrl(status: number): string;
-  /** A post whose video has no declared size and comes chunked (`unsizedBytes` long). */
+  /** A post whose video has no declared size and comes chunked (`unsizedBytes`, then a pause). */
   unsizedUrl: string;
-  /** Bytes of the unsized video sent so far, and whether a download of it reached the end. */
-  readonly unsized: { sent: number; completed: boolean };
+  /** Bytes of the unsized video sent, and whether the client hung up during the pause. */
+  readonly unsized: { sent: number; hungUp: boolean };
 }
 
 const MISSING_ID = "7000000000000000404";
@@ -119,8 +119,8 @@ function notFound(res: Response): void {
 /** Starts the host over `dir`, where test/fixtures/media.ts makers wrote their media. */
 export async function startVideoHost(options: { dir: string; unsizedBytes?: number }): Promise<VideoHost> {
   const { dir } = options;
-  const unsizedBytes = options.unsizedBytes ?? 64 * 1024 * 1024;
-  const unsized = { sent: 0, completed: false };
+  const unsizedBytes = options.unsizedBytes ?? 4 * 1024 * 1024;
+  const unsized = { sent: 0, hungUp: false };
   const stalled = new Set<Response>();
   const handle = await startEmulator((app, self) => {
     app.get(/^\/@([A-Za-z0-9_.]*)\/(video|photo)\/(\d+)\/?$/, async (req: Request, res: Response) => {
@@ -145,15 +145,19 @@ export async function startVideoHost(options: { dir: string; unsizedBytes?: numb
     app.get("/stream/unsized.mp4", async (_req: Request, res: Response) => {
       // No Content-Length: Node sends it chunked, and only the bytes themselves tell the size.
       res.status(200).type("video/mp4");
+      stalled.add(res);
+      const closed = new Promise((resolve) => res.once("close", resolve));
       let left = unsizedBytes;
       while (left > 0 && !res.destroyed) {
         const chunk = CHUNK.subarray(0, Math.min(CHUNK.length, left));
         left -= chunk.length;
         unsized.sent += chunk.length;
-        if (!res.write(chunk)) await new Promise((resolve) => (res.once("drain", resolve), res.once("close", resolve)));
+        if (!res.write(chunk)) await Promise.race([new Promise((resolve) => res.once("drain", resolve)), closed]);
       }
-      if (left === 0 && !res.destroyed) unsized.completed = true;
-      res.end();
+      // Then nothing more: a client that waits for the end waits until its socket timeout.
+      await closed;
+      stalled.delete(res);
+      unsized.hungUp = true;
     });
     app.get("/media/:file", (req: Request, res: Response) => {
       const file = path.basename(String(req.params.file));
