@@ -117,6 +117,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     loadNotionToken,
     refreshSchemas: async (userId) => void (await refreshSchemas(userId)),
     sink: chat.progress,
+    sentFiles: {},
     queues: createStageQueues(config.jobs.concurrency),
     today: () => new Date().toISOString().slice(0, 10),
     metrics,
@@ -133,6 +134,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     ? await (await import("../bots/discord/index.ts")).startDiscordBot({ config, log, chat, receive: config.botsEnabled ? "gateway" : "send-only" })
     : undefined;
   for (const bot of [telegram, discord]) if (bot) chat.registerAdapter(bot.adapter);
+  if (telegram) pipeline.sentFiles.TELEGRAM = telegram.files;
   const botLinks = { telegram: telegram?.link, discord: discord?.link };
   const signIn = createSignIn({ repos, notion, notionOAuth: config.notion, notifier: chat.notifier, log });
   const app = createWebApp({

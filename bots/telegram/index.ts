@@ -6,7 +6,10 @@ import type { ChatCore } from "../../src/chat/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { Logger } from "../../src/log.ts";
 import type { StateStore } from "../../src/state/index.ts";
+import type { SentFileSource } from "../../src/jobs/types.ts";
+import { texts } from "../../src/chat/texts.ts";
 import { createTelegramAdapter } from "./adapter.ts";
+import { createTelegramFileSource, TELEGRAM_DOWNLOAD_LIMIT_BYTES } from "./files.ts";
 import { ChatOrder } from "./chat-order.ts";
 import { throttleCalls } from "./throttle.ts";
 import { ALLOWED_UPDATES, routeUpdates } from "./updates.ts";
@@ -16,6 +19,8 @@ import { createWebhookHandler, webhookUrlFor, type WebhookOutcome } from "./webh
 export interface TelegramBot {
   /** Sends and edits messages; registered with the chat core (also in worker-only processes). */
   adapter: ChatAdapter;
+  /** Fetches videos people sent as files (for the pipeline, also in worker-only processes). */
+  files: SentFileSource;
   /** `https://t.me/<username>`, for the linking site's "back to the chat" button. */
   link: string;
   /** In webhook mode: handles one update the web site received (secret already checked). */
@@ -68,9 +73,15 @@ export async function startTelegramBot(deps: TelegramBotDeps): Promise<TelegramB
   const adapter = createTelegramAdapter(bot.api);
   await bot.init();
   const link = `https://t.me/${bot.botInfo.username}`;
+  const files = createTelegramFileSource(
+    bot.api,
+    config.telegram.apiRoot,
+    config.telegram.token!,
+    texts.fileTooBig(TELEGRAM_DOWNLOAD_LIMIT_BYTES / (1024 * 1024)),
+  );
   if (deps.receive === "send-only") {
     log.info({ bot: bot.botInfo.username }, "Telegram: sending only");
-    return { adapter, link, stop: async () => {} };
+    return { adapter, files, link, stop: async () => {} };
   }
 
   const order = new ChatOrder();
@@ -82,13 +93,14 @@ export async function startTelegramBot(deps: TelegramBotDeps): Promise<TelegramB
     await bot.api.setWebhook(webhookUrl, { secret_token: config.telegram.webhookSecret, allowed_updates: ALLOWED_UPDATES, drop_pending_updates: false });
     log.info({ bot: bot.botInfo.username, webhook: webhookUrl }, "Telegram: webhook mode");
     // The webhook stays set on stop: other instances keep taking updates.
-    return { adapter, link, handleWebhookUpdate: createWebhookHandler((update) => bot.handleUpdate(update), state, log), stop: () => order.idle() };
+    return { adapter, files, link, handleWebhookUpdate: createWebhookHandler((update) => bot.handleUpdate(update), state, log), stop: () => order.idle() };
   }
 
   await startPolling(bot, log);
   log.info({ bot: bot.botInfo.username }, "Telegram: long polling");
   return {
     adapter,
+    files,
     link,
     async stop() {
       await bot.stop();

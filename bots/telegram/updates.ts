@@ -6,6 +6,7 @@ import { isStoreUnavailable } from "../../src/errors.ts";
 import type { Logger } from "../../src/log.ts";
 import type { StateStore } from "../../src/state/index.ts";
 import type { ChatOrder } from "./chat-order.ts";
+import { TELEGRAM_DOWNLOAD_LIMIT_BYTES, videoFileOf } from "./files.ts";
 import { senderOf } from "./sender.ts";
 
 /** The updates the bot asks Telegram for; everything else never reaches it. */
@@ -77,6 +78,12 @@ export function routeUpdates(bot: Bot, deps: UpdateDeps): void {
   inPrivate.on("message", async (ctx) => {
     // Stickers and photos without a caption get the core's hint, never silence.
     const text = ctx.msg.text ?? ctx.msg.caption ?? "";
+    const video = videoFileOf(ctx.msg);
+    if (video && (video.file.sizeBytes ?? 0) > TELEGRAM_DOWNLOAD_LIMIT_BYTES) {
+      await adapter.send(String(ctx.chat.id), { text: texts.fileTooBig(TELEGRAM_DOWNLOAD_LIMIT_BYTES / (1024 * 1024)) });
+      return;
+    }
+    if (video) return chat.handleVideoFile(senderOf(ctx.from, ctx.chat), video, text, replyIn(adapter, ctx.chat.id));
     await chat.handleText(senderOf(ctx.from, ctx.chat), text, replyIn(adapter, ctx.chat.id));
   });
   inPrivate.on("callback_query:data", async (ctx) => {

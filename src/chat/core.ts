@@ -1,4 +1,4 @@
-import type { ProgressSink } from "../jobs/types.ts";
+import type { ProgressSink, SentFile } from "../jobs/types.ts";
 import { containsAnyLink, parseVideoLinks } from "../links.ts";
 import type { ChatAdapter, ChatSender, Reply } from "./adapter.ts";
 import { findButton } from "./buttons.ts";
@@ -19,6 +19,11 @@ export interface ChatCore {
   registerAdapter(adapter: ChatAdapter): void;
   /** A plain message (text or caption) in a private chat: a command, links, or anything else. */
   handleText(sender: ChatSender, text: string, reply: Reply): Promise<void>;
+  /**
+   * A video sent as a file (its size already checked against the platform's download limit),
+   * with the message's caption: taken in like a link, de-duplicated by `key`.
+   */
+  handleVideoFile(sender: ChatSender, file: { key: string; file: SentFile }, caption: string, reply: Reply): Promise<void>;
   /** A command by name without the slash; `argument` is the rest of the line. */
   handleCommand(sender: ChatSender, name: string, argument: string, reply: Reply): Promise<void>;
   /** A callback button press; `data` is what the core put on the button. */
@@ -66,6 +71,11 @@ export function createChatCore(deps: ChatDeps): ChatCore {
     await handleLinks(deps, sender.platform, person, text, links, reply);
   }
 
+  async function handleVideoFile(sender: ChatSender, sent: { key: string; file: SentFile }, caption: string, reply: Reply): Promise<void> {
+    const person = await deps.repos.people.ensurePerson(sender);
+    await handleLinks(deps, sender.platform, person, caption, [{ platform: "file", url: sent.key, key: sent.key, file: sent.file }], reply);
+  }
+
   async function handleButton(sender: ChatSender, data: string, reply: Reply): Promise<void> {
     // Button data comes back from the chat: only our own shapes are acted on.
     const found = findButton(data);
@@ -80,6 +90,7 @@ export function createChatCore(deps: ChatDeps): ChatCore {
   return {
     registerAdapter: (adapter) => void adapters.set(adapter.platform, skipUnreachableChats(adapter, deps.state, deps.log)),
     handleText,
+    handleVideoFile,
     handleCommand,
     handleButton,
     databasesFor: async (sender) => deps.repos.schemas.list((await deps.repos.people.ensurePerson(sender)).userId),

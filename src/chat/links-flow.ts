@@ -1,5 +1,4 @@
-import { acceptLinks, type AcceptOutcome } from "../jobs/intake.ts";
-import type { VideoLink } from "../links.ts";
+import { acceptLinks, type AcceptOutcome, type SharedVideo } from "../jobs/intake.ts";
 import type { ChatPlatform, Reply } from "./adapter.ts";
 import { createConnectLink } from "./connect-link.ts";
 import type { ChatDeps } from "./context.ts";
@@ -12,15 +11,19 @@ async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, outcome: Ac
   switch (outcome.kind) {
     case "queued":
     case "in_progress": {
-      const text = outcome.kind === "queued" ? texts.queued(outcome.link.url) : texts.alreadyWorking(outcome.link.url);
-      const sent = await reply({ text });
+      const sent = outcome.link.platform === "file";
+      const text =
+        outcome.kind === "queued"
+          ? sent ? texts.queuedFile : texts.queued(outcome.link.url)
+          : sent ? texts.alreadyWorkingFile : texts.alreadyWorking(outcome.link.url);
+      const message = await reply({ text });
       // Every message that asked for this link is edited as the job moves on.
-      await deps.repos.jobs.addProgressMessage(outcome.job.id, { platform, chatId: sent.chatId, messageId: sent.messageId });
+      await deps.repos.jobs.addProgressMessage(outcome.job.id, { platform, chatId: message.chatId, messageId: message.messageId });
       return;
     }
     case "already_saved":
       await reply({
-        text: texts.alreadySaved(outcome.link.url),
+        text: outcome.link.platform === "file" ? texts.alreadySavedFile : texts.alreadySaved(outcome.link.url),
         buttons: outcome.job.notionPageUrl ? [[{ text: texts.openInNotion, url: outcome.job.notionPageUrl }]] : undefined,
       });
       return;
@@ -54,7 +57,7 @@ async function destinationOf(deps: ChatDeps, person: Person, text: string) {
  * Turns the links of one message into jobs and answers each: a progress message per job,
  * then, when needed, the question of which database or the connect link.
  */
-export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person: Person, text: string, links: VideoLink[], reply: Reply): Promise<void> {
+export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person: Person, text: string, links: SharedVideo[], reply: Reply): Promise<void> {
   const connected = (await workspaceOf(deps.repos, person.userId)) !== undefined;
   const { databases, chosen } = connected ? await destinationOf(deps, person, text) : { databases: [], chosen: undefined };
   const status = !connected ? "WAITING_FOR_CONNECTION" : chosen ? "QUEUED" : "WAITING_FOR_SCHEMA";

@@ -51,6 +51,11 @@ export const texts = {
   queued: (url: string) => `Queued: ${url}`,
   alreadySaved: (url: string) => `Already saved: ${url}`,
   alreadyWorking: (url: string) => `Already working on ${url}; I'll update the message above when it's done.`,
+  queuedFile: "Queued: the video you sent.",
+  alreadySavedFile: "Already saved: I have saved this video before.",
+  alreadyWorkingFile: "Already working on this video; I'll update the message above when it's done.",
+  fileTooBig: (limitMb: number) =>
+    `That file is over ${limitMb} MB, the most a bot may download from Telegram. Send me a TikTok or Instagram link to it instead.`,
   rateLimited: (minutes: number) =>
     `You've sent a lot of links this hour. I kept nothing from this one; please send it again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
   rateLimitedSome: (taken: number, total: number, minutes: number) =>

@@ -24,6 +24,8 @@ export interface NewJob {
   platform: string;
   schemaId: string | null;
   status: Extract<JobStatus, "QUEUED" | "WAITING_FOR_SCHEMA" | "WAITING_FOR_CONNECTION">;
+  /** What the job starts with besides its link (a sent file's reference). */
+  checkpoints?: Prisma.InputJsonObject;
 }
 
 /** A job with the title of the database it goes to (for /status). */

@@ -1,21 +1,33 @@
 import type { JobRepository, NewJob } from "../db/jobs.ts";
 import type { VideoLink } from "../links.ts";
 import type { StateStore } from "../state/index.ts";
-import type { Job } from "./types.ts";
+import type { Job, SentFile } from "./types.ts";
+
+/** A video the person sent as a file, taken in like a link: `url` is its de-duplication key, never a web address. */
+export interface SentVideo {
+  platform: "file";
+  /** `telegram-file:<file_unique_id>` or `discord-file:<sha256>`: the same file sent twice is one job. */
+  url: string;
+  key: string;
+  file: SentFile;
+}
+
+/** What one job is made from: a shared link, or a video sent as a file. */
+export type SharedVideo = VideoLink | SentVideo;
 
 /** What happened to one shared link. */
 export type AcceptOutcome =
-  | { kind: "queued"; link: VideoLink; job: Job }
-  | { kind: "already_saved"; link: VideoLink; job: Job }
-  | { kind: "in_progress"; link: VideoLink; job: Job }
-  | { kind: "rate_limited"; link: VideoLink; retryInMinutes: number };
+  | { kind: "queued"; link: SharedVideo; job: Job }
+  | { kind: "already_saved"; link: SharedVideo; job: Job }
+  | { kind: "in_progress"; link: SharedVideo; job: Job }
+  | { kind: "rate_limited"; link: SharedVideo; retryInMinutes: number };
 
 /** Who sent the links, and where they go. */
 export interface LinkSubmission {
   userId: string;
   identityId: string;
   sourceText: string;
-  links: VideoLink[];
+  links: SharedVideo[];
   /** The chosen database, or null while the person still has to choose or connect. */
   schemaId: string | null;
   /** Status for new jobs: QUEUED with a database, else waiting for one or for a connection. */
@@ -85,6 +97,7 @@ export async function acceptLinks(
       platform: link.platform,
       schemaId: submission.schemaId,
       status: submission.status,
+      ...(link.platform === "file" ? { checkpoints: { sentFile: { ...link.file } } } : {}),
     });
     outcomes.push({ kind: "queued", link, job });
   }

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { AiQuotaExhaustedError, type OnScreenTextReader, type Summarizer, type Transcriber } from "../ai/index.ts";
 import type { JobRepository, JobStage } from "../db/jobs.ts";
 import type { NotionSchema, SchemaRepository } from "../db/schemas.ts";
@@ -11,7 +12,7 @@ import { attachablePictures, uploadPictures } from "../notion/pictures.ts";
 import { publishPage } from "../notion/publish.ts";
 import { buildSummarySchema, type NotionProperties } from "../notion/schema-mapping.ts";
 import type { StageQueues } from "./queues.ts";
-import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type StageName, type TranscriptCheckpoint } from "./types.ts";
+import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type SentFileSource, type StageName, type TranscriptCheckpoint } from "./types.ts";
 
 /** Everything the stages call; each piece belongs to its own room. */
 export interface PipelineDeps {
@@ -28,6 +29,8 @@ export interface PipelineDeps {
   /** Re-reads the person's data sources from Notion and stores them (when a publish shows they changed). */
   refreshSchemas(userId: string): Promise<void>;
   sink: ProgressSink;
+  /** Where videos sent as files are fetched from, by chat platform (filled in as the bots start). */
+  sentFiles: Partial<Record<"TELEGRAM" | "DISCORD", SentFileSource>>;
   queues: StageQueues;
   /** Today's date (YYYY-MM-DD) for "date saved" properties. */
   today(): string;
@@ -102,7 +105,7 @@ async function analyseMedia(run: Run, needSpeech: boolean, needText: boolean, ne
   const workDir = await deps.media.createWorkDir(run.job.id);
   try {
     announce(run, "download");
-    const media = await deps.queues.download.add(() => timed(run, "download", () => deps.media.download(run.job.canonicalUrl, workDir)));
+    const media = await deps.queues.download.add(() => timed(run, "download", () => fetchMedia(run, workDir)));
     if (!run.checkpoints.download) await save(run, "EXTRACT", { download: media.metadata });
     if (!needSpeech && !needText && !needPictures) return;
 
@@ -133,6 +136,18 @@ async function analyseMedia(run: Run, needSpeech: boolean, needText: boolean, ne
       run.log.warn({ err: error }, "could not remove a work folder; the boot sweep will");
     });
   }
+}
+
+/** The post from its link, or the video the person sent as a file from their chat platform. */
+async function fetchMedia(run: Run, workDir: string): Promise<DownloadedMedia> {
+  const { deps } = run;
+  const sent = run.checkpoints.sentFile;
+  if (!sent) return deps.media.download(run.job.canonicalUrl, workDir);
+  const source = deps.sentFiles[sent.platform];
+  if (!source) throw new Error(`no ${sent.platform} bot is configured to fetch a sent file from`);
+  const file = path.join(workDir, "sent-video");
+  await source.fetch(sent, file);
+  return deps.media.openSentVideo(file, workDir);
 }
 
 /**
@@ -194,7 +209,7 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
       timed(run, "summarize", () =>
         deps.summarizer!.summarize(
           {
-            sourceUrl: download.webpageUrl || run.job.canonicalUrl,
+            sourceUrl: download.webpageUrl || (checkpoints.sentFile ? "" : run.job.canonicalUrl),
             title: download.title,
             caption: download.caption,
             uploader: download.uploader,
@@ -230,7 +245,9 @@ async function publishTo(run: Run, schema: NotionSchema, token: string): Promise
       dataSourceId: schema.dataSourceId,
       properties: schema.properties as unknown as NotionProperties,
       summary: checkpoints.summarize!,
-      sourceUrl: run.job.canonicalUrl,
+      // A sent file's key is no web address: no URL property or bookmark gets it.
+      sourceUrl: checkpoints.sentFile ? "" : run.job.canonicalUrl,
+      sentAsFile: checkpoints.sentFile ? (checkpoints.sentFile.name ?? "video") : undefined,
       transcript: checkpoints.transcribe?.text ?? "",
       transcriptMissing: checkpoints.transcribe?.missing,
       onScreenText: checkpoints.ocr?.text ?? "",

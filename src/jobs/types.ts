@@ -26,11 +26,29 @@ export interface OnScreenCheckpoint {
   requests: number;
 }
 
+/** A video a person sent to the bot as a file, as its chat platform lets the worker fetch it. */
+export interface SentFile {
+  platform: "TELEGRAM" | "DISCORD";
+  /** What the platform fetches it by: Telegram's file_id, Discord's attachment URL. */
+  ref: string;
+  /** The file's name, when the person's app gave one. */
+  name?: string;
+  sizeBytes?: number;
+}
+
+/** The port each bot implements so the pipeline can fetch a file sent to it. */
+export interface SentFileSource {
+  /** Writes the file to `destination`; refuses (user-facing) a file the platform won't hand out. */
+  fetch(file: SentFile, destination: string): Promise<void>;
+}
+
 /**
  * Each finished stage's output, saved on the job before the next stage starts, so a retried
  * or recovered job resumes at the first unfinished stage and never pays twice.
  */
 export interface Checkpoints {
+  /** A job made from a video sent as a file: where to fetch it (written with the job, not by a stage). */
+  sentFile?: SentFile;
   download?: DownloadCheckpoint;
   extract?: { frames: number; audioChunks: number };
   transcribe?: TranscriptCheckpoint;

@@ -4,6 +4,7 @@ import { DEFAULT_CHUNK_SECONDS, extractAudio } from "./audio.ts";
 import { downloadPost } from "./download.ts";
 import { resolveFfmpeg } from "./ffmpeg.ts";
 import { extractFrames } from "./frames.ts";
+import { openSentVideo } from "./sent-file.ts";
 import type { MediaTools } from "./types.ts";
 import { createWorkDir, DEFAULT_MAX_AGE_MS, DEFAULT_WORK_ROOT, removeWorkDir, sweepStaleWorkDirs } from "./workdir.ts";
 
@@ -32,6 +33,7 @@ export function createMediaTools(config: Config["media"], log: Logger, options: 
   return {
     createWorkDir: (jobId) => createWorkDir(root, jobId),
     download: (url, workDir, signal) => downloadPost({ config, tools, log }, url, workDir, signal),
+    openSentVideo: (file, workDir) => openSentVideo({ config, tools }, file, workDir),
     extractAudio: (media) => extractAudio(tools, media, options.audioChunkSeconds ?? DEFAULT_CHUNK_SECONDS),
     extractFrames: (media) => extractFrames(tools, media, config.maxFrames),
     removeWorkDir: (dir) => removeWorkDir(root, dir),

@@ -47,6 +47,8 @@ export interface MediaTools {
   createWorkDir(jobId: string): Promise<string>;
   /** Downloads a TikTok/Instagram post into `workDir`, enforcing the size, length and time limits. */
   download(url: string, workDir: string, signal?: AbortSignal): Promise<DownloadedMedia>;
+  /** A video the person sent as a file, already in `workDir`: checked against the length limit and read like a download. */
+  openSentVideo(file: string, workDir: string): Promise<DownloadedMedia>;
   /** Mono 16 kHz mp3 chunks for transcription; [] when the post has no audio. */
   extractAudio(media: DownloadedMedia): Promise<AudioChunk[]>;
   /** Distinct frames (scene changes, near-duplicates dropped); slideshow images become the frames. */

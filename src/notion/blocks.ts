@@ -35,6 +35,8 @@ export interface PageContent {
   sourceUrl: string;
   /** Notion file upload ids of the post's pictures, in post order. */
   pictures?: string[];
+  /** The file's name when the video was sent to the bot as a file. */
+  sentAsFile?: string;
 }
 
 /** What the page says in place of a transcript that could not be made. */
@@ -97,6 +99,9 @@ export function buildPageBody(content: PageContent): BodyBlock[] {
     body.push({ block: textBlock("toggle", richText("Transcript")), children: paragraphs(content.transcript) });
   } else if (content.transcriptMissing) {
     body.push(leaf(textBlock("callout", richText(TRANSCRIPT_MISSING[content.transcriptMissing]), { icon: { type: "emoji", emoji: "⚠️" } })));
+  }
+  if (content.sentAsFile !== undefined) {
+    body.push(leaf(textBlock("paragraph", richText(`Sent to reelnotes as a file: ${content.sentAsFile}`, { italic: true, color: "gray" }))));
   }
   if (isBookmarkable(content.sourceUrl)) {
     body.push(leaf({ object: "block", type: "bookmark", bookmark: { url: content.sourceUrl, caption: [] } }));

@@ -17,6 +17,8 @@ export interface PagePlan {
   onScreenText: string;
   /** Notion file upload ids of the post's pictures, in post order; the first becomes the cover. */
   pictures?: string[];
+  /** The file's name when the person sent the video as a file (then `sourceUrl` is empty). */
+  sentAsFile?: string;
   /** The person's local date, YYYY-MM-DD, for a saved/added date property. */
   today: string;
 }
@@ -184,6 +186,7 @@ export async function publishPage(
     transcriptMissing: plan.transcriptMissing,
     sourceUrl: plan.sourceUrl,
     pictures: plan.pictures,
+    sentAsFile: plan.sentAsFile,
   });
   let page: NotionPageRef;
   let progress: BodyProgress | undefined;

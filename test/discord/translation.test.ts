@@ -8,7 +8,7 @@ import { startDiscordEmulator, type DiscordEmulator } from "../emulators/discord
 
 /** What the bot handed the core, and how the core answers: a stand-in that says what each test tells it to. */
 interface Call {
-  kind: "text" | "command" | "button";
+  kind: "text" | "command" | "button" | "file";
   sender: ChatSender;
   input: string;
   argument?: string;
@@ -21,6 +21,7 @@ const fakeChat: ChatCore = {
   handleText: async (sender, text, reply) => void (calls.push({ kind: "text", sender, input: text }), await answer(reply)),
   handleCommand: async (sender, name, argument, reply) => void (calls.push({ kind: "command", sender, input: name, argument }), await answer(reply)),
   handleButton: async (sender, data, reply) => void (calls.push({ kind: "button", sender, input: data }), await answer(reply)),
+  handleVideoFile: async (sender, sent, _caption, reply) => void (calls.push({ kind: "file", sender, input: sent.key }), await answer(reply)),
   databasesFor: async () => [
     { title: "🍳 Recipes", tag: "recipes" },
     { title: "Reading list", tag: "reading-list" },

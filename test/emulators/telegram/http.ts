@@ -49,6 +49,7 @@ function send(res: Response, outcome: unknown): void {
 
 /** Mounts the Bot API routes on `app`. */
 export function mountBotApi(app: Express, server: TelegramServer): void {
+  server.files.mount(app, () => server.token);
   app.use(express.json({ limit: "50mb" }), express.urlencoded({ extended: false, limit: "50mb" }));
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     const match = PATH.exec(req.path);

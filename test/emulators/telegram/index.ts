@@ -66,6 +66,8 @@ export interface TelegramEmulator extends EmulatorHandle {
   readonly webhookAttempts: readonly WebhookAttempt[];
   /** Every Bot API call with its parameters and outcome. */
   readonly apiCalls: readonly ApiCall[];
+  /** How many times each sent file's path was downloaded from `/file/bot<token>/<path>`. */
+  readonly fileDownloads: ReadonlyMap<string, number>;
   /** The parameters of every call to `method` (any case), in order. */
   calls(method: string): Record<string, unknown>[];
   /** Serves `fault` to the next `times` calls of `method` only. */
@@ -119,6 +121,7 @@ export async function startTelegramEmulator(options: TelegramEmulatorOptions): P
     },
     webhookAttempts: server.webhook.attempts,
     apiCalls: server.apiCalls,
+    fileDownloads: server.files.downloads,
     calls: (method) => server.apiCalls.filter((c) => c.method.toLowerCase() === method.toLowerCase()).map((c) => c.params),
     failMethod: (method, fault, times = 1) => {
       for (let i = 0; i < times; i += 1) handle.failNext(fault, isMethod(method));

@@ -257,11 +257,13 @@ const deleteMyCommands: Method = (server, params) => {
   return true;
 };
 
+const getFile: Method = (server, params) => server.files.getFile(params);
+
 /** The emulated methods by lower-case name (the Bot API ignores the case of method names). */
 export const METHODS: Record<string, Method> = Object.fromEntries(
   Object.entries({
     getMe, getUpdates, setWebhook, deleteWebhook, getWebhookInfo, sendMessage, editMessageText,
     editMessageReplyMarkup, deleteMessage, answerCallbackQuery, sendChatAction, setMyCommands,
-    getMyCommands, deleteMyCommands,
+    getMyCommands, deleteMyCommands, getFile,
   }).map(([name, method]) => [name.toLowerCase(), method]),
 );

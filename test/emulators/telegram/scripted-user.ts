@@ -1,4 +1,5 @@
 import { toTelegramUser, unixNow, type StoredMessage, type TelegramChat, type TranscriptEntry, type UserProfile } from "./chats.ts";
+import type { SentFileKind } from "./files.ts";
 import type { TextEntity } from "./html.ts";
 import type { TelegramServer } from "./telegram-server.ts";
 import type { ChatEvent } from "./timeline.ts";
@@ -43,6 +44,11 @@ export interface ScriptedUser {
   sendText(text: string): SentMessage;
   /** Sends a photo or video (default video) with a caption. */
   sendCaption(caption: string, options?: { media?: "photo" | "video" }): SentMessage;
+  /**
+   * Sends a video as a file: a video, video note, animation or document message carrying
+   * `data` (getFile hands it out up to 20 MB), with an optional caption.
+   */
+  sendVideoFile(data: Buffer, options?: { kind?: SentFileKind; caption?: string; fileName?: string; mimeType?: string }): SentMessage;
   /** Forwards a text post from a channel (`fromChat`) or another user (`fromUser`). */
   forward(text: string, source: ForwardSource): SentMessage;
   /** Presses an inline button under a bot message in the private chat (the newest match). */
@@ -151,6 +157,8 @@ export function createScriptedUser(server: TelegramServer, profile: UserProfile)
     profile,
     sendText: (text) => post(privateChat, text, false, {}),
     sendCaption: (caption, { media = "video" } = {}) => post(privateChat, caption, true, mediaFields(media)),
+    sendVideoFile: (data, { kind = "video", caption = "", fileName, mimeType } = {}) =>
+      post(privateChat, caption, true, server.files.add(kind, data, { fileName, mimeType })),
     forward: (text, source) => post(privateChat, text, false, { forward_origin: forwardOrigin(source, unixNow() - 3600) }),
     pressButton,
     sendInGroup: (text, groupId, { title = `Group ${groupId}` } = {}) => post({ id: groupId, type: "group", title }, text, false, {}),

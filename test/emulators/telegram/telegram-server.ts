@@ -1,4 +1,5 @@
 import { badRequest, forbidden } from "./api-error.ts";
+import { FileStore } from "./files.ts";
 import { ChatStore, type TelegramUser } from "./chats.ts";
 import { Timeline } from "./timeline.ts";
 import { UpdateQueue } from "./update-queue.ts";
@@ -52,6 +53,8 @@ export class TelegramServer {
   readonly timeline = new Timeline();
   readonly updates = new UpdateQueue();
   readonly webhook: WebhookDelivery;
+  /** Files people sent to the bot (getFile and the file download path). */
+  readonly files = new FileStore();
   readonly callbackQueries = new Map<string, CallbackQueryRecord>();
   readonly callbackAnswers: CallbackAnswer[] = [];
   /** Command menus by scope and language (see `commandKey`). */
