@@ -63,6 +63,7 @@ async function workerFailingWith(error: unknown, env: Record<string, string> = {
     notion: {} as NotionApi,
     loadNotionToken: async () => "ntn_test",
     refreshSchemas: async () => undefined,
+    sentFiles: {},
     sink: {
       stage: async () => undefined,
       done: async () => undefined,
