@@ -76,6 +76,8 @@ export function mountLinking(app: Express, deps: LinkingDeps): void {
   const secureCookie = deps.config.publicUrl.startsWith("https://");
   const linking = express.Router();
 
+  // A HEAD (link checkers, some chat previews) must not spend the link; Express would run the GET for it.
+  linking.head("/connect/:token", ...pageGuards, (_req: Request, res: Response) => void res.status(200).type("html").end());
   linking.get("/connect/:token", ...pageGuards, async (req: Request<{ token: string }>, res: Response) => {
     if (!deps.config.notion.clientId) {
       deps.log.warn("a connect link was opened but NOTION_CLIENT_ID is not set");

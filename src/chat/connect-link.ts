@@ -17,10 +17,17 @@ function keyOf(token: string): string {
   return createHash("sha256").update(token).digest("base64url");
 }
 
-/** Issues `${publicUrl}/connect/<token>` for `identityId` (a ChatIdentity id): 256 random bits, 15 minutes, one use. */
+/**
+ * Issues `${publicUrl}/connect/<token>` for `identityId` (a ChatIdentity id): 256 random bits, 15 minutes, one use.
+ * It revokes the person's earlier link, so only the newest one the bot sent can sign in.
+ */
 export async function createConnectLink(state: StateStore, publicUrl: string, identityId: string): Promise<string> {
   const token = randomBytes(32).toString("base64url");
-  await state.set(`connect:${keyOf(token)}`, identityId, CONNECT_LINK_TTL_SECONDS);
+  const key = keyOf(token);
+  const earlier = await state.get(`connect-latest:${identityId}`);
+  if (earlier) await state.delete(`connect:${earlier}`);
+  await state.set(`connect:${key}`, identityId, CONNECT_LINK_TTL_SECONDS);
+  await state.set(`connect-latest:${identityId}`, key, CONNECT_LINK_TTL_SECONDS);
   return `${publicUrl}/connect/${token}`;
 }
 

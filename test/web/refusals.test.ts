@@ -44,6 +44,13 @@ describe("the connect link", () => {
     expect(await site.snapshot()).toBe(before);
   });
 
+  it("is not spent by a HEAD request: the person's GET afterwards still goes to Notion", async () => {
+    const link = await site.connectLink(ada.identityId);
+    const head = await fetch(link, { method: "HEAD", redirect: "manual" });
+    expect(head.status).toBe(200);
+    expect((await new Visitor().get(link)).status).toBe(302);
+  });
+
   it("lets nothing in the request choose where it redirects", async () => {
     const link = await site.connectLink(ada.identityId);
     const opened = await new Visitor().get(`${link}?redirect_uri=https://evil.example/&next=https://evil.example/&state=mine`);
