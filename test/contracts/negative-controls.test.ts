@@ -2,6 +2,7 @@ import express from "express";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../emulators/kit.ts";
 import { discordContract } from "./discord.ts";
+import { notionContract } from "./notion.ts";
 import { openAiContract } from "./openai.ts";
 import { telegramContract } from "./telegram.ts";
 import type { Exchange } from "./validation/contract.ts";
@@ -84,5 +85,22 @@ describe("negative controls: telegram", () => {
     expect(telegramContract().checkRequest(good).errors).toEqual([]);
     const bad = post("/bot1:token/sendMessage", { chat_id: "1", text: "hi", reply_markup: JSON.stringify({ inline_keyboard: [[{ txt: "Open" }]] }) }, "application/x-www-form-urlencoded");
     expect(telegramContract().checkRequest(bad).errors.join("\n")).toMatch(/required property 'text'/);
+  });
+});
+
+describe("negative controls: notion", () => {
+  it("a page whose parent is a string and whose title is plain text, and a page answer without url, are refused", () => {
+    const notion = notionContract();
+    const create = post("/v1/pages", { parent: "abc", properties: { Name: { title: "Soup" } } });
+    const request = notion.checkRequest(create).errors.join("\n");
+    expect(request).toMatch(/\/parent must be object/);
+    expect(request).toMatch(/\/properties\/Name\/title must be array/);
+    const answer = { object: "page", id: "1", created_time: "2025-09-03T00:00:00.000Z", last_edited_time: "2025-09-03T00:00:00.000Z", in_trash: false, archived: false, is_archived: false, is_locked: false, public_url: null, parent: { type: "workspace", workspace: true }, properties: {}, icon: null, cover: null, created_by: { object: "user", id: "u" }, last_edited_by: { object: "user", id: "u" } };
+    expect(notion.checkResponse(create, 200, answer).errors.join("\n")).toMatch(/required property 'url'/);
+  });
+
+  it("an error with a code Notion does not use is refused", () => {
+    const verdict = notionContract().checkResponse(post("/v1/search", {}), 400, { object: "error", status: 400, code: "bad_things", message: "no" });
+    expect(verdict.errors.join("\n")).toMatch(/\/code must be equal to one of the allowed values/);
   });
 });

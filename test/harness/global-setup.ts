@@ -1,3 +1,4 @@
+import { prepareNotionValidators } from "../contracts/notion.ts";
 import { resetContractCounts, summariseContractCounts } from "../contracts/summary.ts";
 import { ensureTemplate } from "./postgres.ts";
 
@@ -8,6 +9,8 @@ import { ensureTemplate } from "./postgres.ts";
 export default async function setup(): Promise<() => Promise<void>> {
   await ensureTemplate();
   await resetContractCounts();
+  // Compiled once here (tens of seconds the first time, then cached) so no test waits for it.
+  prepareNotionValidators();
   return async () => {
     const counts = await summariseContractCounts();
     const rows = Object.entries(counts).map(([service, { undescribedOperations: _, ...c }]) => ({ service, ...c }));

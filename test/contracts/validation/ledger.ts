@@ -71,10 +71,14 @@ export function takeViolations(): Violation[] {
   return taken;
 }
 
+/** Errors deepest in the value first: in a union the deepest are the branch that nearly matched. */
+const deepestFirst = (errors: string[]): string[] =>
+  [...errors].sort((a, b) => b.split(" ")[0]!.split("/").length - a.split(" ")[0]!.split("/").length);
+
 /** Describes violations for a failing test. */
 export function describeViolations(violations: Violation[]): string {
   return violations
-    .map((v) => `${v.service} ${v.direction} ${v.operation} breaks the official description:\n  ${v.errors.slice(0, 8).join("\n  ")}`)
+    .map((v) => `${v.service} ${v.direction} ${v.operation} breaks the official description:\n  ${deepestFirst(v.errors).slice(0, 12).join("\n  ")}`)
     .join("\n");
 }
 

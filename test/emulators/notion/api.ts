@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { NotionError, invalid, notFound, sendNotionError, validationError } from "./errors.ts";
 import { matchesFilter, propertyByNameOrId, sortPages } from "./query.ts";
-import type { NotionStore, TokenGrant } from "./store.ts";
+import { type NotionStore, renderRichText, type TokenGrant } from "./store.ts";
 import { mountFileUploads, type FileUploadStore } from "./file-uploads.ts";
 import { checkChildren, checkFileLike, checkPropertyValue, LIMITS, type BlockInput } from "./validation.ts";
 import type { DataSourceDef } from "./workspace.ts";
@@ -145,7 +145,7 @@ export function mountApi(app: Express, store: NotionStore, options: ApiOptions):
     res.json({
       object: "database",
       id: req.params.id,
-      title: [{ type: "text", text: { content: sources[0]!.title, link: null }, plain_text: sources[0]!.title, href: null }],
+      title: renderRichText([{ type: "text", text: { content: sources[0]!.title } }]),
       description: [],
       parent: { type: "workspace", workspace: true },
       is_inline: false,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Request, Response } from "express";
+import { notionContract } from "../../contracts/notion.ts";
 import { startEmulator, type EmulatorHandle, type Fault } from "../kit.ts";
 import { mountApi, type RateLimit } from "./api.ts";
 import { FileUploadStore, type StoredUpload } from "./file-uploads.ts";
@@ -157,7 +158,7 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
         baseUrl: () => base.url,
       });
     },
-    { respondToFault, port: options.port, exempt: (req) => req.path === "/v1/oauth/authorize" },
+    { respondToFault, port: options.port, exempt: (req) => req.path === "/v1/oauth/authorize", contract: notionContract() },
   );
 
   base.url = handle.url;

@@ -224,7 +224,7 @@ export class NotionStore {
         parentType,
         pageId,
         type: input.type,
-        content: renderBlockContent(input.content),
+        content: renderBlockContent(input.type, input.content),
         children: [],
         createdTime: stamp(),
         createdBy: botId,
@@ -284,6 +284,8 @@ export class NotionStore {
       parent: { type: "data_source_id", data_source_id: page.dataSourceId, database_id: page.databaseId },
       archived: page.inTrash,
       in_trash: page.inTrash,
+      // Archiving (apart from the trash) is a separate flag since 2025; pages we make never are.
+      is_archived: false,
       is_locked: false,
       properties,
       url: page.url,
@@ -310,10 +312,27 @@ export class NotionStore {
   }
 }
 
-function renderBlockContent(content: Record<string, unknown>): Record<string, unknown> {
+/** Fields Notion always answers with for some block types, at their defaults, as the SDK's response types require. */
+const ANSWERED_DEFAULTS: Record<string, Record<string, unknown>> = {
+  paragraph: { icon: null },
+  callout: { icon: null },
+  heading_1: { is_toggleable: false },
+  heading_2: { is_toggleable: false },
+  heading_3: { is_toggleable: false },
+  heading_4: { is_toggleable: false },
+  to_do: { checked: false },
+  code: { caption: [] },
+  embed: { caption: [] },
+  bookmark: { caption: [] },
+  image: { caption: [] },
+  video: { caption: [] },
+};
+
+function renderBlockContent(type: string, content: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...content };
   if (Array.isArray(content.rich_text)) out.rich_text = renderRichText(content.rich_text);
   if (Array.isArray(content.caption)) out.caption = renderRichText(content.caption);
   if ("rich_text" in out) out.color ??= "default";
+  for (const [field, value] of Object.entries(ANSWERED_DEFAULTS[type] ?? {})) out[field] ??= value;
   return out;
 }

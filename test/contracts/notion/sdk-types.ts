@@ -1,0 +1,52 @@
+import type {
+  AppendBlockChildrenParameters,
+  AppendBlockChildrenResponse,
+  CreateFileUploadParameters,
+  CreateFileUploadResponse,
+  CreatePageParameters,
+  CompleteFileUploadResponse,
+  CreatePageResponse,
+  GetDatabaseResponse,
+  GetDataSourceResponse,
+  GetPageResponse,
+  ListBlockChildrenResponse,
+  OauthTokenParameters,
+  OauthTokenResponse,
+  QueryDataSourceParameters,
+  QueryDataSourceResponse,
+  SearchParameters,
+  SearchResponse,
+  SendFileUploadResponse,
+} from "@notionhq/client";
+
+/**
+ * The Notion request and response bodies reelnotes exchanges, named from the SDK's own types
+ * (the SDK's path and query parameters left out: they are not in the body). The JSON Schema in
+ * schema.json is generated from this file with ts-json-schema-generator (`generate-schema.ts`).
+ */
+
+/** POST /v1/pages */
+export type CreatePageBody = Omit<CreatePageParameters, "filter_properties">;
+/** PATCH /v1/blocks/{id}/children */
+export type AppendBlockChildrenBody = Omit<AppendBlockChildrenParameters, "block_id">;
+/** POST /v1/oauth/token */
+export type OauthTokenBody = OauthTokenParameters;
+/** POST /v1/file_uploads */
+export type CreateFileUploadBody = CreateFileUploadParameters;
+/** POST /v1/data_sources/{id}/query */
+export type QueryDataSourceBody = Omit<QueryDataSourceParameters, "data_source_id" | "filter_properties">;
+/** POST /v1/search */
+export type SearchBody = SearchParameters;
+
+export type CreatePageAnswer = CreatePageResponse;
+export type AppendBlockChildrenAnswer = AppendBlockChildrenResponse;
+export type ListBlockChildrenAnswer = ListBlockChildrenResponse;
+export type OauthTokenAnswer = OauthTokenResponse;
+export type CreateFileUploadAnswer = CreateFileUploadResponse;
+export type QueryDataSourceAnswer = QueryDataSourceResponse;
+export type SearchAnswer = SearchResponse;
+export type GetDataSourceAnswer = GetDataSourceResponse;
+export type GetDatabaseAnswer = GetDatabaseResponse;
+export type GetPageAnswer = GetPageResponse;
+export type SendFileUploadAnswer = SendFileUploadResponse;
+export type CompleteFileUploadAnswer = CompleteFileUploadResponse;
