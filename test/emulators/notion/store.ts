@@ -224,7 +224,7 @@ export class NotionStore {
         parentType,
         pageId,
         type: input.type,
-        content: renderBlockContent(input.type, input.content),
+        content: renderBlockContent(input.content),
         children: [],
         createdTime: stamp(),
         createdBy: botId,
@@ -307,7 +307,10 @@ export class NotionStore {
       archived: false,
       in_trash: false,
       type: block.type,
-      [block.type]: block.type === "image" || block.type === "video" ? this.renderFile(block.content) : block.content,
+      [block.type]: {
+        ...ANSWERED_DEFAULTS[block.type],
+        ...((block.type === "image" || block.type === "video" ? this.renderFile(block.content) : block.content) as Record<string, unknown>),
+      },
     };
   }
 }
@@ -328,11 +331,10 @@ const ANSWERED_DEFAULTS: Record<string, Record<string, unknown>> = {
   video: { caption: [] },
 };
 
-function renderBlockContent(type: string, content: Record<string, unknown>): Record<string, unknown> {
+function renderBlockContent(content: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...content };
   if (Array.isArray(content.rich_text)) out.rich_text = renderRichText(content.rich_text);
   if (Array.isArray(content.caption)) out.caption = renderRichText(content.caption);
   if ("rich_text" in out) out.color ??= "default";
-  for (const [field, value] of Object.entries(ANSWERED_DEFAULTS[type] ?? {})) out[field] ??= value;
   return out;
 }
