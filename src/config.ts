@@ -143,6 +143,10 @@ const envSchema = z.object({
   AI_TIMEOUT_SECONDS: positiveInt.default(120),
 
   YT_DLP_PATH: z.string().trim().min(1).default("yt-dlp"),
+  YT_DLP_COOKIES_FILE: optionalText,
+  YT_DLP_PROXY: z
+    .url({ protocol: /^(https?|socks5h?|socks4a?)$/, error: "must be a proxy URL: http://, https:// or socks5://" })
+    .optional(),
   FFMPEG_PATH: optionalText,
   FFPROBE_PATH: optionalText,
   MAX_VIDEO_MB: positiveInt.default(200),
@@ -205,6 +209,10 @@ export interface Config {
   aiTimeoutMs: number;
   media: {
     ytDlpPath: string;
+    /** A cookies.txt of a logged-in browser, for posts behind a login wall. */
+    ytDlpCookiesFile: string | undefined;
+    /** A proxy for yt-dlp (sites that block data-centre addresses). */
+    ytDlpProxy: string | undefined;
     ffmpegPath: string | undefined;
     ffprobePath: string | undefined;
     maxVideoBytes: number;
@@ -284,6 +292,8 @@ function toConfig(env: Env): Config {
     aiTimeoutMs: env.AI_TIMEOUT_SECONDS * 1000,
     media: {
       ytDlpPath: env.YT_DLP_PATH,
+      ytDlpCookiesFile: env.YT_DLP_COOKIES_FILE,
+      ytDlpProxy: env.YT_DLP_PROXY,
       ffmpegPath: env.FFMPEG_PATH,
       ffprobePath: env.FFPROBE_PATH,
       maxVideoBytes: env.MAX_VIDEO_MB * 1024 * 1024,

@@ -207,6 +207,8 @@ export async function downloadPost(
         writeAllThumbnails: true,
         // yt-dlp takes --ffmpeg-location as a path; a bare "ffmpeg" would make it merge without ffmpeg.
         ...(context.tools.source === "PATH" ? {} : { ffmpegLocation: context.tools.ffmpeg }),
+        ...(config.ytDlpCookiesFile ? { cookies: config.ytDlpCookiesFile } : {}),
+        ...(config.ytDlpProxy ? { proxy: config.ytDlpProxy } : {}),
         noMtime: true,
         noProgress: true,
         output: outputs,
@@ -220,8 +222,16 @@ export async function downloadPost(
   } catch (error) {
     // Nothing half-made stays behind: a refused or failed post may have left thumbnails or parts.
     await removeDownloaded(workDir);
+    if (error instanceof UserFacingError && error.kind === "login_required") context.log.warn({ link }, loginWallAdvice(config));
     throw error;
   }
+}
+
+/** What the operator can do about a login wall, given what is already set. */
+function loginWallAdvice(config: DownloadContext["config"]): string {
+  return config.ytDlpCookiesFile
+    ? "the site asked yt-dlp to log in although YT_DLP_COOKIES_FILE is set: export the cookies again from a logged-in browser (they expire), or set YT_DLP_PROXY"
+    : "the site asked yt-dlp to log in: set YT_DLP_COOKIES_FILE to a cookies.txt exported from a logged-in browser (see README), or YT_DLP_PROXY if the site blocks this address";
 }
 
 /** What the run left in `workDir`, checked and named; throws the reason when there is no usable media. */

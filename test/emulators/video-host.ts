@@ -40,6 +40,13 @@ export interface VideoHost extends EmulatorHandle {
   unsizedUrl: string;
   /** Bytes of the unsized video sent, and whether the client hung up during the pause. */
   readonly unsized: { sent: number; hungUp: boolean };
+  /**
+   * A login wall, as Instagram puts up: while set ("name=value"), post pages answer 401 unless
+   * the request carries that cookie. Undefined: no wall.
+   */
+  loginCookie: string | undefined;
+  /** Requests that reached the host as an HTTP proxy (absolute URLs), in order. */
+  readonly proxied: string[];
 }
 
 const MISSING_ID = "7000000000000000404";
@@ -122,8 +129,20 @@ export async function startVideoHost(options: { dir: string; unsizedBytes?: numb
   const unsizedBytes = options.unsizedBytes ?? 4 * 1024 * 1024;
   const unsized = { sent: 0, hungUp: false };
   const stalled = new Set<Response>();
+  const wall = { cookie: undefined as string | undefined };
+  const proxied: string[] = [];
   const handle = await startEmulator((app, self) => {
+    // A proxy is sent the absolute URL; Express routes it by its path like any other request.
+    app.use((req, _res, next) => {
+      if (/^https?:\/\//.test(req.url)) proxied.push(req.url);
+      next();
+    });
     app.get(/^\/@([A-Za-z0-9_.]*)\/(video|photo)\/(\d+)\/?$/, async (req: Request, res: Response) => {
+      const cookies = (req.get("cookie") ?? "").split(/;\s*/);
+      if (wall.cookie && !cookies.includes(wall.cookie)) {
+        res.status(401).type("html").send("<!DOCTYPE html><html><head><title>Login • Instagram</title></head><body>Log in to see this post</body></html>");
+        return;
+      }
       const id = (req.params as Record<string, string>)[2]!;
       if (id === STALL_ID) {
         stalled.add(res);
@@ -168,7 +187,7 @@ export async function startVideoHost(options: { dir: string; unsizedBytes?: numb
   });
   const host = `127.0.0.1:${handle.port}`;
   const stop = handle.stop;
-  return Object.assign(handle, {
+  const extra = {
     host,
     postUrl(name: string) {
       const post = JSON.parse(readFileSync(path.join(dir, `${name}.post.json`), "utf8")) as PostInfo;
@@ -178,10 +197,19 @@ export async function startVideoHost(options: { dir: string; unsizedBytes?: numb
     stallUrl: `${handle.url}/@slow/video/${STALL_ID}`,
     unsizedUrl: `${handle.url}/@endless/video/${UNSIZED_ID}`,
     unsized,
+    proxied,
+    get loginCookie() {
+      return wall.cookie;
+    },
+    set loginCookie(value: string | undefined) {
+      wall.cookie = value;
+    },
     statusUrl: (status: number) => `${handle.url}/@status/video/${STATUS_PREFIX}${String(status).padStart(3, "0")}`,
     stop: async () => {
       for (const res of stalled) res.destroy();
       await stop();
     },
-  });
+  };
+  // defineProperties (not Object.assign) so the loginCookie accessor stays live.
+  return Object.defineProperties(handle, Object.getOwnPropertyDescriptors(extra)) as VideoHost;
 }
