@@ -26,7 +26,7 @@ RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir --upgr
 # ---- runtime ----------------------------------------------------------------------------
 FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg python3 ca-certificates \
+ && apt-get install -y --no-install-recommends ffmpeg python3 ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system reelnotes \
  && useradd --system --gid reelnotes --create-home --home-dir /home/reelnotes --shell /usr/sbin/nologin reelnotes
@@ -57,4 +57,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
 # What `npm start` runs, without npm: npm exits on SIGTERM without passing it on, which would
 # leave the service to be killed instead of draining its jobs. Migrations are applied on boot
 # (src/db/migrate.ts); `npm run db:migrate` does only that, for a release step before rolling out.
+# tini is PID 1: it passes SIGTERM on to node and reaps the yt-dlp and ffmpeg children that
+# exit after their parent, which node (not written to be an init) would leave as zombies.
+ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "src/main.ts"]

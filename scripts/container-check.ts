@@ -58,9 +58,9 @@ async function startAndStop(image: BuiltStage, work: string): Promise<void> {
   await writableFolder(home, image);
   const env = await containerEnv(image, { PORT: String(port), HOME: home });
   if (env.DATA_DIR) await writableFolder(env.DATA_DIR, image);
-  log(`Starting: ${image.cmd.join(" ")} (PORT=${port}, DATA_DIR=${env.DATA_DIR}, user ${process.getuid?.() === 0 && image.user ? "nobody" : "current"})`);
+  log(`Starting: ${[...image.entrypoint, ...image.cmd].join(" ")} (PORT=${port}, DATA_DIR=${env.DATA_DIR}, user ${process.getuid?.() === 0 && image.user ? "nobody" : "current"})`);
   const started = Date.now();
-  const service = spawnInContainer(image, image.cmd, env);
+  const service = spawnInContainer(image, image.cmd, env, image.entrypoint);
   const output: string[] = [];
   for (const stream of [service.stdout!, service.stderr!]) stream.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   try {

@@ -15,6 +15,8 @@ export interface BuiltStage {
   env: Record<string, string>;
   user: string | undefined;
   healthcheck: string[] | undefined;
+  /** What runs CMD (an init process), empty when the image sets none. */
+  entrypoint: string[];
   cmd: string[] | undefined;
   /** RUN steps left out because they need apt, pip or root; their tools are checked instead. */
   skipped: string[];
@@ -89,7 +91,7 @@ export async function buildStage(
   hostEnv: Record<string, string>,
   log: (line: string) => void,
 ): Promise<BuiltStage> {
-  const result: BuiltStage = { name: stage.name, root, workdir: "/", env: {}, user: undefined, healthcheck: undefined, cmd: undefined, skipped: [] };
+  const result: BuiltStage = { name: stage.name, root, workdir: "/", env: {}, user: undefined, healthcheck: undefined, entrypoint: [], cmd: undefined, skipped: [] };
   await mkdir(root, { recursive: true });
   for (const step of stage.instructions as Instruction[]) {
     switch (step.kind) {
@@ -128,6 +130,9 @@ export async function buildStage(
         break;
       case "HEALTHCHECK":
         result.healthcheck = step.command;
+        break;
+      case "ENTRYPOINT":
+        result.entrypoint = step.command;
         break;
       case "CMD":
         result.cmd = step.command;

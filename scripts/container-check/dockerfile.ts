@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 
 /**
  * The part of the Dockerfile syntax this project's Dockerfile uses: stages, WORKDIR, ENV,
- * COPY (from the context or another stage), RUN, USER, EXPOSE, HEALTHCHECK and CMD in exec
+ * COPY (from the context or another stage), RUN, USER, EXPOSE, HEALTHCHECK, ENTRYPOINT and CMD in exec
  * form. Anything else is refused, so the check never silently skips an instruction.
  */
 
@@ -15,6 +15,7 @@ export type Instruction =
   | { kind: "USER"; user: string }
   | { kind: "EXPOSE"; port: string }
   | { kind: "HEALTHCHECK"; command: string[] }
+  | { kind: "ENTRYPOINT"; command: string[] }
   | { kind: "CMD"; command: string[] };
 
 /** A build stage: `FROM image AS name` and its instructions. */
@@ -83,6 +84,8 @@ function parseInstruction(keyword: string, rest: string): Instruction {
       if (!command) throw new Error(`HEALTHCHECK must be CMD in exec form: ${rest}`);
       return { kind: "HEALTHCHECK", command: execForm(command, "HEALTHCHECK") };
     }
+    case "ENTRYPOINT":
+      return { kind: "ENTRYPOINT", command: execForm(rest, "ENTRYPOINT") };
     case "CMD":
       return { kind: "CMD", command: execForm(rest, "CMD") };
     default:

@@ -7,7 +7,7 @@ import type { BuiltStage } from "./build.ts";
 const run = promisify(execFile);
 
 /** The tools the skipped apt/pip steps would install; this machine must have them instead. */
-export const TOOLS = ["ffmpeg", "ffprobe", "python3", "yt-dlp"];
+export const TOOLS = ["ffmpeg", "ffprobe", "python3", "yt-dlp", "tini"];
 
 /** Who runs the service when the check runs as root and the image sets USER: an unprivileged user. */
 const RUN_AS = { name: "nobody", uid: 65534, gid: 65534 };
@@ -64,12 +64,18 @@ export async function writableFolder(dir: string, stage: BuiltStage): Promise<vo
   if (dropsPrivileges(stage)) await chown(dir, RUN_AS.uid, RUN_AS.gid);
 }
 
-/** Spawns `command` in the WORKDIR with `env`, as the unprivileged user where the image has USER. */
-export function spawnInContainer(stage: BuiltStage, command: string[], env: Record<string, string>): ChildProcess {
+/**
+ * Spawns `command` in the WORKDIR with `env`, as the unprivileged user where the image has USER,
+ * under `entrypoint` (the image's init). The init stays this machine's user: here it may not
+ * see a Node that the unprivileged user cannot reach, while the image's node is on its PATH.
+ */
+export function spawnInContainer(stage: BuiltStage, command: string[], env: Record<string, string>, entrypoint: string[] = []): ChildProcess {
   const cwd = path.join(stage.root, stage.workdir);
-  const [file, ...args] = dropsPrivileges(stage)
-    ? ["setpriv", `--reuid=${RUN_AS.uid}`, `--regid=${RUN_AS.gid}`, "--clear-groups", "--", ...command]
-    : command;
+  const [file, ...args] = [
+    ...entrypoint,
+    ...(dropsPrivileges(stage) ? ["setpriv", `--reuid=${RUN_AS.uid}`, `--regid=${RUN_AS.gid}`, "--clear-groups", "--"] : []),
+    ...command,
+  ];
   return spawn(file!, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
 }
 

@@ -18,17 +18,19 @@ function runCheck(): Promise<{ code: number; output: string }> {
 const last = <K extends Instruction["kind"]>(steps: Instruction[], kind: K) => steps.filter((s): s is Extract<Instruction, { kind: K }> => s.kind === kind).at(-1);
 
 describe("the container image", () => {
-  it("runs as a non-root user, checks /health, and starts the service with node so SIGTERM reaches it", async () => {
+  it("runs as a non-root user, checks /health, and starts the service with node under tini so SIGTERM reaches it and children are reaped", async () => {
     const stages = await readDockerfile(`${ROOT}/Dockerfile`);
     const runtime = stages.at(-1)!;
     expect(runtime.image).toMatch(/^node:24-bookworm-slim/);
     expect(last(runtime.instructions, "USER")?.user).toBe("reelnotes");
     expect(last(runtime.instructions, "HEALTHCHECK")?.command.join(" ")).toContain("/health");
     expect(last(runtime.instructions, "CMD")?.command).toEqual(["node", "src/main.ts"]);
+    expect(last(runtime.instructions, "ENTRYPOINT")?.command).toEqual(["/usr/bin/tini", "--"]);
     const runs = stages.flatMap((s) => s.instructions.filter((i) => i.kind === "RUN").map((i) => (i as { command: string }).command));
     expect(runs.filter(runsHere)).toEqual(["npm ci --omit=dev --ignore-scripts && node scripts/prisma-generate.mjs"]);
     expect(runs.some((r) => /pip install .*yt-dlp/.test(r))).toBe(true);
     expect(runs.some((r) => /apt-get install .*ffmpeg/.test(r))).toBe(true);
+    expect(runs.some((r) => /apt-get install .*\btini\b/.test(r))).toBe(true);
   });
 
   it("sends a build context without node_modules, local data, tests or secrets, but with the code and migrations", async () => {
@@ -46,6 +48,7 @@ describe("the container image", () => {
     expect(output).toMatch(/\/health 200 after/);
     expect(output).toMatch(/\/ready 200 after/);
     expect(output).toContain("HEALTHCHECK command: exit 0");
+    expect(output).toContain("Starting: /usr/bin/tini -- node src/main.ts");
     expect(output).toContain("SIGTERM: exit 0");
     expect(code, output).toBe(0);
   }, 160_000);
