@@ -9,7 +9,7 @@ import {
 import type { Button, Card, OutgoingMessage } from "../../src/chat/adapter.ts";
 
 /** Discord's documented limits for what a bot message carries. */
-const LIMITS = {
+export const LIMITS = {
   content: 2000,
   embedTitle: 256,
   embedDescription: 4096,

@@ -56,10 +56,13 @@ export interface OpenAiEmulator extends EmulatorHandle {
   setQuotaExhausted(exhausted: boolean): void;
 }
 
-const MAX_BYTES = 25 * 1024 * 1024;
+/** The upload limit the real API enforces. */
+export const MAX_BYTES = 25 * 1024 * 1024;
 const SUPPORTED = ["flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm"];
-const MODELS = new Set(["whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize"]);
-const FORMATS_BY_MODEL = (model: string): string[] =>
+/** The transcription models the emulator serves. */
+export const MODELS = new Set(["whisper-1", "gpt-transcribe", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize"]);
+/** The response formats each model takes. */
+export const FORMATS_BY_MODEL = (model: string): string[] =>
   model === "whisper-1" ? ["json", "text", "srt", "verbose_json", "vtt"] : model.endsWith("diarize") ? ["json", "text", "diarized_json"] : ["json"];
 
 function openAiError(res: Response, status: number, message: string, type: string, param: string | null = null, code: string | null = null): void {

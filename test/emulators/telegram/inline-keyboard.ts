@@ -20,7 +20,7 @@ export interface InlineKeyboardMarkup {
   inline_keyboard: InlineButton[][];
 }
 
-const MAX_CALLBACK_DATA_BYTES = 64;
+export const MAX_CALLBACK_DATA_BYTES = 64;
 const ACTIONS = [
   "url", "callback_data", "copy_text", "web_app", "login_url", "switch_inline_query",
   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "callback_game", "pay",
