@@ -1,3 +1,5 @@
+import { english, type TextKey, type TextRef } from "./i18n/index.ts";
+
 /**
  * Errors are values with a kind. The pipeline retries only transient ones; every
  * user-facing kind carries the sentence the bot says. Anything else is a bug.
@@ -31,16 +33,17 @@ export type TransientKind = "rate_limited" | "server_error" | "timeout" | "netwo
 export class UserFacingError extends Error {
   readonly retryable = false;
   readonly kind: UserFacingKind;
-  /** One plain sentence for the chat. */
+  /** The sentence for the chat, rendered in the reader's language (src/i18n). */
+  readonly text: TextRef;
+  /** That sentence in English, for logs and operators. */
   readonly userMessage: string;
 
-  constructor(
-    kind: UserFacingKind,
-    userMessage: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(kind: UserFacingKind, text: TextRef | TextKey, options?: { cause?: unknown }) {
+    const ref = typeof text === "string" ? { key: text } : text;
+    const userMessage = english(ref.key, ref.params);
     super(`${kind}: ${userMessage}`, options);
     this.kind = kind;
+    this.text = ref;
     this.userMessage = userMessage;
     this.name = "UserFacingError";
   }
@@ -72,10 +75,10 @@ export function isTransient(error: unknown): error is TransientError {
 }
 
 /** The sentence to show a person for any error: its own for user-facing ones, a generic one for the rest. */
-export function userMessageOf(error: unknown): string {
-  if (error instanceof UserFacingError) return error.userMessage;
-  if (error instanceof TransientError) return "A service we rely on is busy right now. Please try again in a few minutes.";
-  return "Something went wrong on our side while saving this video. Please try again.";
+export function userTextOf(error: unknown): TextRef {
+  if (error instanceof UserFacingError) return error.text;
+  if (error instanceof TransientError) return { key: "error.transient" };
+  return { key: "error.bug" };
 }
 
 /** Error codes of a database or Redis that does not answer (Prisma, Postgres SQLSTATE, Node sockets). */

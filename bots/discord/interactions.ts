@@ -12,7 +12,7 @@ const MAX_CHOICE_LENGTH = 100;
 
 async function runCommand(chat: ChatCore, interaction: ChatInputCommandInteraction): Promise<void> {
   const reply = await deferCommand(interaction, isPersonalCommand(interaction.commandName));
-  const sender = senderOf(interaction.user, await dmChannelIdOf(interaction));
+  const sender = senderOf(interaction.user, await dmChannelIdOf(interaction), interaction.locale);
   const option = argumentOptionOf(interaction.commandName);
   const argument = (option && interaction.options.getString(option)) ?? "";
   await chat.handleCommand(sender, interaction.commandName, argument, reply);
@@ -20,13 +20,13 @@ async function runCommand(chat: ChatCore, interaction: ChatInputCommandInteracti
 
 async function pressButton(chat: ChatCore, interaction: ButtonInteraction): Promise<void> {
   const reply = await deferButton(interaction);
-  await chat.handleButton(senderOf(interaction.user, await dmChannelIdOf(interaction)), interaction.customId, reply);
+  await chat.handleButton(senderOf(interaction.user, await dmChannelIdOf(interaction), interaction.locale), interaction.customId, reply);
 }
 
 /** The person's databases whose tag or title contains what they typed so far (value: the tag `/tag` matches). */
 async function suggestDatabases(chat: ChatCore, interaction: AutocompleteInteraction): Promise<void> {
   const typed = normaliseName(interaction.options.getFocused());
-  const databases = await chat.databasesFor(senderOf(interaction.user, await dmChannelIdOf(interaction)));
+  const databases = await chat.databasesFor(senderOf(interaction.user, await dmChannelIdOf(interaction), interaction.locale));
   const choices = databases
     .filter((d) => normaliseName(d.tag).includes(typed) || normaliseName(d.title).includes(typed))
     .filter((d) => d.tag.length <= MAX_CHOICE_LENGTH)

@@ -1,9 +1,12 @@
 import { ChannelType, type Interaction, type User } from "discord.js";
 import type { ChatSender } from "../../src/chat/adapter.ts";
 
-/** The chat sender for a Discord user whose DM channel with the bot is `dmChannelId`. */
-export function senderOf(user: User, dmChannelId: string): ChatSender {
-  return { platform: "DISCORD", externalUserId: user.id, chatId: dmChannelId, displayName: user.username };
+/**
+ * The chat sender for a Discord user whose DM channel with the bot is `dmChannelId`. `locale` is the
+ * client's language, which Discord sends with interactions only (a plain DM keeps the last one seen).
+ */
+export function senderOf(user: User, dmChannelId: string, locale?: string): ChatSender {
+  return { platform: "DISCORD", externalUserId: user.id, chatId: dmChannelId, displayName: user.username, ...(locale ? { languageCode: locale } : {}) };
 }
 
 /**

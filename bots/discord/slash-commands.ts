@@ -1,10 +1,28 @@
 import {
   ApplicationIntegrationType,
   InteractionContextType,
+  Locale,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   SlashCommandBuilder,
 } from "discord.js";
 import { COMMANDS, findCommand, type Command } from "../../src/chat/commands.ts";
+import { english, translator, type Language, type TextKey } from "../../src/i18n/index.ts";
+
+/** Discord's locales for each language the bot speaks besides English. */
+const DISCORD_LOCALES: Record<Exclude<Language, "en">, Locale[]> = {
+  es: [Locale.SpanishES, Locale.SpanishLATAM],
+  pt: [Locale.PortugueseBR],
+  de: [Locale.German],
+  ru: [Locale.Russian],
+  ja: [Locale.Japanese],
+};
+
+/** A sentence in every Discord locale the bot speaks. */
+function localized(key: TextKey): Partial<Record<Locale, string>> {
+  return Object.fromEntries(
+    Object.entries(DISCORD_LOCALES).flatMap(([language, locales]) => locales.map((locale) => [locale, translator(language as Language)(key)])),
+  );
+}
 
 /** Discord's name for a core command: its own where Discord's convention differs (`/connect` for `/start`). */
 function discordNameOf(command: Command): string {
@@ -26,13 +44,19 @@ export function slashCommands(): RESTPostAPIChatInputApplicationCommandsJSONBody
   return COMMANDS.map((command) => {
     const builder = new SlashCommandBuilder()
       .setName(discordNameOf(command))
-      .setDescription(command.description)
+      .setDescription(english(command.description))
+      .setDescriptionLocalizations(localized(command.description))
       .setContexts(InteractionContextType.BotDM)
       .setIntegrationTypes(ApplicationIntegrationType.GuildInstall);
     const { argument } = command;
     if (argument) {
       builder.addStringOption((option) =>
-        option.setName(argument.name).setDescription(argument.description).setMaxLength(100).setAutocomplete(argument.autocomplete === "databases"),
+        option
+          .setName(argument.name)
+          .setDescription(english(argument.description))
+          .setDescriptionLocalizations(localized(argument.description))
+          .setMaxLength(100)
+          .setAutocomplete(argument.autocomplete === "databases"),
       );
     }
     return builder.toJSON();

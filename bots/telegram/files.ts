@@ -1,3 +1,4 @@
+import type { TextRef } from "../../src/i18n/index.ts";
 import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -32,7 +33,7 @@ export function videoFileOf(message: Message): { key: string; file: SentFile } |
 }
 
 /** Fetches sent files through the Bot API at `apiRoot` with the bot's token. */
-export function createTelegramFileSource(api: Api, apiRoot: string, token: string, tooBigSentence: string): SentFileSource {
+export function createTelegramFileSource(api: Api, apiRoot: string, token: string, tooBigSentence: TextRef): SentFileSource {
   return {
     async fetch(file, destination) {
       let path: string | undefined;

@@ -2,12 +2,12 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot } from "grammy";
 import type { ChatAdapter } from "../../src/chat/adapter.ts";
 import { COMMANDS } from "../../src/chat/commands.ts";
+import { LANGUAGES, translator } from "../../src/i18n/index.ts";
 import type { ChatCore } from "../../src/chat/core.ts";
 import type { Config } from "../../src/config.ts";
 import type { Logger } from "../../src/log.ts";
 import type { StateStore } from "../../src/state/index.ts";
 import type { SentFileSource } from "../../src/jobs/types.ts";
-import { texts } from "../../src/chat/texts.ts";
 import { createTelegramAdapter } from "./adapter.ts";
 import { createTelegramFileSource, TELEGRAM_DOWNLOAD_LIMIT_BYTES } from "./files.ts";
 import { ChatOrder } from "./chat-order.ts";
@@ -77,7 +77,7 @@ export async function startTelegramBot(deps: TelegramBotDeps): Promise<TelegramB
     bot.api,
     config.telegram.apiRoot,
     config.telegram.token!,
-    texts.fileTooBig(TELEGRAM_DOWNLOAD_LIMIT_BYTES / (1024 * 1024)),
+    { key: "fileTooBig", params: { mb: TELEGRAM_DOWNLOAD_LIMIT_BYTES / (1024 * 1024) } },
   );
   if (deps.receive === "send-only") {
     log.info({ bot: bot.botInfo.username }, "Telegram: sending only");
@@ -87,7 +87,7 @@ export async function startTelegramBot(deps: TelegramBotDeps): Promise<TelegramB
   const order = new ChatOrder();
   const webhookUrl = config.telegram.webhookSecret ? webhookUrlFor(config.publicUrl) : undefined;
   routeUpdates(bot, { chat, adapter, state, log, order, waitForHandling: webhookUrl !== undefined });
-  await bot.api.setMyCommands(COMMANDS.map((c) => ({ command: c.name, description: c.description })));
+  await registerCommandMenus(bot);
 
   if (webhookUrl) {
     await bot.api.setWebhook(webhookUrl, { secret_token: config.telegram.webhookSecret, allowed_updates: ALLOWED_UPDATES, drop_pending_updates: false });
@@ -107,4 +107,13 @@ export async function startTelegramBot(deps: TelegramBotDeps): Promise<TelegramB
       await order.idle();
     },
   };
+}
+
+/** The command menu in English for everyone, and in each other language the bot speaks for apps set to it. */
+async function registerCommandMenus(bot: Bot): Promise<void> {
+  for (const language of LANGUAGES) {
+    const t = translator(language);
+    const commands = COMMANDS.map((c) => ({ command: c.name, description: t(c.description) }));
+    await bot.api.setMyCommands(commands, language === "en" ? {} : { language_code: language });
+  }
 }

@@ -4,5 +4,11 @@ import type { ChatSender } from "../../src/chat/adapter.ts";
 /** The person behind a Telegram update, as the chat core knows senders. */
 export function senderOf(from: User, chat: Pick<Chat, "id">): ChatSender {
   const name = [from.first_name, from.last_name].filter(Boolean).join(" ") || from.username;
-  return { platform: "TELEGRAM", externalUserId: String(from.id), chatId: String(chat.id), ...(name ? { displayName: name } : {}) };
+  return {
+    platform: "TELEGRAM",
+    externalUserId: String(from.id),
+    chatId: String(chat.id),
+    ...(name ? { displayName: name } : {}),
+    ...(from.language_code ? { languageCode: from.language_code } : {}),
+  };
 }

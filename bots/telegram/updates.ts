@@ -1,8 +1,8 @@
 import type { Bot } from "grammy";
 import type { ChatAdapter, Reply } from "../../src/chat/adapter.ts";
 import type { ChatCore } from "../../src/chat/core.ts";
-import { texts } from "../../src/chat/texts.ts";
 import { isStoreUnavailable } from "../../src/errors.ts";
+import { languageOf, translator } from "../../src/i18n/index.ts";
 import type { Logger } from "../../src/log.ts";
 import type { StateStore } from "../../src/state/index.ts";
 import type { ChatOrder } from "./chat-order.ts";
@@ -80,7 +80,8 @@ export function routeUpdates(bot: Bot, deps: UpdateDeps): void {
     const text = ctx.msg.text ?? ctx.msg.caption ?? "";
     const video = videoFileOf(ctx.msg);
     if (video && (video.file.sizeBytes ?? 0) > TELEGRAM_DOWNLOAD_LIMIT_BYTES) {
-      await adapter.send(String(ctx.chat.id), { text: texts.fileTooBig(TELEGRAM_DOWNLOAD_LIMIT_BYTES / (1024 * 1024)) });
+      const t = translator(languageOf(ctx.from.language_code) ?? "en");
+      await adapter.send(String(ctx.chat.id), { text: t("fileTooBig", { mb: TELEGRAM_DOWNLOAD_LIMIT_BYTES / (1024 * 1024) }) });
       return;
     }
     if (video) return chat.handleVideoFile(senderOf(ctx.from, ctx.chat), video, text, replyIn(adapter, ctx.chat.id));
@@ -93,7 +94,8 @@ export function routeUpdates(bot: Bot, deps: UpdateDeps): void {
   bot.chatType(["group", "supergroup"]).on("message", async (ctx) => {
     const groupId = ctx.chat.id;
     if (await state.setIfAbsent(`tg-group:${groupId}`, "1", GROUP_NOTICE_TTL_SECONDS)) {
-      await adapter.send(String(groupId), { text: texts.groupChat });
+      // A group has no person to ask; the language of whoever wrote first will do.
+      await adapter.send(String(groupId), { text: translator(languageOf(ctx.from?.language_code) ?? "en")("groupChat") });
     }
   });
 }

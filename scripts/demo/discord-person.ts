@@ -1,6 +1,8 @@
+import { translator, type Language } from "../../src/i18n/index.ts";
 import { startDiscordEmulator, type ScriptedUser, type TranscriptEntry } from "../../test/emulators/discord/index.ts";
 import { pickDatabase } from "./choice.ts";
 import type { ChatPlatform, ConversationLine, DemoPerson, Outcome } from "./person.ts";
+import { saysOneOf } from "./sentences.ts";
 
 const REPLY_TIMEOUT_MS = 15_000;
 
@@ -17,39 +19,40 @@ export function linkButtonUrl(entry: TranscriptEntry, label: string): string {
 }
 
 /** Waits until the progress message `messageId` shows the job's outcome (saved or failed). */
-export function outcomeOf(user: ScriptedUser, messageId: string, timeoutMs = 90_000): Promise<TranscriptEntry> {
-  return botMessage(user, (e) => e.messageId === messageId && /^(Saved|Couldn't)/.test(e.text), timeoutMs);
+export function outcomeOf(user: ScriptedUser, messageId: string, timeoutMs = 90_000, language: Language = "en"): Promise<TranscriptEntry> {
+  return botMessage(user, (e) => e.messageId === messageId && saysOneOf(language, ["saved", "failed"], e.text), timeoutMs);
 }
 
 /** Runs `/connect` and returns the "Connect Notion" link of the bot's (private) answer. */
-export async function askToConnectOnDiscord(user: ScriptedUser): Promise<string> {
+export async function askToConnectOnDiscord(user: ScriptedUser, language: Language = "en"): Promise<string> {
   const command = user.runCommand("connect");
   const answer = await botMessage(user, (e) => e.kind === "response" && e.buttons !== undefined);
   if (command.refused.length > 0) throw new Error(`Discord refused the answer to /connect: ${JSON.stringify(command.refused)}`);
-  return linkButtonUrl(answer, "Connect Notion");
+  return linkButtonUrl(answer, translator(language)("connectButton"));
 }
 
 /** The "Connected to …" DM the bot sends once the consent is through. */
-export async function connectedOnDiscord(user: ScriptedUser): Promise<string> {
-  return (await botMessage(user, (e) => e.kind === "message" && e.text.startsWith("Connected to"))).text;
+export async function connectedOnDiscord(user: ScriptedUser, language: Language = "en"): Promise<string> {
+  return (await botMessage(user, (e) => e.kind === "message" && saysOneOf(language, ["connected", "connectedOne", "connectedNoDatabases"], e.text))).text;
 }
 
 /** Types `tag` (or nothing) into `/tag`'s autocomplete, runs `/tag` with the chosen database, returns the answer. */
-export async function chooseOnDiscord(user: ScriptedUser, tag: string | undefined): Promise<string> {
+export async function chooseOnDiscord(user: ScriptedUser, tag: string | undefined, language: Language = "en"): Promise<string> {
   const choices = await user.autocomplete("tag", "name", tag ?? "");
   const chosen = pickDatabase(tag, choices.map((c) => ({ title: c.name, tag: String(c.value) })));
   user.runCommand("tag", { name: chosen.tag });
-  return (await botMessage(user, (e) => e.kind === "response" && e.text.startsWith("New links go to"))).text;
+  return (await botMessage(user, (e) => e.kind === "response" && saysOneOf(language, ["databaseChosen", "databaseChosenAndStarted"], e.text))).text;
 }
 
 /** DMs `link` and waits until its progress message says "Saved" or "Couldn't save". */
-export async function shareOnDiscord(user: ScriptedUser, link: string, timeoutMs: number): Promise<Outcome> {
+export async function shareOnDiscord(user: ScriptedUser, link: string, timeoutMs: number, language: Language = "en"): Promise<Outcome> {
   const before = user.transcript().length;
   user.sendDm(link);
   const reply = await user.waitFor((entries) => entries.slice(before).find((e) => e.from === "bot" && e.kind === "message"), REPLY_TIMEOUT_MS);
-  if (!reply.text.startsWith("Queued")) throw new Error(`The bot did not queue the link: ${reply.text}`);
-  const outcome = await outcomeOf(user, reply.messageId, timeoutMs);
-  const openButton = outcome.buttons?.flat().find((b) => b.label === "Open in Notion");
+  if (!saysOneOf(language, ["queued"], reply.text)) throw new Error(`The bot did not queue the link: ${reply.text}`);
+  const outcome = await outcomeOf(user, reply.messageId, timeoutMs, language);
+  const open = translator(language)("openInNotion");
+  const openButton = outcome.buttons?.flat().find((b) => b.label === open);
   return { text: outcome.text, pageUrl: openButton?.url ?? outcome.embeds?.[0]?.url };
 }
 
@@ -65,16 +68,19 @@ function conversationOf(user: ScriptedUser): ConversationLine[] {
     }));
 }
 
+/** The Discord client locale of a person who speaks each language. */
+const DISCORD_LOCALE: Record<Language, string> = { en: "en-US", es: "es-ES", pt: "pt-BR", de: "de", ru: "ru", ja: "ja" };
+
 /** Starts the Discord emulator (REST and gateway); its person is ada, in a DM with the bot. */
-export async function startDiscordPlatform(): Promise<ChatPlatform> {
+export async function startDiscordPlatform(language: Language = "en"): Promise<ChatPlatform> {
   const discord = await startDiscordEmulator({ heartbeatIntervalMs: 1000 });
   const person = (): DemoPerson => {
-    const user = discord.user("2001", { username: "ada" });
+    const user = discord.user("2001", { username: "ada", locale: DISCORD_LOCALE[language] });
     return {
-      askToConnect: () => askToConnectOnDiscord(user),
-      connected: () => connectedOnDiscord(user),
-      chooseDatabase: (tag) => chooseOnDiscord(user, tag),
-      share: (link, timeoutMs) => shareOnDiscord(user, link, timeoutMs),
+      askToConnect: () => askToConnectOnDiscord(user, language),
+      connected: () => connectedOnDiscord(user, language),
+      chooseDatabase: (tag) => chooseOnDiscord(user, tag, language),
+      share: (link, timeoutMs) => shareOnDiscord(user, link, timeoutMs, language),
       conversation: () => conversationOf(user),
     };
   };

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { isLanguage, LANGUAGES } from "../../src/i18n/index.ts";
 import { RECIPES_WORKSPACE } from "../../test/harness/world.ts";
 import type { DemoOptions } from "./run.ts";
 
@@ -14,6 +15,7 @@ external service emulated locally, and prints the conversation and the page.
   --video <file>               a local video to share as the TikTok (default: a generated clip)
   --transcript <text>          what the speech-to-text emulator answers
   --tag <tag>                  the database to choose with /tag (default: the first)
+  --language <code>            the person's chat app language: en, es, pt, de, ru or ja (default en)
   --json                       end stdout with one JSON line: {ok, conversation, page, error?}
   --help                       this text`;
 
@@ -35,6 +37,7 @@ export function parseDemoOptions(args: string[], cwd: string): DemoOptions | "he
         video: { type: "string" },
         transcript: { type: "string" },
         tag: { type: "string" },
+        language: { type: "string", default: "en" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
@@ -48,8 +51,12 @@ export function parseDemoOptions(args: string[], cwd: string): DemoOptions | "he
   if (values.platform !== "telegram" && values.platform !== "discord") {
     throw new UsageError(`--platform must be telegram or discord, not "${values.platform}"`);
   }
+  if (!isLanguage(values.language)) {
+    throw new UsageError(`--language must be one of ${LANGUAGES.join(", ")}, not "${values.language}"`);
+  }
   return {
     platform: values.platform,
+    language: values.language,
     workspaceFile: values.workspace ? path.resolve(cwd, values.workspace) : RECIPES_WORKSPACE,
     videoFile: values.video ? path.resolve(cwd, values.video) : undefined,
     transcript: values.transcript,

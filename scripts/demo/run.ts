@@ -1,3 +1,4 @@
+import type { Language } from "../../src/i18n/index.ts";
 import { consentInBrowser } from "./browser.ts";
 import { stageDurations } from "./metrics.ts";
 import { savedPage, type SavedPage } from "./page.ts";
@@ -12,6 +13,8 @@ export interface DemoOptions {
   videoFile: string | undefined;
   transcript: string | undefined;
   tag: string | undefined;
+  /** The person's chat app language. */
+  language: Language;
   json: boolean;
 }
 

@@ -1,3 +1,4 @@
+import type { Language } from "../../src/i18n/index.ts";
 import { startTestService, type TestService } from "../../test/harness/service.ts";
 import { startWorld, type World } from "../../test/harness/world.ts";
 import { startDiscordPlatform } from "./discord-person.ts";
@@ -18,6 +19,8 @@ export interface StageOptions {
   platform: "telegram" | "discord";
   workspaceFile: string;
   transcript: string | undefined;
+  /** The person's chat app language (default English). */
+  language?: Language;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface StageOptions {
 export async function startStage(options: StageOptions): Promise<Stage> {
   const [world, platform, port] = await Promise.all([
     startWorld({ workspaceFile: options.workspaceFile, transcript: options.transcript }),
-    options.platform === "discord" ? startDiscordPlatform() : startTelegramPlatform(),
+    options.platform === "discord" ? startDiscordPlatform(options.language) : startTelegramPlatform(options.language),
     freePort(),
   ]);
   try {

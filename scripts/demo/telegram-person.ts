@@ -1,13 +1,15 @@
+import { translator, type Language } from "../../src/i18n/index.ts";
 import { tagFromTitle } from "../../src/db/schema-tags.ts";
 import { startTelegramEmulator, type ChatEvent, type ScriptedUser } from "../../test/emulators/telegram/index.ts";
 import { pickDatabase } from "./choice.ts";
 import type { ChatPlatform, ConversationLine, DemoPerson, Outcome } from "./person.ts";
+import { saysOneOf } from "./sentences.ts";
 
 /** The bot token the emulator accepts; the part before ":" is the bot's user id. */
 export const TELEGRAM_BOT_TOKEN = "7000000001:telegram-demo-token";
 
 const REPLY_TIMEOUT_MS = 15_000;
-const isFinal = (text: string | undefined) => /^(Saved|Couldn't)/.test(text ?? "");
+const isFinal = (language: Language, text: string | undefined) => saysOneOf(language, ["saved", "failed"], text);
 
 /** The URL behind the link button `buttonText` of the newest bot message that has it. */
 export function linkButton(user: ScriptedUser, buttonText: string): string {
@@ -16,21 +18,25 @@ export function linkButton(user: ScriptedUser, buttonText: string): string {
   return press.url;
 }
 
-/** Sends `/start` and returns the "Connect Notion" link of the bot's answer. */
-export async function askToConnectOnTelegram(user: ScriptedUser): Promise<string> {
+/** Sends `/start` and returns the "Connect Notion" link of the bot's answer (in `language`). */
+export async function askToConnectOnTelegram(user: ScriptedUser, language: Language = "en"): Promise<string> {
+  const button = translator(language)("connectButton");
   user.sendText("/start");
-  await user.waitForBot((e) => e.buttons?.flat().some((b) => b.text === "Connect Notion") ?? false, REPLY_TIMEOUT_MS);
-  return linkButton(user, "Connect Notion");
+  await user.waitForBot((e) => e.buttons?.flat().some((b) => b.text === button) ?? false, REPLY_TIMEOUT_MS);
+  return linkButton(user, button);
 }
 
 /** The "Connected to …" message the bot sends once the consent is through. */
-export async function connectedOnTelegram(user: ScriptedUser): Promise<string> {
-  const event = await user.waitForBot((e) => e.kind === "bot-message" && (e.text?.startsWith("Connected to") ?? false), REPLY_TIMEOUT_MS);
+export async function connectedOnTelegram(user: ScriptedUser, language: Language = "en"): Promise<string> {
+  const event = await user.waitForBot(
+    (e) => e.kind === "bot-message" && saysOneOf(language, ["connected", "connectedOne", "connectedNoDatabases"], e.text),
+    REPLY_TIMEOUT_MS,
+  );
   return event.text!;
 }
 
 /** Sends `/tag`, presses the button of the database `tag` names (or the first), returns the bot's answer. */
-export async function chooseOnTelegram(user: ScriptedUser, tag: string | undefined): Promise<string> {
+export async function chooseOnTelegram(user: ScriptedUser, tag: string | undefined, language: Language = "en"): Promise<string> {
   user.sendText("/tag");
   const question = await user.waitForBot((e) => e.kind === "bot-message" && e.buttons !== undefined, REPLY_TIMEOUT_MS);
   const offered = (question.buttons ?? []).flat().filter((b) => b.data !== undefined).map((b) => {
@@ -38,17 +44,18 @@ export async function chooseOnTelegram(user: ScriptedUser, tag: string | undefin
     return { title, tag: tagFromTitle(title), label: b.text };
   });
   user.pressButton(question.messageId!, pickDatabase(tag, offered).label);
-  const answer = await user.waitForBot((e) => e.text?.startsWith("New links go to") ?? false, REPLY_TIMEOUT_MS);
+  const answer = await user.waitForBot((e) => saysOneOf(language, ["databaseChosen", "databaseChosenAndStarted"], e.text), REPLY_TIMEOUT_MS);
   return answer.text!;
 }
 
 /** Sends `link` and waits until its progress message says "Saved" or "Couldn't save". */
-export async function shareOnTelegram(user: ScriptedUser, link: string, timeoutMs: number): Promise<Outcome> {
+export async function shareOnTelegram(user: ScriptedUser, link: string, timeoutMs: number, language: Language = "en"): Promise<Outcome> {
   user.sendText(link);
   const reply: ChatEvent = await user.waitForBot((e) => e.kind === "bot-message", REPLY_TIMEOUT_MS);
-  if (!reply.text?.startsWith("Queued")) throw new Error(`The bot did not queue the link: ${reply.text}`);
-  const outcome = await user.waitForBot((e) => e.messageId === reply.messageId && isFinal(e.text), timeoutMs);
-  return { text: outcome.text!, pageUrl: outcome.buttons?.flat().find((b) => b.text === "Open in Notion")?.url };
+  if (!saysOneOf(language, ["queued"], reply.text)) throw new Error(`The bot did not queue the link: ${reply.text}`);
+  const outcome = await user.waitForBot((e) => e.messageId === reply.messageId && isFinal(language, e.text), timeoutMs);
+  const open = translator(language)("openInNotion");
+  return { text: outcome.text!, pageUrl: outcome.buttons?.flat().find((b) => b.text === open)?.url };
 }
 
 function conversationOf(user: ScriptedUser): ConversationLine[] {
@@ -60,16 +67,16 @@ function conversationOf(user: ScriptedUser): ConversationLine[] {
 }
 
 /** Starts the Telegram emulator; its person is Ada in a private chat with the bot. */
-export async function startTelegramPlatform(): Promise<ChatPlatform> {
+export async function startTelegramPlatform(language: Language = "en"): Promise<ChatPlatform> {
   const tg = await startTelegramEmulator({ token: TELEGRAM_BOT_TOKEN, botUsername: "reelnotes_demo_bot" });
   let ada: ScriptedUser | undefined;
   const person = (): DemoPerson => {
-    const user = (ada ??= tg.user(1001, { firstName: "Ada", lastName: "Lovelace", username: "ada" }));
+    const user = (ada ??= tg.user(1001, { firstName: "Ada", lastName: "Lovelace", username: "ada", languageCode: language }));
     return {
-      askToConnect: () => askToConnectOnTelegram(user),
-      connected: () => connectedOnTelegram(user),
-      chooseDatabase: (tag) => chooseOnTelegram(user, tag),
-      share: (link, timeoutMs) => shareOnTelegram(user, link, timeoutMs),
+      askToConnect: () => askToConnectOnTelegram(user, language),
+      connected: () => connectedOnTelegram(user, language),
+      chooseDatabase: (tag) => chooseOnTelegram(user, tag, language),
+      share: (link, timeoutMs) => shareOnTelegram(user, link, timeoutMs, language),
       conversation: () => conversationOf(user),
     };
   };

@@ -20,11 +20,11 @@ export function classifyOpenAiFailure(error: unknown, signal: AbortSignal | unde
     return transientForStatus("openai", status, error.message, retryAfter, error);
   }
   if (status === 413) {
-    return new UserFacingError("video_too_large", "The audio of this video is too long to transcribe.", { cause: error });
+    return new UserFacingError("video_too_large", "error.audioTooLong", { cause: error });
   }
   const param = (error.error as { param?: string } | undefined)?.param;
   if (status === 400 && param === "file") {
-    return new UserFacingError("video_unreadable", "I couldn't read the audio of this video.", { cause: error });
+    return new UserFacingError("video_unreadable", "error.audioUnreadable", { cause: error });
   }
   return new AiRequestError("openai", status, error.message, { cause: error });
 }

@@ -1,5 +1,6 @@
 import { GoogleGenAI, type Content, type GenerateContentResponse } from "@google/genai";
 import { UserFacingError } from "../errors.ts";
+import type { TextKey } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import type { Summary, SummarySchema } from "../summary.ts";
 import { classifyGeminiFailure } from "./gemini-failure.ts";
@@ -19,11 +20,11 @@ export interface GeminiSummarizerOptions {
   retry?: RetryPolicy;
 }
 
-const CONTENT_BLOCKED = "Gemini declined to summarise this video because of what it shows or says, so no page was made.";
-const RECITATION_BLOCKED = "Gemini declined to summarise this video because the summary would repeat protected text, so no page was made.";
+const CONTENT_BLOCKED = "error.summaryBlocked";
+const RECITATION_BLOCKED = "error.summaryRecitation";
 
 /** Finish and block reasons that mean Gemini refused, with the sentence the person reads. */
-const REFUSALS: Record<string, string> = {
+const REFUSALS: Record<string, TextKey> = {
   SAFETY: CONTENT_BLOCKED,
   PROHIBITED_CONTENT: CONTENT_BLOCKED,
   BLOCKLIST: CONTENT_BLOCKED,
@@ -121,7 +122,7 @@ export function createGeminiSummarizer(options: GeminiSummarizerOptions, log: Lo
       const second = readAnswer(await ask(contents, schema, call), schema);
       if (second.value) return second.value;
       log.warn({ problems: second.problems.slice(0, 5), jobId: call.jobId }, "summary still did not fit the schema");
-      throw new UserFacingError("summary_invalid", "I couldn't turn this video into an entry for your database. Please try again.");
+      throw new UserFacingError("summary_invalid", "error.summaryInvalid");
     },
   };
 }

@@ -50,7 +50,7 @@ export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: 
   async function transcribeChunk(chunk: AudioChunkInput, call: CallOptions): Promise<ChunkTranscript> {
     const { size } = await stat(chunk.path);
     if (size > MAX_TRANSCRIPTION_BYTES) {
-      throw new UserFacingError("video_too_large", "The audio of this video is too long to transcribe.");
+      throw new UserFacingError("video_too_large", "error.audioTooLong");
     }
     const timed = givesTimings(options.model);
     const answer = await withRetries(

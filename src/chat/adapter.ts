@@ -45,6 +45,8 @@ export interface ChatSender {
   /** The direct-message chat to answer in. */
   chatId: string;
   displayName?: string;
+  /** The chat app's language as the platform reports it (`es`, `pt-BR`), when it does. */
+  languageCode?: string;
 }
 
 /**

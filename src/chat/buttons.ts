@@ -3,13 +3,13 @@
  * `<action>:<value>`, and a press runs the action whose value shape matches. Anything else
  * (data the core never made) is ignored.
  */
-import type { Person } from "../db/people.ts";
+import { languageOf } from "../i18n/index.ts";
+import type { Person } from "./person.ts";
 import type { Reply } from "./adapter.ts";
 import { chooseAndStart } from "./choose.ts";
-import { confirmDisconnect } from "./commands.ts";
+import { confirmDisconnect, confirmLanguage } from "./commands.ts";
 import type { ChatDeps } from "./context.ts";
 import { takeAllowance } from "../jobs/intake.ts";
-import { texts } from "./texts.ts";
 
 /** What a button's handler is called with. */
 export interface ButtonPress {
@@ -34,7 +34,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A database button (`tag:` under /tag, `use:` for links waiting for a choice): choose it and start what waits. */
 async function chooseByButton({ deps, person, value, reply }: ButtonPress): Promise<void> {
   const database = (await deps.repos.schemas.list(person.userId)).find((d) => d.id === value);
-  if (!database) return void (await reply({ text: texts.noDatabases }));
+  if (!database) return void (await reply({ text: person.t("noDatabases") }));
   await chooseAndStart(deps, person, database, reply);
 }
 
@@ -48,11 +48,11 @@ export const BUTTONS: readonly ButtonAction[] = [
     async run({ deps, person, value, reply }) {
       // A retry costs what a new link costs, or "Try again" would bypass the hourly limit.
       const allowance = await takeAllowance(deps, person.userId);
-      if (!allowance.ok) return void (await reply({ text: texts.rateLimited(allowance.retryInMinutes) }));
+      if (!allowance.ok) return void (await reply({ text: person.t("rateLimited", { count: allowance.retryInMinutes }) }));
       const job = await deps.repos.jobs.retryFailed(person.userId, value);
-      if (!job) return void (await reply({ text: texts.cannotRetry }));
+      if (!job) return void (await reply({ text: person.t("cannotRetry") }));
       deps.wakeWorker();
-      await reply({ text: texts.retrying });
+      await reply({ text: person.t("retrying") });
     },
   },
   {
@@ -60,7 +60,15 @@ export const BUTTONS: readonly ButtonAction[] = [
     value: /^(?:yes|no)$/,
     async run({ deps, person, value, reply }) {
       if (value === "yes") return confirmDisconnect(deps, person, reply);
-      await reply({ text: texts.disconnectKept }, { personal: true });
+      await reply({ text: person.t("disconnectKept") }, { personal: true });
+    },
+  },
+  {
+    action: "language",
+    value: /^(?:auto|[a-z]{2})$/,
+    async run({ deps, person, value, reply }) {
+      const choice = value === "auto" ? "auto" : languageOf(value);
+      if (choice) await confirmLanguage(deps, person, choice, reply);
     },
   },
 ];

@@ -1,48 +1,52 @@
 import { UserFacingError } from "../errors.ts";
+import { LANGUAGES, languageOf, textRefFrom, translator, type Language, type TextKey } from "../i18n/index.ts";
 import type { ChatPlatform, Reply } from "./adapter.ts";
 import { createConnectLink } from "./connect-link.ts";
 import type { ChatDeps } from "./context.ts";
 import { databaseButtons, workspaceOf } from "./databases.ts";
-import type { Person } from "../db/people.ts";
+import type { Person } from "./person.ts";
 import { chooseAndStart } from "./choose.ts";
 import { matchByName } from "./tag-match.ts";
-import { texts } from "./texts.ts";
 
 /** `/start`: what the bot does, and the connect link or the current database. */
 export async function startCommand(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
+  const { t } = person;
   const workspace = await workspaceOf(deps.repos, person.userId);
   if (workspace) {
     const current = (await deps.repos.schemas.list(person.userId)).find((d) => d.id === person.activeSchemaId);
-    await reply({ text: `${texts.intro}\n\n${texts.connectedAlready(workspace, current?.title)}` });
+    const where = current ? t("connectedAlready", { workspace, database: current.title }) : t("connectedAlreadyNoDatabase", { workspace });
+    await reply({ text: `${t("intro")}\n\n${where}` });
     return;
   }
   const link = await createConnectLink(deps.state, deps.publicUrl, person.identityId);
-  await reply({ text: `${texts.intro}\n\n${texts.connectFirst}`, buttons: [[{ text: texts.connectButton, url: link }]] }, { personal: true });
+  await reply({ text: `${t("intro")}\n\n${t("connectFirst")}`, buttons: [[{ text: t("connectButton"), url: link }]] }, { personal: true });
 }
 
 /** `/tag`, `/tag <name>`, `/tag refresh`. */
 export async function tagCommand(deps: ChatDeps, person: Person, argument: string, reply: Reply): Promise<void> {
+  const { t } = person;
   if (!(await workspaceOf(deps.repos, person.userId))) {
-    await reply({ text: texts.notConnected });
+    await reply({ text: t("notConnected") });
     return;
   }
   if (argument.toLowerCase() === "refresh") {
     try {
       const refreshed = await deps.refreshDatabases(person.userId);
-      await reply({ text: texts.refreshed(refreshed.map((d) => d.title)) });
+      const databases = refreshed.map((d) => d.title);
+      await reply({ text: databases.length === 0 ? t("refreshedNone") : t("refreshed", { databases }) });
     } catch (error) {
-      if (error instanceof UserFacingError) await reply({ text: error.userMessage });
+      if (error instanceof UserFacingError) await reply({ text: t(error.text.key, error.text.params) });
       else throw error;
     }
     return;
   }
   const databases = await deps.repos.schemas.list(person.userId);
   if (databases.length === 0) {
-    await reply({ text: texts.noDatabases });
+    await reply({ text: t("noDatabases") });
     return;
   }
   if (!argument) {
-    await reply({ text: texts.chooseDatabase, buttons: databaseButtons(databases, "tag", person.activeSchemaId) });
+    await reply({ text: t("chooseDatabase"), buttons: databaseButtons(databases, "tag", person.activeSchemaId) });
     return;
   }
   const { match, suggestions } = matchByName(argument, databases);
@@ -50,36 +54,41 @@ export async function tagCommand(deps: ChatDeps, person: Person, argument: strin
     await chooseAndStart(deps, person, match, reply);
     return;
   }
-  await reply({ text: texts.unknownTag(argument, suggestions.map((s) => s.title)), buttons: suggestions.length ? databaseButtons(suggestions, "tag") : undefined });
+  if (suggestions.length === 0) return void (await reply({ text: t("unknownTag", { name: argument }) }));
+  await reply({ text: t("unknownTagSuggest", { name: argument }), buttons: databaseButtons(suggestions, "tag") });
 }
 
 /** `/status`: the last five jobs with their state and page links. */
 export async function statusCommand(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
+  const { t } = person;
   const jobs = await deps.repos.jobs.recent(person.userId, 5);
   if (jobs.length === 0) {
-    await reply({ text: texts.statusEmpty }, { personal: true });
+    await reply({ text: t("statusEmpty") }, { personal: true });
     return;
   }
   const lines = jobs.map((job) => {
-    const state = texts.jobStatus[job.status] ?? job.status.toLowerCase();
-    const where = job.schema ? ` (${job.schema.title})` : "";
-    const page = job.notionPageUrl && job.status === "DONE" ? `\n   ${job.notionPageUrl}` : "";
-    const reason = job.status === "FAILED" && job.errorMessage ? `\n   ${job.errorMessage}` : "";
-    return `• ${job.canonicalUrl}${where}: ${state}${page}${reason}`;
+    const reason = job.status === "FAILED" ? textRefFrom(job.errorText) : undefined;
+    return t(`jobStatus.${job.status}`, {
+      url: job.canonicalUrl,
+      database: job.schema?.title ?? "Notion",
+      page: job.notionPageUrl ?? "",
+      reason: reason ? t(reason.key, reason.params) : "",
+    });
   });
-  await reply({ text: `${texts.statusTitle}\n${lines.join("\n")}` }, { personal: true });
+  await reply({ text: `${t("statusTitle")}\n${lines.join("\n")}` }, { personal: true });
 }
 
 /** `/disconnect`: asks first; the button does the work. */
 export async function disconnectCommand(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
   if (!(await workspaceOf(deps.repos, person.userId))) {
-    await reply({ text: texts.notConnected }, { personal: true });
+    await reply({ text: person.t("notConnected") }, { personal: true });
     return;
   }
+  const { t } = person;
   await reply(
     {
-      text: texts.disconnectConfirm,
-      buttons: [[{ text: texts.disconnectButton, data: "disconnect:yes" }, { text: texts.disconnectCancelButton, data: "disconnect:no" }]],
+      text: t("disconnectConfirm"),
+      buttons: [[{ text: t("disconnectButton"), data: "disconnect:yes" }, { text: t("disconnectCancelButton"), data: "disconnect:no" }]],
     },
     { personal: true },
   );
@@ -88,13 +97,14 @@ export async function disconnectCommand(deps: ChatDeps, person: Person, reply: R
 /** The confirmed `/disconnect`: token and databases deleted; pages in Notion stay. */
 export async function confirmDisconnect(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
   await deps.repos.connections.remove(person.userId);
-  await reply({ text: texts.disconnected }, { personal: true });
+  await reply({ text: person.t("disconnected") }, { personal: true });
 }
 
 /** `/help`: what the bot does, and every command of the registry with its usage. */
-export async function helpCommand(reply: Reply): Promise<void> {
-  const lines = COMMANDS.map((command) => `/${command.name}: ${command.usage ?? command.description}`);
-  await reply({ text: [texts.helpIntro, "", ...lines, "", texts.helpFooter].join("\n") });
+export async function helpCommand(person: Person, reply: Reply): Promise<void> {
+  const { t } = person;
+  const lines = COMMANDS.map((command) => t("helpLine", { command: command.name, description: t(command.usage ?? command.description) }));
+  await reply({ text: [t("helpIntro"), "", ...lines, "", t("helpFooter")].join("\n") });
 }
 
 /** What a command's handler is called with. */
@@ -112,14 +122,14 @@ export interface Command {
   name: string;
   /** Where a platform's convention names it differently (Discord users look for /connect); the core answers to both. */
   names?: Partial<Record<ChatPlatform, string>>;
-  /** One line for the platforms' command menus. */
-  description: string;
-  /** The /help line when it says more than the description. */
-  usage?: string;
+  /** One line for the platforms' command menus (its sentence key). */
+  description: TextKey;
+  /** The /help line when it says more than the description (its sentence key). */
+  usage?: TextKey;
   /** Its answer is for the person alone (ephemeral on Discord). */
   personal?: boolean;
   /** The free-text argument, where a platform asks for it as a typed option (Discord autocompletes the person's databases). */
-  argument?: { name: string; description: string; autocomplete: "databases" };
+  argument?: { name: string; description: TextKey; autocomplete: "databases" };
   /** Whether this call is slow enough to show "typing…" first. */
   slow?(argument: string): boolean;
   run(call: CommandCall): Promise<void>;
@@ -133,32 +143,38 @@ export const COMMANDS: readonly Command[] = [
   {
     name: "start",
     names: { DISCORD: "connect" },
-    description: "Connect your Notion workspace",
+    description: "command.start",
     personal: true,
     run: ({ deps, person, reply }) => startCommand(deps, person, reply),
   },
   {
     name: "tag",
-    description: "Choose the database new links go to",
-    usage: "Choose the database new links go to (/tag <name> to choose directly, /tag refresh to re-read your databases)",
-    argument: { name: "name", description: "A database name, or refresh to re-read your Notion", autocomplete: "databases" },
+    description: "command.tag",
+    usage: "command.tagUsage",
+    argument: { name: "name", description: "command.tagOption", autocomplete: "databases" },
     slow: (argument) => argument.toLowerCase() === "refresh",
     run: ({ deps, person, argument, reply }) => tagCommand(deps, person, argument, reply),
   },
   {
     name: "status",
-    description: "Your last five videos",
+    description: "command.status",
     personal: true,
     run: ({ deps, person, reply }) => statusCommand(deps, person, reply),
   },
   {
+    name: "language",
+    description: "command.language",
+    usage: "command.languageUsage",
+    run: ({ deps, person, argument, reply }) => languageCommand(deps, person, argument, reply),
+  },
+  {
     name: "help",
-    description: "What I can do",
-    run: ({ reply }) => helpCommand(reply),
+    description: "command.help",
+    run: ({ person, reply }) => helpCommand(person, reply),
   },
   {
     name: "disconnect",
-    description: "Remove your Notion connection",
+    description: "command.disconnect",
     personal: true,
     run: ({ deps, person, reply }) => disconnectCommand(deps, person, reply),
   },
@@ -168,4 +184,27 @@ export const COMMANDS: readonly Command[] = [
 export function findCommand(name: string): Command | undefined {
   const wanted = name.toLowerCase();
   return COMMANDS.find((command) => command.name === wanted || Object.values(command.names ?? {}).includes(wanted));
+}
+
+/** `/language`: buttons for every language the bot speaks and one to follow the chat app; `/language es` chooses directly. */
+export async function languageCommand(deps: ChatDeps, person: Person, argument: string, reply: Reply): Promise<void> {
+  if (argument) {
+    const wanted = argument.trim().toLowerCase();
+    if (wanted === "auto") return confirmLanguage(deps, person, "auto", reply);
+    const language = languageOf(wanted) ?? LANGUAGES.find((l) => translator(l)("languageName").toLowerCase() === wanted);
+    if (!language) return void (await reply({ text: person.t("language.unknown", { name: argument.trim() }) }));
+    return confirmLanguage(deps, person, language, reply);
+  }
+  const buttons = LANGUAGES.map((language) => ({
+    text: `${language === person.chosen ? "✓ " : ""}${translator(language)("languageName")}`,
+    data: `language:${language}`,
+  }));
+  const rows = [buttons.slice(0, 3), buttons.slice(3), [{ text: person.t("language.autoButton"), data: "language:auto" }]];
+  await reply({ text: person.t("language.choose"), buttons: rows });
+}
+
+/** Stores the chosen language (or `auto`: the chat app's) and says so in it. */
+export async function confirmLanguage(deps: ChatDeps, person: Person, choice: Language | "auto", reply: Reply): Promise<void> {
+  await deps.repos.people.chooseLanguage(person.userId, choice === "auto" ? null : choice);
+  await reply({ text: choice === "auto" ? translator(person.appLanguage)("language.auto") : translator(choice)("language.chosen") });
 }

@@ -2,7 +2,7 @@ import type { OutgoingMessage } from "./adapter.ts";
 import type { ChatDeps, AdapterRegistry } from "./context.ts";
 import { databaseButtons } from "./databases.ts";
 import type { LinkNotifier } from "./notifier.ts";
-import { texts } from "./texts.ts";
+import { speakingLanguage, translator } from "../i18n/index.ts";
 
 /**
  * Tells a person in their chat that Notion is connected, and starts the links they sent
@@ -14,22 +14,28 @@ export function createLinkNotifier(deps: ChatDeps, adapters: AdapterRegistry): L
       const identity = await deps.repos.people.identity(identityId);
       if (!identity) throw new Error(`no chat identity ${identityId}`);
       const databases = await deps.repos.schemas.list(identity.userId);
+      const t = translator(speakingLanguage(identity.language.chosen, identity.language.locale));
+      const workspace = info.workspaceName;
       let current = databases.find((d) => d.id === identity.activeSchemaId);
       if (!current && databases.length === 1) {
         current = databases[0]!;
         await deps.repos.people.chooseDatabase(identity.userId, current.id);
       }
       const text =
-        databases.length === 1 ? texts.connectedOne(info.workspaceName, databases[0]!.title) : texts.connected(info.workspaceName, databases.map((d) => d.title));
+        databases.length === 0
+          ? t("connectedNoDatabases", { workspace })
+          : databases.length === 1
+            ? t("connectedOne", { workspace, database: databases[0]!.title })
+            : t("connected", { workspace, count: databases.length, databases: databases.map((d) => d.title) });
       let message: OutgoingMessage;
       let started = 0;
       if (current) {
         started = (await deps.repos.jobs.releaseWaiting(identity.userId, current.id)).length;
-        message = { text: started > 0 ? `${text}\n${texts.databaseChosenAndStarted(current.title, started)}` : text };
+        message = { text: started > 0 ? `${text}\n${t("databaseChosenAndStarted", { database: current.title, count: started })}` : text };
       } else {
         const waiting = (await deps.repos.jobs.markConnectedWaitingForSchema(identity.userId)).length;
         const buttons = databases.length > 0 ? databaseButtons(databases, waiting > 0 ? "use" : "tag") : undefined;
-        message = { text: waiting > 0 ? `${text}\n${texts.chooseForWaiting(waiting)}` : text, buttons };
+        message = { text: waiting > 0 ? `${text}\n${t("chooseForWaiting", { count: waiting })}` : text, buttons };
       }
       const adapter = adapters.get(identity.platform);
       if (adapter) await adapter.send(identity.dmChatId, message);

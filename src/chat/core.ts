@@ -8,7 +8,7 @@ import type { AdapterRegistry, ChatDeps } from "./context.ts";
 import { handleLinks } from "./links-flow.ts";
 import type { LinkNotifier } from "./notifier.ts";
 import { createProgressSink } from "./progress.ts";
-import { texts } from "./texts.ts";
+import { speakingTo, type Person } from "./person.ts";
 import { markReachable, skipUnreachableChats } from "./unreachable.ts";
 
 /**
@@ -39,6 +39,7 @@ export interface ChatCore {
 /** Builds the chat core. */
 export function createChatCore(deps: ChatDeps): ChatCore {
   const adapters: AdapterRegistry = new Map();
+  const personOf = async (sender: ChatSender): Promise<Person> => speakingTo(await deps.repos.people.ensurePerson(sender));
 
   /** "typing…" while slow work (asking Notion) runs; never in the way if it fails. Not for links: "Queued" follows at once. */
   function showTyping(sender: ChatSender): void {
@@ -53,8 +54,8 @@ export function createChatCore(deps: ChatDeps): ChatCore {
     const command = findCommand(name);
     const trimmed = argument.trim();
     if (command?.slow?.(trimmed)) showTyping(sender);
-    const person = await deps.repos.people.ensurePerson(sender);
-    if (!command) return void (await reply({ text: texts.unknownCommand }));
+    const person = await personOf(sender);
+    if (!command) return void (await reply({ text: person.t("unknownCommand") }));
     await command.run({ deps, person, argument: trimmed, reply });
   }
 
@@ -63,16 +64,16 @@ export function createChatCore(deps: ChatDeps): ChatCore {
     if (command) return handleCommand(sender, command[1]!, command[2] ?? "", reply);
     await markReachable(deps.state, sender.platform, sender.chatId);
     const links = parseVideoLinks(text, deps.linkOptions);
+    const person = await personOf(sender);
     if (links.length === 0) {
-      await reply({ text: containsAnyLink(text) ? texts.unsupportedLink : texts.hint });
+      await reply({ text: person.t(containsAnyLink(text) ? "unsupportedLink" : "hint") });
       return;
     }
-    const person = await deps.repos.people.ensurePerson(sender);
     await handleLinks(deps, sender.platform, person, text, links, reply);
   }
 
   async function handleVideoFile(sender: ChatSender, sent: { key: string; file: SentFile }, caption: string, reply: Reply): Promise<void> {
-    const person = await deps.repos.people.ensurePerson(sender);
+    const person = await personOf(sender);
     await handleLinks(deps, sender.platform, person, caption, [{ platform: "file", url: sent.key, key: sent.key, file: sent.file }], reply);
   }
 
@@ -83,7 +84,7 @@ export function createChatCore(deps: ChatDeps): ChatCore {
       deps.log.warn({ data: data.slice(0, 80) }, "a button the core does not know");
       return;
     }
-    const person = await deps.repos.people.ensurePerson(sender);
+    const person = await personOf(sender);
     await found.button.run({ deps, person, value: found.value, reply });
   }
 
@@ -93,8 +94,8 @@ export function createChatCore(deps: ChatDeps): ChatCore {
     handleVideoFile,
     handleCommand,
     handleButton,
-    databasesFor: async (sender) => deps.repos.schemas.list((await deps.repos.people.ensurePerson(sender)).userId),
-    progress: createProgressSink(deps.repos.jobs, adapters, deps.log),
+    databasesFor: async (sender) => deps.repos.schemas.list((await personOf(sender)).userId),
+    progress: createProgressSink(deps.repos, adapters, deps.log),
     notifier: createLinkNotifier(deps, adapters),
   };
 }

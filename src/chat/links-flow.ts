@@ -1,21 +1,21 @@
+import type { Translate } from "../i18n/index.ts";
 import { acceptLinks, type AcceptOutcome, type SharedVideo } from "../jobs/intake.ts";
 import type { ChatPlatform, Reply } from "./adapter.ts";
 import { createConnectLink } from "./connect-link.ts";
 import type { ChatDeps } from "./context.ts";
 import { databaseButtons, workspaceOf } from "./databases.ts";
-import type { Person } from "../db/people.ts";
+import type { Person } from "./person.ts";
 import { hashtagsIn, normaliseName } from "./tag-match.ts";
-import { texts } from "./texts.ts";
 
-async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, outcome: AcceptOutcome, reply: Reply): Promise<void> {
+async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, t: Translate, outcome: AcceptOutcome, reply: Reply): Promise<void> {
   switch (outcome.kind) {
     case "queued":
     case "in_progress": {
       const sent = outcome.link.platform === "file";
       const text =
         outcome.kind === "queued"
-          ? sent ? texts.queuedFile : texts.queued(outcome.link.url)
-          : sent ? texts.alreadyWorkingFile : texts.alreadyWorking(outcome.link.url);
+          ? sent ? t("queuedFile") : t("queued", { url: outcome.link.url })
+          : sent ? t("alreadyWorkingFile") : t("alreadyWorking", { url: outcome.link.url });
       const message = await reply({ text });
       // Every message that asked for this link is edited as the job moves on.
       await deps.repos.jobs.addProgressMessage(outcome.job.id, { platform, chatId: message.chatId, messageId: message.messageId });
@@ -23,8 +23,8 @@ async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, outcome: Ac
     }
     case "already_saved":
       await reply({
-        text: outcome.link.platform === "file" ? texts.alreadySavedFile : texts.alreadySaved(outcome.link.url),
-        buttons: outcome.job.notionPageUrl ? [[{ text: texts.openInNotion, url: outcome.job.notionPageUrl }]] : undefined,
+        text: outcome.link.platform === "file" ? t("alreadySavedFile") : t("alreadySaved", { url: outcome.link.url }),
+        buttons: outcome.job.notionPageUrl ? [[{ text: t("openInNotion"), url: outcome.job.notionPageUrl }]] : undefined,
       });
       return;
     case "rate_limited":
@@ -34,12 +34,13 @@ async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, outcome: Ac
 }
 
 /** One answer for every link of the message over the hourly limit, however many there were. */
-async function answerOverLimit(outcomes: AcceptOutcome[], reply: Reply): Promise<void> {
+async function answerOverLimit(t: Translate, outcomes: AcceptOutcome[], reply: Reply): Promise<void> {
   const refused = outcomes.filter((o) => o.kind === "rate_limited");
   if (refused.length === 0) return;
   const minutes = Math.max(...refused.map((o) => o.retryInMinutes));
-  if (refused.length === outcomes.length && refused.length === 1) return void (await reply({ text: texts.rateLimited(minutes) }));
-  await reply({ text: texts.rateLimitedSome(outcomes.length - refused.length, outcomes.length, minutes) });
+  if (refused.length === outcomes.length && refused.length === 1) return void (await reply({ text: t("rateLimited", { count: minutes }) }));
+  const taken = outcomes.length - refused.length;
+  await reply({ text: t("rateLimitedSome", { taken, total: outcomes.length, refused: refused.length, count: minutes }) });
 }
 
 /** Where links of this message go: a `#tag` naming one of the person's databases wins, else the current one. */
@@ -68,18 +69,19 @@ export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person
   const waiting = outcomes.filter((o) => o.kind === "queued").length;
   // Work starts before the replies go out; the progress sink reads the messages afresh at each edit.
   if (status === "QUEUED" && waiting > 0) deps.wakeWorker();
-  for (const outcome of outcomes) await answerOutcome(deps, platform, outcome, reply);
-  await answerOverLimit(outcomes, reply);
+  const { t } = person;
+  for (const outcome of outcomes) await answerOutcome(deps, platform, t, outcome, reply);
+  await answerOverLimit(t, outcomes, reply);
   if (status === "QUEUED") return;
   if (waiting === 0) return;
   if (status === "WAITING_FOR_CONNECTION") {
     const link = await createConnectLink(deps.state, deps.publicUrl, person.identityId);
-    await reply({ text: `${texts.notConnectedKept(waiting)} ${texts.connectFirst}`, buttons: [[{ text: texts.connectButton, url: link }]] });
+    await reply({ text: `${t("notConnectedKept", { count: waiting })} ${t("connectFirst")}`, buttons: [[{ text: t("connectButton"), url: link }]] });
     return;
   }
   if (databases.length === 0) {
-    await reply({ text: texts.noDatabases });
+    await reply({ text: t("noDatabases") });
     return;
   }
-  await reply({ text: texts.chooseForWaiting(waiting), buttons: databaseButtons(databases, "use") });
+  await reply({ text: t("chooseForWaiting", { count: waiting }), buttons: databaseButtons(databases, "use") });
 }

@@ -1,11 +1,11 @@
-import type { JobRepository } from "../db/jobs.ts";
+import type { Repositories } from "../db/repositories.ts";
 import type { ProgressSink, StageName } from "../jobs/types.ts";
 import { progressMessagesOf, type Job } from "../db/jobs.ts";
 import { isTransient } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { OutgoingMessage } from "./adapter.ts";
 import type { AdapterRegistry } from "./context.ts";
-import { texts } from "./texts.ts";
+import { speakingLanguage, translator, type Translate } from "../i18n/index.ts";
 
 const MIN_EDIT_INTERVAL_MS = 1000;
 const SUMMARY_PREVIEW_CHARS = 300;
@@ -14,13 +14,13 @@ const SUMMARY_PREVIEW_CHARS = 300;
  * Shows a job's progress by editing every message that asked for it: stage changes at most
  * once a second per job, then the page link or the reason it failed.
  */
-export function createProgressSink(jobs: JobRepository, adapters: AdapterRegistry, log: Logger): ProgressSink {
+export function createProgressSink(repos: Repositories, adapters: AdapterRegistry, log: Logger): ProgressSink {
   const lastEdit = new Map<string, number>();
 
   /** Edits every message following the job; where an edit is refused for good (message deleted), sends the final word anew. */
   async function editAll(job: Job, message: OutgoingMessage, required: boolean): Promise<void> {
     // Read afresh: the same link sent again while running adds messages to follow this job.
-    const refs = (await jobs.progressMessages(job.id)) ?? progressMessagesOf(job);
+    const refs = (await repos.jobs.progressMessages(job.id)) ?? progressMessagesOf(job);
     const results = await Promise.allSettled(
       refs.map(async (ref) => {
         const adapter = adapters.get(ref.platform);
@@ -40,34 +40,44 @@ export function createProgressSink(jobs: JobRepository, adapters: AdapterRegistr
     if (failure) log.warn({ jobId: job.id, err: failure.reason }, "could not show a job's progress");
   }
 
-  const stageText = (job: Job, stage: StageName) => `${texts.stage[stage]}\n${job.canonicalUrl}`;
+  /** The sentences of the job's person, read afresh: they may choose another language while it runs. */
+  async function speakerOf(job: Job): Promise<Translate> {
+    const settings = await repos.people.languageOfJob(job.id);
+    return translator(speakingLanguage(settings?.chosen, settings?.locale));
+  }
+  const stageText = (t: Translate, job: Job, stage: StageName) => t(`stage.${stage}`, { url: job.canonicalUrl });
 
   return {
     async stage({ job, stage }) {
       const now = Date.now();
       if (now - (lastEdit.get(job.id) ?? 0) < MIN_EDIT_INTERVAL_MS) return;
       lastEdit.set(job.id, now);
-      await editAll(job, { text: stageText(job, stage) }, false);
+      await editAll(job, { text: stageText(await speakerOf(job), job, stage) }, false);
     },
     async done({ job, page, summary, databaseTitle }) {
       lastEdit.delete(job.id);
+      const t = await speakerOf(job);
       const preview = summary.summary.length > SUMMARY_PREVIEW_CHARS ? `${summary.summary.slice(0, SUMMARY_PREVIEW_CHARS - 1)}…` : summary.summary;
       // NOTIFY must reach the person; a failure here is retried by the pipeline.
       await editAll(
         job,
         {
-          text: texts.saved(databaseTitle, summary.title),
+          text: t("saved", { database: databaseTitle, title: summary.title }),
           card: { title: summary.title, description: preview, url: page.url, footer: databaseTitle },
-          buttons: [[{ text: texts.openInNotion, url: page.url }]],
+          buttons: [[{ text: t("openInNotion"), url: page.url }]],
         },
         true,
       );
     },
-    async failed({ job, message }) {
+    async failed({ job, text }) {
       lastEdit.delete(job.id);
+      const t = await speakerOf(job);
       await editAll(
         job,
-        { text: `${texts.failed(message)}\n${job.canonicalUrl}`, buttons: [[{ text: texts.tryAgain, data: `retry:${job.id}` }]] },
+        {
+          text: t("failed", { reason: t(text.key, text.params), url: job.canonicalUrl }),
+          buttons: [[{ text: t("tryAgain"), data: `retry:${job.id}` }]],
+        },
         false,
       );
     },

@@ -3,8 +3,9 @@
  * `FOR UPDATE SKIP LOCKED`, every update by a worker checked against its lease, and the
  * reads the chat, the intake and the metrics need, each by its domain name.
  */
+import { english, type TextRef } from "../i18n/index.ts";
 import type { Database } from "./client.ts";
-import type { Job, JobStage, JobStatus, Prisma } from "./generated/client.ts";
+import { Prisma, type Job, type JobStage, type JobStatus } from "./generated/client.ts";
 
 export type { Job, JobStage, JobStatus } from "./generated/client.ts";
 
@@ -60,8 +61,8 @@ export interface JobRepository {
   recordPage(job: Pick<Job, "id">, owner: string, pageId: string, url: string): Promise<void>;
   /** Marks the job done. */
   complete(job: Pick<Job, "id">, owner: string): Promise<void>;
-  /** Fails the job for good with the sentence the chat shows. */
-  fail(job: Pick<Job, "id">, owner: string, kind: string, message: string): Promise<void>;
+  /** Marks the job failed for good; `text` is the sentence the person reads (kept as a reference, rendered in English for operators). */
+  fail(job: Pick<Job, "id">, owner: string, kind: string, text: TextRef): Promise<void>;
   /** Puts the job back in the queue to run after `runAfter`, keeping its checkpoints. */
   retryLater(job: Pick<Job, "id">, owner: string, runAfter: Date, kind: string, message: string): Promise<void>;
   /** Gives the job back untouched (shutdown): it runs again at once elsewhere, from its checkpoints. */
@@ -154,8 +155,16 @@ export function createJobRepository(db: Database): JobRepository {
         errorMessage: null,
         finishedAt: new Date(),
       }),
-    fail: (job, owner, kind, message) =>
-      updateOwned(job, owner, { status: "FAILED", leaseOwner: null, leaseUntil: null, errorKind: kind, errorMessage: message, finishedAt: new Date() }),
+    fail: (job, owner, kind, text) =>
+      updateOwned(job, owner, {
+        status: "FAILED",
+        leaseOwner: null,
+        leaseUntil: null,
+        errorKind: kind,
+        errorMessage: english(text.key, text.params),
+        errorText: { key: text.key, params: text.params ?? {} },
+        finishedAt: new Date(),
+      }),
     retryLater: (job, owner, runAfter, kind, message) =>
       updateOwned(job, owner, { status: "QUEUED", runAfter, leaseOwner: null, leaseUntil: null, errorKind: kind, errorMessage: message }),
     // The attempt was not the job's fault, so it does not count.
@@ -199,7 +208,7 @@ export function createJobRepository(db: Database): JobRepository {
     async retryFailed(userId, jobId) {
       const { count } = await db.prisma.job.updateMany({
         where: { id: jobId, userId, status: "FAILED" },
-        data: { status: "QUEUED", attempts: 0, runAfter: new Date(), errorKind: null, errorMessage: null, finishedAt: null },
+        data: { status: "QUEUED", attempts: 0, runAfter: new Date(), errorKind: null, errorMessage: null, errorText: Prisma.DbNull, finishedAt: null },
       });
       return count === 0 ? undefined : find(jobId);
     },

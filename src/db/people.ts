@@ -12,6 +12,16 @@ export interface Person {
   userId: string;
   identityId: string;
   activeSchemaId: string | null;
+  /** The language chosen with /language (`es`, …); null follows the chat app's. */
+  chosenLanguage: string | null;
+  /** The chat app's language as the platform last reported it. */
+  locale: string | null;
+}
+
+/** The languages that decide how the bot speaks to someone: chosen with /language, and their chat app's. */
+export interface LanguageSettings {
+  chosen: string | null;
+  locale: string | null;
 }
 
 /** A chat account as the platform describes it. */
@@ -21,6 +31,8 @@ export interface ChatAccount {
   /** The direct-message chat to answer in. */
   chatId: string;
   displayName?: string;
+  /** The chat app's language (`es`, `pt-BR`), when the platform says. */
+  languageCode?: string;
 }
 
 /** A stored chat identity: where to reach the person, and who they are. */
@@ -30,6 +42,7 @@ export interface ChatIdentity {
   platform: ChatPlatform;
   dmChatId: string;
   activeSchemaId: string | null;
+  language: LanguageSettings;
 }
 
 /** Every read and write of the User and ChatIdentity tables. */
@@ -40,6 +53,10 @@ export interface PeopleRepository {
   identity(identityId: string): Promise<ChatIdentity | undefined>;
   /** Makes `schemaId` the database the person's new links go to. */
   chooseDatabase(userId: string, schemaId: string): Promise<void>;
+  /** Stores the language chosen with /language; null goes back to the chat app's. */
+  chooseLanguage(userId: string, language: string | null): Promise<void>;
+  /** The language settings behind a job: its person's choice, and the chat app of the identity that sent it. */
+  languageOfJob(jobId: string): Promise<LanguageSettings | undefined>;
 }
 
 /** The people repository over Postgres or PGlite. */
@@ -49,10 +66,11 @@ export function createPeopleRepository(db: Database): PeopleRepository {
       const where = { platform_externalUserId: { platform: account.platform, externalUserId: account.externalUserId } };
       const existing = await db.prisma.chatIdentity.findUnique({ where, include: { user: true } });
       if (existing) {
-        if (existing.dmChatId !== account.chatId || (account.displayName && existing.displayName !== account.displayName)) {
-          await db.prisma.chatIdentity.update({ where: { id: existing.id }, data: { dmChatId: account.chatId, displayName: account.displayName } });
+        const locale = account.languageCode ?? existing.locale;
+        if (existing.dmChatId !== account.chatId || (account.displayName && existing.displayName !== account.displayName) || locale !== existing.locale) {
+          await db.prisma.chatIdentity.update({ where: { id: existing.id }, data: { dmChatId: account.chatId, displayName: account.displayName, locale } });
         }
-        return { userId: existing.userId, identityId: existing.id, activeSchemaId: existing.user.activeSchemaId };
+        return { userId: existing.userId, identityId: existing.id, activeSchemaId: existing.user.activeSchemaId, chosenLanguage: existing.user.language, locale };
       }
       const identity = await db.prisma.chatIdentity
         .create({
@@ -61,24 +79,49 @@ export function createPeopleRepository(db: Database): PeopleRepository {
             externalUserId: account.externalUserId,
             dmChatId: account.chatId,
             displayName: account.displayName,
+            locale: account.languageCode ?? null,
             user: { create: {} },
           },
+          include: { user: true },
         })
         .catch(async (error: unknown) => {
           // Two first messages at once: the other one created it.
-          const raced = await db.prisma.chatIdentity.findUnique({ where });
+          const raced = await db.prisma.chatIdentity.findUnique({ where, include: { user: true } });
           if (!raced) throw error;
           return raced;
         });
-      return { userId: identity.userId, identityId: identity.id, activeSchemaId: null };
+      return {
+        userId: identity.userId,
+        identityId: identity.id,
+        activeSchemaId: identity.user.activeSchemaId,
+        chosenLanguage: identity.user.language,
+        locale: identity.locale,
+      };
     },
     async identity(identityId) {
       const row = await db.prisma.chatIdentity.findUnique({ where: { id: identityId }, include: { user: true } });
       if (!row) return undefined;
-      return { identityId: row.id, userId: row.userId, platform: row.platform, dmChatId: row.dmChatId, activeSchemaId: row.user.activeSchemaId };
+      return {
+        identityId: row.id,
+        userId: row.userId,
+        platform: row.platform,
+        dmChatId: row.dmChatId,
+        activeSchemaId: row.user.activeSchemaId,
+        language: { chosen: row.user.language, locale: row.locale },
+      };
     },
     async chooseDatabase(userId, schemaId) {
       await db.prisma.user.update({ where: { id: userId }, data: { activeSchemaId: schemaId } });
+    },
+    async chooseLanguage(userId, language) {
+      await db.prisma.user.update({ where: { id: userId }, data: { language } });
+    },
+    async languageOfJob(jobId) {
+      const job = await db.prisma.job.findUnique({
+        where: { id: jobId },
+        select: { user: { select: { language: true } }, identity: { select: { locale: true } } },
+      });
+      return job ? { chosen: job.user.language, locale: job.identity.locale } : undefined;
     },
   };
 }

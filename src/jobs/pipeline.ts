@@ -53,7 +53,7 @@ interface Run {
 /** Key frames a video's page shows (the first is its cover); a photo post shows all its pictures. */
 const KEY_FRAMES = 4;
 
-const NOT_CONFIGURED = "This bot is not fully set up yet: its owner still has to add an AI key. Your link is kept; try again later.";
+const NOT_CONFIGURED = "error.notConfiguredAi";
 
 async function timed<T>(run: Run, stage: StageName, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -269,7 +269,7 @@ async function publish(run: Run, schema: NotionSchema): Promise<void> {
   if (checkpoints.publish) return;
   const token = await deps.loadNotionToken(run.job.userId);
   if (!token) {
-    throw new UserFacingError("notion_revoked", "Your Notion is not connected any more. Send /start to connect again, then tap Try again.");
+    throw new UserFacingError("notion_revoked", "error.notionGone");
   }
   if (!run.job.notionPageId && checkpoints.pictures?.uploads.length && attachablePictures(checkpoints.pictures, Date.now()).length === 0) {
     // The uploads expired while the job waited (Notion drops unattached ones after an hour): upload again.
@@ -313,7 +313,7 @@ export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): 
   if (!schema) {
     throw new UserFacingError(
       "notion_database_deleted",
-      "The Notion database chosen for this link is no longer available. Choose one with /tag, then tap Try again.",
+      "error.databaseUnavailable",
     );
   }
   const checkpoints = checkpointsOf(job);

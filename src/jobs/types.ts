@@ -1,6 +1,7 @@
 import type { Job } from "../db/jobs.ts";
 import type { VideoMetadata } from "../media/index.ts";
 import type { UploadedPictures } from "../notion/pictures.ts";
+import type { TextRef } from "../i18n/index.ts";
 import type { Summary } from "../summary.ts";
 
 export type { Job, ProgressMessageRef } from "../db/jobs.ts";
@@ -70,7 +71,7 @@ export type ProgressEvent =
   | { type: "stage"; job: Job; stage: StageName }
   | { type: "done"; job: Job; page: { pageId: string; url: string }; summary: Summary; databaseTitle: string }
   /** A failed job keeps its checkpoints, so the person can always ask for it again ("Try again"). */
-  | { type: "failed"; job: Job; kind: string; message: string };
+  | { type: "failed"; job: Job; kind: string; text: TextRef };
 
 /**
  * The port the chat core implements so the pipeline can report progress. `done` is the

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "../config.ts";
-import { isStoreUnavailable, isTransient, TransientError, UserFacingError, userMessageOf } from "../errors.ts";
+import { isStoreUnavailable, isTransient, TransientError, UserFacingError, userTextOf } from "../errors.ts";
 import { retryDelayMs } from "./backoff.ts";
 import { runPipeline, type PipelineDeps } from "./pipeline.ts";
 import { LeaseLostError } from "../db/jobs.ts";
@@ -54,9 +54,9 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     if (error instanceof UserFacingError) {
       log.info({ jobId: job.id, userId: job.userId, kind: error.kind }, "job failed for a reason the person can act on");
       if (error.kind === "notion_revoked") await options.onNotionRevoked(job.userId);
-      await deps.jobs.fail(job, owner, error.kind, error.userMessage);
+      await deps.jobs.fail(job, owner, error.kind, error.text);
       deps.metrics.jobFinished("FAILED");
-      await deps.sink.failed({ type: "failed", job, kind: error.kind, message: error.userMessage });
+      await deps.sink.failed({ type: "failed", job, kind: error.kind, text: error.text });
       return;
     }
     if (isTransient(error) && job.attempts < jobs.maxAttempts) {
@@ -67,10 +67,10 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     }
     const kind = isTransient(error) ? error.kind : "bug";
     log.error({ jobId: job.id, userId: job.userId, err: error, attempts: job.attempts }, "job failed");
-    const message = userMessageOf(error);
-    await deps.jobs.fail(job, owner, kind, message);
+    const text = userTextOf(error);
+    await deps.jobs.fail(job, owner, kind, text);
     deps.metrics.jobFinished("FAILED");
-    await deps.sink.failed({ type: "failed", job, kind, message });
+    await deps.sink.failed({ type: "failed", job, kind, text });
   }
 
   async function work(entry: ActiveJob): Promise<void> {

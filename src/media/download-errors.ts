@@ -1,4 +1,5 @@
 import { TransientError, UserFacingError } from "../errors.ts";
+import type { TextKey } from "../i18n/index.ts";
 
 /**
  * Turns what yt-dlp printed when it failed into an error a person understands (or a transient one
@@ -12,28 +13,30 @@ export interface DownloadLimits {
   maxVideoSeconds: number;
 }
 
-/** The sentence for each user-facing download failure. */
+/** The sentence (its i18n key) for each user-facing download failure. */
 export const DOWNLOAD_SENTENCES = {
-  video_private: "This video is private, so I can't save it.",
-  video_removed: "This video has been removed, or the link points to nothing.",
-  login_required: "This video can only be watched when logged in, so I can't save it.",
-  region_blocked: "This video isn't available in the region I download from.",
-  unsupported_link: "I can only save TikTok and Instagram video or photo posts.",
-  video_unreadable: "I downloaded this video but couldn't read it; the file seems damaged.",
-  download_failed: "I couldn't download this video. Please check the link and try again later.",
-} as const;
+  video_private: "error.videoPrivate",
+  video_removed: "error.videoRemoved",
+  login_required: "error.loginRequired",
+  region_blocked: "error.regionBlocked",
+  unsupported_link: "error.unsupportedPost",
+  video_unreadable: "error.videoUnreadable",
+  download_failed: "error.downloadFailed",
+} as const satisfies Record<string, TextKey>;
 
 /** "longer than 10 minutes" for the limit in the sentence. */
 export function tooLongError(limits: DownloadLimits): UserFacingError {
   const minutes = limits.maxVideoSeconds / 60;
-  const limit = Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? "" : "s"}` : `${limits.maxVideoSeconds} seconds`;
-  return new UserFacingError("video_too_long", `This video is longer than ${limit}, the longest I can save.`);
+  const text = Number.isInteger(minutes)
+    ? { key: "error.videoTooLongMinutes", params: { count: minutes } } as const
+    : { key: "error.videoTooLongSeconds", params: { count: limits.maxVideoSeconds } } as const;
+  return new UserFacingError("video_too_long", text);
 }
 
 /** "bigger than 200 MB" for the limit in the sentence. */
 export function tooLargeError(limits: DownloadLimits): UserFacingError {
   const mb = Math.round(limits.maxVideoBytes / (1024 * 1024));
-  return new UserFacingError("video_too_large", `This video is bigger than ${mb} MB, the largest I can save.`);
+  return new UserFacingError("video_too_large", { key: "error.videoTooLarge", params: { mb } });
 }
 
 type Rule = [RegExp, (limits: DownloadLimits, output: string) => Error];

@@ -1,5 +1,6 @@
 import { APIErrorCode, APIResponseError, ClientErrorCode, isNotionClientError } from "@notionhq/client";
 import { TransientError, UserFacingError } from "../errors.ts";
+import type { TextRef } from "../i18n/index.ts";
 import type { NotionLimitScope } from "./rate-limit.ts";
 
 /**
@@ -24,15 +25,15 @@ export class NotionRateLimitedError extends TransientError {
 }
 
 /** What the person is told when a database they chose can no longer be written to: un-shared, shared without insert rights, or deleted (Notion does not tell these apart). */
-export function reshareMessage(databaseTitle: string): string {
-  return `reelnotes can't add pages to your Notion database “${databaseTitle}” any more. If it still exists, open it in Notion, choose ••• → Connections and add reelnotes again (allowed to insert content), then tap Try again; if you deleted it, choose another database with /tag.`;
+export function reshareMessage(databaseTitle: string): TextRef {
+  return { key: "error.notionReshare", params: { database: databaseTitle } };
 }
 
 /** What a request was about, so a 404 can say "database deleted" versus "no access". */
 export type NotionSubject = "data_source" | "page" | "block" | "search" | "oauth" | "file_upload";
 
 /** The sentence shown when the connection was revoked (any 401). */
-export const REVOKED_MESSAGE = "Your Notion connection was removed. Send /start to connect again.";
+export const REVOKED_MESSAGE = "error.notionRevoked";
 
 function retryAfterMs(headers: unknown): number | undefined {
   const value =
@@ -64,13 +65,13 @@ function readBody(body: unknown): ErrorBody {
 function fromStatus(status: number, { code, rateLimitReason }: ErrorBody, message: string, headers: unknown, subject: NotionSubject, cause: unknown): Error {
   if ((status === 401 || code === APIErrorCode.Unauthorized) && subject === "oauth") {
     // At the token exchange a 401 means our client id or secret is wrong, not the person's doing.
-    return new UserFacingError("not_configured", "Connecting Notion isn't set up correctly on this server. Please tell the person who runs it.", { cause });
+    return new UserFacingError("not_configured", "error.notionMisconfigured", { cause });
   }
   if (status === 401 || code === APIErrorCode.Unauthorized) return new UserFacingError("notion_revoked", REVOKED_MESSAGE, { cause });
   if (status === 403 || code === APIErrorCode.RestrictedResource) {
     return new UserFacingError(
       "notion_no_access",
-      "reelnotes isn't allowed to write to this Notion database. Share it with the reelnotes connection in Notion, then try again.",
+      "error.notionForbidden",
       { cause },
     );
   }
@@ -78,18 +79,18 @@ function fromStatus(status: number, { code, rateLimitReason }: ErrorBody, messag
     return subject === "data_source"
       ? new UserFacingError(
           "notion_database_deleted",
-          "This Notion database was deleted or is no longer shared with reelnotes. Pick another one with /tag.",
+          "error.notionDatabaseDeleted",
           { cause },
         )
-      : new UserFacingError("notion_no_access", "reelnotes can no longer open that Notion page. Check that it is still shared, then try again.", { cause });
+      : new UserFacingError("notion_no_access", "error.notionPageGone", { cause });
   }
   if (code === "invalid_grant") {
-    return new UserFacingError("bad_request", "That Notion sign-in has expired or was already used. Send /start to connect again.", { cause });
+    return new UserFacingError("bad_request", "error.notionSignInExpired", { cause });
   }
   if (code === APIErrorCode.ValidationError) {
     return new UserFacingError(
       "notion_validation",
-      "Notion didn't accept the page for this database; its columns may have changed. Send /tag to refresh it and try again.",
+      "error.notionValidation",
       { cause },
     );
   }

@@ -11,7 +11,7 @@ export type NotionGrant = GrantToSave;
 
 function credentials(notion: Config["notion"]): { clientId: string; clientSecret: string } {
   if (!notion.clientId || !notion.clientSecret) {
-    throw new UserFacingError("not_configured", "Connecting Notion isn't set up on this server yet. Please tell the person who runs it.");
+    throw new UserFacingError("not_configured", "error.notionNotConfigured");
   }
   return { clientId: notion.clientId, clientSecret: notion.clientSecret };
 }

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { ChatAdapter, ChatSender, OutgoingMessage, Reply, SentMessage } from "../../src/chat/adapter.ts";
 import { COMMANDS } from "../../src/chat/commands.ts";
 import { createChatCore, type ChatCore } from "../../src/chat/core.ts";
-import { texts } from "../../src/chat/texts.ts";
+import { english as t } from "../../src/i18n/index.ts";
 import type { Person } from "../../src/db/people.ts";
 import { UserFacingError } from "../../src/errors.ts";
 import { createLogger } from "../../src/log.ts";
@@ -93,21 +93,21 @@ beforeEach(() => {
 describe("/start", () => {
   it("introduces the bot and hands a stranger a one-time connect link, privately", async () => {
     await command("start");
-    expect(last().message.text).toBe(`${texts.intro}\n\n${texts.connectFirst}`);
-    expect(buttonsOf(last())).toEqual([{ text: texts.connectButton, url: expect.stringMatching(new RegExp(`^${PUBLIC_URL}/connect/[A-Za-z0-9_-]{43}$`)) }]);
+    expect(last().message.text).toBe(`${t("intro")}\n\n${t("connectFirst")}`);
+    expect(buttonsOf(last())).toEqual([{ text: t("connectButton"), url: expect.stringMatching(new RegExp(`^${PUBLIC_URL}/connect/[A-Za-z0-9_-]{43}$`)) }]);
     expect(last().personal).toBe(true);
   });
 
   it("answers Discord's /connect the same way", async () => {
     await command("connect");
-    expect(last().message.text).toBe(`${texts.intro}\n\n${texts.connectFirst}`);
+    expect(last().message.text).toBe(`${t("intro")}\n\n${t("connectFirst")}`);
   });
 
   it("tells a connected person where new links go", async () => {
     const me = await connected("Recipes");
     await repos.people.chooseDatabase(me.userId, await schemaIdOf("Recipes"));
     await command("start");
-    expect(last().message.text).toBe(`${texts.intro}\n\n${texts.connectedAlready("Ada's Notion", "Recipes")}`);
+    expect(last().message.text).toBe(`${t("intro")}\n\n${t("connectedAlready", { workspace: "Ada's Notion", database: "Recipes" })}`);
     expect(last().message.buttons).toBeUndefined();
   });
 });
@@ -115,20 +115,20 @@ describe("/start", () => {
 describe("/tag", () => {
   it("asks a person who never connected to connect first", async () => {
     await command("tag");
-    expect(last().message.text).toBe(texts.notConnected);
+    expect(last().message.text).toBe(t("notConnected"));
   });
 
   it("says when no database is shared", async () => {
     await connected();
     await command("tag");
-    expect(last().message.text).toBe(texts.noDatabases);
+    expect(last().message.text).toBe(t("noDatabases"));
   });
 
   it("offers every database as a button, the current one ticked", async () => {
     const me = await connected("Recipes", "Workouts");
     await repos.people.chooseDatabase(me.userId, await schemaIdOf("Workouts"));
     await command("tag");
-    expect(last().message.text).toBe(texts.chooseDatabase);
+    expect(last().message.text).toBe(t("chooseDatabase"));
     expect(buttonsOf(last())).toEqual([
       { text: "Recipes", data: `tag:${await schemaIdOf("Recipes")}` },
       { text: "✓ Workouts", data: `tag:${await schemaIdOf("Workouts")}` },
@@ -138,7 +138,7 @@ describe("/tag", () => {
   it("chooses a database by name, ignoring case", async () => {
     await connected("Recipes", "Workouts");
     await command("tag", "  WORKOUTS ");
-    expect(last().message.text).toBe(texts.databaseChosen("Workouts"));
+    expect(last().message.text).toBe(t("databaseChosen", { database: "Workouts" }));
     expect((await person()).activeSchemaId).toBe(await schemaIdOf("Workouts"));
     expect(woken).toBe(0);
   });
@@ -146,7 +146,7 @@ describe("/tag", () => {
   it("suggests close names for a name it cannot find, and changes nothing", async () => {
     await connected("Recipes", "Workouts");
     await command("tag", "recipies");
-    expect(last().message.text).toBe(texts.unknownTag("recipies", ["Recipes"]));
+    expect(last().message.text).toBe(t("unknownTagSuggest", { name: "recipies" }));
     expect(buttonsOf(last())).toEqual([{ text: "Recipes", data: `tag:${await schemaIdOf("Recipes")}` }]);
     expect((await person()).activeSchemaId).toBeNull();
   });
@@ -156,28 +156,28 @@ describe("/tag", () => {
     await command("tag", "refresh");
     expect(refreshes).toEqual([me.userId]);
     expect(typing).toEqual([ada.chatId]);
-    expect(last().message.text).toBe(texts.refreshed(["Recipes"]));
+    expect(last().message.text).toBe(t("refreshed", { databases: ["Recipes"] }));
   });
 
   it("says the user-facing reason when the refresh fails", async () => {
     await connected("Recipes");
-    refreshFailure = new UserFacingError("notion_revoked", "Your Notion is not connected any more.");
+    refreshFailure = new UserFacingError("notion_revoked", "error.notionGone");
     await command("tag", "refresh");
-    expect(last().message.text).toBe("Your Notion is not connected any more.");
+    expect(last().message.text).toBe(t("error.notionGone"));
   });
 });
 
 describe("/status", () => {
   it("says so when nothing was sent yet, privately", async () => {
     await command("status");
-    expect(last()).toEqual({ message: { text: texts.statusEmpty }, personal: true });
+    expect(last()).toEqual({ message: { text: t("statusEmpty") }, personal: true });
   });
 
   it("lists the latest videos with their state, database and page", async () => {
     await connected("Recipes");
     await send(video(1));
     await command("status");
-    expect(last().message.text).toBe(`${texts.statusTitle}\n• ${video(1)} (Recipes): ${texts.jobStatus.QUEUED}`);
+    expect(last().message.text).toBe(`${t("statusTitle")}\n${t("jobStatus.QUEUED", { url: video(1) })}`);
   });
 });
 
@@ -185,27 +185,27 @@ describe("/help", () => {
   it("lists every command of the registry with its usage", async () => {
     await command("help");
     const text = last().message.text;
-    expect(text.startsWith(texts.helpIntro)).toBe(true);
-    for (const c of COMMANDS) expect(text).toContain(`/${c.name}: ${c.usage ?? c.description}`);
-    expect(text.endsWith(texts.helpFooter)).toBe(true);
+    expect(text.startsWith(t("helpIntro"))).toBe(true);
+    for (const c of COMMANDS) expect(text).toContain(`/${c.name}: ${t(c.usage ?? c.description)}`);
+    expect(text.endsWith(t("helpFooter"))).toBe(true);
   });
 
   it("answers a command it does not know with a pointer to /help", async () => {
     await command("frobnicate");
-    expect(last().message.text).toBe(texts.unknownCommand);
+    expect(last().message.text).toBe(t("unknownCommand"));
   });
 });
 
 describe("/disconnect", () => {
   it("says there is nothing to disconnect for a stranger", async () => {
     await command("disconnect");
-    expect(last()).toEqual({ message: { text: texts.notConnected }, personal: true });
+    expect(last()).toEqual({ message: { text: t("notConnected") }, personal: true });
   });
 
   it("asks first, with a yes and a keep button", async () => {
     await connected("Recipes");
     await command("disconnect");
-    expect(last().message.text).toBe(texts.disconnectConfirm);
+    expect(last().message.text).toBe(t("disconnectConfirm"));
     expect(buttonsOf(last()).map((b) => "data" in b && b.data)).toEqual(["disconnect:yes", "disconnect:no"]);
   });
 });
@@ -214,7 +214,7 @@ describe("buttons", () => {
   it("disconnect:yes forgets the token and the databases", async () => {
     const me = await connected("Recipes");
     await press("disconnect:yes");
-    expect(last()).toEqual({ message: { text: texts.disconnected }, personal: true });
+    expect(last()).toEqual({ message: { text: t("disconnected") }, personal: true });
     expect(await repos.connections.loadAccessToken(me.userId)).toBeUndefined();
     expect(await repos.schemas.list(me.userId)).toEqual([]);
   });
@@ -222,31 +222,31 @@ describe("buttons", () => {
   it("disconnect:no keeps everything", async () => {
     const me = await connected("Recipes");
     await press("disconnect:no");
-    expect(last()).toEqual({ message: { text: texts.disconnectKept }, personal: true });
+    expect(last()).toEqual({ message: { text: t("disconnectKept") }, personal: true });
     expect(await repos.connections.loadAccessToken(me.userId)).toBe("ntn_test");
   });
 
   it("tag:<id> makes that database the current one", async () => {
     await connected("Recipes", "Workouts");
     await press(`tag:${await schemaIdOf("Recipes")}`);
-    expect(last().message.text).toBe(texts.databaseChosen("Recipes"));
+    expect(last().message.text).toBe(t("databaseChosen", { database: "Recipes" }));
     expect((await person()).activeSchemaId).toBe(await schemaIdOf("Recipes"));
   });
 
   it("a database button for a database no longer shared says so", async () => {
     await connected("Recipes");
     await press("use:00000000-0000-4000-8000-000000000000");
-    expect(last().message.text).toBe(texts.noDatabases);
+    expect(last().message.text).toBe(t("noDatabases"));
   });
 
   it("retry:<id> queues a failed job again and wakes the worker", async () => {
     await connected("Recipes");
     await send(video(1));
     const job = (await repos.jobs.claimNext("w", 60_000, 5))!;
-    await repos.jobs.fail(job, "w", "server_error", "Notion was busy.");
+    await repos.jobs.fail(job, "w", "server_error", { key: "error.transient" });
     woken = 0;
     await press(`retry:${job.id}`);
-    expect(last().message.text).toBe(texts.retrying);
+    expect(last().message.text).toBe(t("retrying"));
     expect((await repos.jobs.find(job.id))!.status).toBe("QUEUED");
     expect(woken).toBe(1);
   });
@@ -256,7 +256,7 @@ describe("buttons", () => {
     await send(video(1));
     const [job] = await jobsOf();
     await press(`retry:${job!.id}`);
-    expect(last().message.text).toBe(texts.cannotRetry);
+    expect(last().message.text).toBe(t("cannotRetry"));
   });
 
   it("ignores button data the core never made, saying nothing", async () => {
@@ -268,16 +268,16 @@ describe("buttons", () => {
 describe("links and the states they wait in", () => {
   it("answers text without a link with the hint, and a foreign link with what it accepts", async () => {
     await send("hello");
-    expect(last().message.text).toBe(texts.hint);
+    expect(last().message.text).toBe(t("hint"));
     await send("https://vimeo.com/12345");
-    expect(last().message.text).toBe(texts.unsupportedLink);
+    expect(last().message.text).toBe(t("unsupportedLink"));
     expect(await jobsOf()).toEqual([]);
   });
 
   it("queues a link at once when there is one database, and wakes the worker", async () => {
     await connected("Recipes");
     await send(video(1));
-    expect(said.map((s) => s.message.text)).toEqual([texts.queued(video(1))]);
+    expect(said.map((s) => s.message.text)).toEqual([t("queued", { url: video(1) })]);
     const [job] = await jobsOf();
     expect(job).toMatchObject({ status: "QUEUED", schemaId: await schemaIdOf("Recipes") });
     expect(await repos.jobs.progressMessages(job!.id)).toEqual([{ platform: "TELEGRAM", chatId: ada.chatId, messageId: "1" }]);
@@ -286,9 +286,9 @@ describe("links and the states they wait in", () => {
 
   it("keeps a link sent before connecting, with the connect link (WAITING_FOR_CONNECTION)", async () => {
     await send(video(1));
-    expect(said[0]!.message.text).toBe(texts.queued(video(1)));
-    expect(last().message.text).toBe(`${texts.notConnectedKept(1)} ${texts.connectFirst}`);
-    expect(buttonsOf(last())[0]).toMatchObject({ text: texts.connectButton, url: expect.stringContaining(`${PUBLIC_URL}/connect/`) });
+    expect(said[0]!.message.text).toBe(t("queued", { url: video(1) }));
+    expect(last().message.text).toBe(`${t("notConnectedKept", { count: 1 })} ${t("connectFirst")}`);
+    expect(buttonsOf(last())[0]).toMatchObject({ text: t("connectButton"), url: expect.stringContaining(`${PUBLIC_URL}/connect/`) });
     expect((await jobsOf()).map((j) => j.status)).toEqual(["WAITING_FOR_CONNECTION"]);
     expect(woken).toBe(0);
   });
@@ -296,12 +296,12 @@ describe("links and the states they wait in", () => {
   it("asks which database when several exist and none is chosen (WAITING_FOR_SCHEMA), then starts on the press", async () => {
     await connected("Recipes", "Workouts");
     await send(`${video(1)} ${video(2)}`);
-    expect(last().message.text).toBe(texts.chooseForWaiting(2));
+    expect(last().message.text).toBe(t("chooseForWaiting", { count: 2 }));
     const useWorkouts = `use:${await schemaIdOf("Workouts")}`;
     expect(buttonsOf(last())).toContainEqual({ text: "Workouts", data: useWorkouts });
     expect((await jobsOf()).map((j) => j.status)).toEqual(["WAITING_FOR_SCHEMA", "WAITING_FOR_SCHEMA"]);
     await press(useWorkouts);
-    expect(last().message.text).toBe(texts.databaseChosenAndStarted("Workouts", 2));
+    expect(last().message.text).toBe(t("databaseChosenAndStarted", { database: "Workouts", count: 2 }));
     expect((await jobsOf()).map((j) => j.status)).toEqual(["QUEUED", "QUEUED"]);
     expect(woken).toBe(1);
   });
@@ -320,7 +320,7 @@ describe("links and the states they wait in", () => {
     await repos.jobs.recordPage(job, "w", "page-1", "https://notion.so/page-1");
     await repos.jobs.complete(job, "w");
     await send(video(1));
-    expect(last().message).toEqual({ text: texts.alreadySaved(video(1)), buttons: [[{ text: texts.openInNotion, url: "https://notion.so/page-1" }]] });
+    expect(last().message).toEqual({ text: t("alreadySaved", { url: video(1) }), buttons: [[{ text: t("openInNotion"), url: "https://notion.so/page-1" }]] });
     expect(await jobsOf()).toHaveLength(1);
   });
 
@@ -366,10 +366,10 @@ describe("the hourly link limit", () => {
     await connected("Recipes");
     await send(Array.from({ length: 9 }, (_, i) => video(i + 1)).join("\n"));
     expect(said.map((s) => s.message.text)).toEqual([
-      texts.queued(video(1)),
-      texts.queued(video(2)),
-      texts.queued(video(3)),
-      texts.rateLimitedSome(3, 9, 50),
+      t("queued", { url: video(1) }),
+      t("queued", { url: video(2) }),
+      t("queued", { url: video(3) }),
+      t("rateLimitedSome", { taken: 3, total: 9, refused: 6, count: 50 }),
     ]);
     expect(await jobsOf()).toHaveLength(3);
   });
@@ -378,7 +378,7 @@ describe("the hourly link limit", () => {
     await connected("Recipes");
     await send(`${video(1)} ${video(2)} ${video(3)}`);
     const job = (await repos.jobs.claimNext("w", 60_000, 5))!;
-    await repos.jobs.fail(job, "w", "server_error", "Notion was busy.");
+    await repos.jobs.fail(job, "w", "server_error", { key: "error.transient" });
     await press(`retry:${job.id}`);
     expect(last().message.text).toMatch(/a lot of links this hour/);
     expect((await repos.jobs.find(job.id))!.status).toBe("FAILED");
@@ -391,10 +391,10 @@ describe("the hourly link limit", () => {
     clock = 1_000 * HOUR + 60_000;
     said = [];
     await send(video(4));
-    expect(said.map((s) => s.message.text)).toEqual([texts.rateLimited(19)]);
+    expect(said.map((s) => s.message.text)).toEqual([t("rateLimited", { count: 19 })]);
     clock = 1_000 * HOUR + 59 * 60_000;
     said = [];
     await send(video(5));
-    expect(said.map((s) => s.message.text)).toEqual([texts.queued(video(5))]);
+    expect(said.map((s) => s.message.text)).toEqual([t("queued", { url: video(5) })]);
   });
 });

@@ -50,6 +50,21 @@ describe.each([
     expect(await repos.people.identity("00000000-0000-4000-8000-000000000000")).toBeUndefined();
   });
 
+  it("keeps the chat app's language and the language chosen with /language, and reads them back for a job", async () => {
+    const id = `lang-${process.pid}-${(nextAccount += 1)}`;
+    const first = await repos.people.ensurePerson({ platform: "TELEGRAM", externalUserId: id, chatId: id, languageCode: "pt-BR" });
+    expect(first).toMatchObject({ chosenLanguage: null, locale: "pt-BR" });
+    const quiet = await repos.people.ensurePerson({ platform: "TELEGRAM", externalUserId: id, chatId: id });
+    expect(quiet.locale).toBe("pt-BR");
+    await repos.people.chooseLanguage(first.userId, "ja");
+    expect(await repos.people.ensurePerson({ platform: "TELEGRAM", externalUserId: id, chatId: id, languageCode: "es" })).toMatchObject({ chosenLanguage: "ja", locale: "es" });
+    expect((await repos.people.identity(first.identityId))?.language).toEqual({ chosen: "ja", locale: "es" });
+    const made = await job(first, 9, null, "WAITING_FOR_SCHEMA");
+    expect(await repos.people.languageOfJob(made.id)).toEqual({ chosen: "ja", locale: "es" });
+    await repos.people.chooseLanguage(first.userId, null);
+    expect(await repos.people.languageOfJob(made.id)).toEqual({ chosen: null, locale: "es" });
+  });
+
   it("keeps tags unique and stable across syncs, and forgets unshared databases", async () => {
     const ada = await someone();
     const first = await repos.schemas.sync(ada.userId, [source("🍳 Recipes", "a"), source("Recipes!", "b"), source("Workouts", "c")]);
@@ -123,7 +138,7 @@ describe.each([
     expect(claimed).toMatchObject({ id: queued.id, status: "RUNNING", attempts: 1 });
     await expect(repos.jobs.renewLease(queued, "someone-else", 60_000)).rejects.toBeInstanceOf(LeaseLostError);
     await repos.jobs.saveCheckpoint(queued, `w-${process.pid}`, "SUMMARIZE", { download: { title: "t" } });
-    await repos.jobs.fail(queued, `w-${process.pid}`, "server_error", "Busy.");
+    await repos.jobs.fail(queued, `w-${process.pid}`, "server_error", { key: "error.transient" });
     expect(await repos.jobs.findSameLink(ada.userId, link(1), recipes!.id)).toBeUndefined();
     expect(await repos.jobs.retryFailed(bob.userId, queued.id)).toBeUndefined();
     const again = await repos.jobs.retryFailed(ada.userId, queued.id);

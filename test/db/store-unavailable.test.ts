@@ -16,7 +16,7 @@ describe("telling a database that does not answer from a bug", () => {
 
   it("does not take a bug, a person's mistake or a service's 503 for it", () => {
     expect(isStoreUnavailable(new TypeError("undefined is not a function"))).toBe(false);
-    expect(isStoreUnavailable(new UserFacingError("video_private", "This video is private."))).toBe(false);
+    expect(isStoreUnavailable(new UserFacingError("video_private", "error.videoPrivate"))).toBe(false);
     expect(isStoreUnavailable(new TransientError("server_error", "Notion answered 503"))).toBe(false);
     expect(isStoreUnavailable(new Error("wrapped", { cause: Object.assign(new Error("socket"), { code: "ECONNREFUSED" }) }))).toBe(true);
   });

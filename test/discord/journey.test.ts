@@ -21,7 +21,7 @@ afterAll(async () => w?.stop());
 
 describe("the Discord journey, end to end on the emulators", () => {
   it("registers /connect, /tag (with autocomplete), /status, /help and /disconnect for DMs at boot", () => {
-    expect(w.discord.commands.map((c) => c.name)).toEqual(["connect", "tag", "status", "help", "disconnect"]);
+    expect(w.discord.commands.map((c) => c.name)).toEqual(["connect", "tag", "status", "language", "help", "disconnect"]);
     expect(w.discord.commands.every((c) => c.contexts?.includes(1))).toBe(true);
     expect(w.discord.commands.find((c) => c.name === "tag")!.options).toMatchObject([{ name: "name", type: 3, autocomplete: true }]);
   });
@@ -39,7 +39,7 @@ describe("the Discord journey, end to end on the emulators", () => {
 
     await consentInBrowser(link);
     const connected = await botMessage(ada, (e) => e.text.startsWith("Connected to"));
-    expect(connected).toMatchObject({ kind: "message", text: "Connected to Shared kitchen. Found 3 databases: 🍹 Drinks, Recipes, recipes!. Choose one with /tag." });
+    expect(connected).toMatchObject({ kind: "message", text: "Connected to Shared kitchen. Found 3 databases: 🍹 Drinks, Recipes, and recipes!. Choose one with /tag." });
 
     expect((await ada.autocomplete("tag", "name", "rec")).map((c) => c.name)).toEqual(["Recipes", "recipes!"]);
     const [drinks] = await ada.autocomplete("tag", "name", "DRIN");

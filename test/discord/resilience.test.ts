@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { texts } from "../../src/chat/texts.ts";
+import { english } from "../../src/i18n/index.ts";
 import { DiscordRoutes, type ScriptedUser } from "../emulators/discord/index.ts";
 import { makeCaptionedClip } from "../fixtures/media.ts";
 import { botMessage, connectOverDiscord, outcomeOf, startDiscordWorld, type DiscordWorld } from "./discord-world.ts";
@@ -29,7 +29,7 @@ const progressEdits = () => w.discord.requests.filter((r) => r.method === "PATCH
 describe("the Discord bot when things go wrong", () => {
   it("says a link that is neither TikTok nor Instagram is unsupported, and starts no job", async () => {
     ada.sendDm("have a look https://vimeo.com/76979871");
-    const answer = await botMessage(ada, (e) => e.text === texts.unsupportedLink);
+    const answer = await botMessage(ada, (e) => e.text === english("unsupportedLink"));
     expect(answer.kind).toBe("message");
     expect(await w.service.db.prisma.job.count({ where: { canonicalUrl: { contains: "vimeo" } } })).toBe(0);
   });
@@ -56,7 +56,7 @@ describe("the Discord bot when things go wrong", () => {
     w.discord.rateLimitNext(3, DiscordRoutes.editMessage, { retryAfterSeconds: 0.5 });
     const saved = await outcomeOf(ada, queued.messageId);
     expect(saved.text).toMatch(/^Saved to 🍳 Recipes: /);
-    expect(saved.buttons?.flat()[0]?.label).toBe(texts.openInNotion);
+    expect(saved.buttons?.flat()[0]?.label).toBe(english("openInNotion"));
     const edits = progressEdits().slice(before);
     expect(edits.filter((r) => r.status === 429)).toHaveLength(3);
     expect(edits.at(-1)?.status).toBe(200);
@@ -75,6 +75,6 @@ describe("the Discord bot when things go wrong", () => {
 
     await w.discord.waitFor(() => w.discord.gatewayStats().identifies > identifies && w.discord.isGatewayConnected(), 15_000);
     ada.sendDm("hello again");
-    await botMessage(ada, (e) => e.text === texts.hint);
+    await botMessage(ada, (e) => e.text === english("hint"));
   });
 });

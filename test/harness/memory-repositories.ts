@@ -9,13 +9,14 @@ import type { ConnectionRepository, GrantToSave } from "../../src/db/connections
 import { LeaseLostError, progressMessagesOf, type Job, type JobRepository, type NewJob } from "../../src/db/jobs.ts";
 import type { ChatIdentity, ChatPlatform, PeopleRepository } from "../../src/db/people.ts";
 import type { Repositories } from "../../src/db/repositories.ts";
+import { english } from "../../src/i18n/index.ts";
 import { assignTags } from "../../src/db/schema-tags.ts";
 import type { NotionSchema, SchemaRepository } from "../../src/db/schemas.ts";
 
 /** What the in-memory repositories hold, open for tests to arrange and inspect. */
 export interface MemoryTables {
-  users: Map<string, { activeSchemaId: string | null }>;
-  identities: Map<string, { id: string; userId: string; platform: ChatPlatform; externalUserId: string; dmChatId: string; displayName?: string }>;
+  users: Map<string, { activeSchemaId: string | null; language: string | null }>;
+  identities: Map<string, { id: string; userId: string; platform: ChatPlatform; externalUserId: string; dmChatId: string; displayName?: string; locale: string | null }>;
   connections: Map<string, GrantToSave & { revoked: boolean }>;
   schemas: Map<string, NotionSchema>;
   jobs: Map<string, Job>;
@@ -30,23 +31,43 @@ function peopleOver(t: MemoryTables): PeopleRepository {
       let identity = [...t.identities.values()].find((i) => i.platform === account.platform && i.externalUserId === account.externalUserId);
       if (!identity) {
         const userId = randomUUID();
-        t.users.set(userId, { activeSchemaId: null });
-        identity = { id: randomUUID(), userId, platform: account.platform, externalUserId: account.externalUserId, dmChatId: account.chatId };
+        t.users.set(userId, { activeSchemaId: null, language: null });
+        identity = { id: randomUUID(), userId, platform: account.platform, externalUserId: account.externalUserId, dmChatId: account.chatId, locale: null };
         t.identities.set(identity.id, identity);
       }
       identity.dmChatId = account.chatId;
       if (account.displayName) identity.displayName = account.displayName;
-      return { userId: identity.userId, identityId: identity.id, activeSchemaId: t.users.get(identity.userId)!.activeSchemaId };
+      if (account.languageCode) identity.locale = account.languageCode;
+      const user = t.users.get(identity.userId)!;
+      return { userId: identity.userId, identityId: identity.id, activeSchemaId: user.activeSchemaId, chosenLanguage: user.language, locale: identity.locale };
     },
     async identity(identityId): Promise<ChatIdentity | undefined> {
       const row = t.identities.get(identityId);
       if (!row) return undefined;
-      return { identityId: row.id, userId: row.userId, platform: row.platform, dmChatId: row.dmChatId, activeSchemaId: t.users.get(row.userId)!.activeSchemaId };
+      const user = t.users.get(row.userId)!;
+      return {
+        identityId: row.id,
+        userId: row.userId,
+        platform: row.platform,
+        dmChatId: row.dmChatId,
+        activeSchemaId: user.activeSchemaId,
+        language: { chosen: user.language, locale: row.locale },
+      };
     },
     async chooseDatabase(userId, schemaId) {
       const user = t.users.get(userId);
       if (!user || !t.schemas.has(schemaId)) throw new Error(`no user ${userId} or schema ${schemaId}`);
       user.activeSchemaId = schemaId;
+    },
+    async chooseLanguage(userId, language) {
+      const user = t.users.get(userId);
+      if (!user) throw new Error(`no user ${userId}`);
+      user.language = language;
+    },
+    async languageOfJob(jobId) {
+      const job = t.jobs.get(jobId);
+      if (!job) return undefined;
+      return { chosen: t.users.get(job.userId)?.language ?? null, locale: t.identities.get(job.identityId)?.locale ?? null };
     },
   };
 }
@@ -144,8 +165,16 @@ function jobsOver(t: MemoryTables): JobRepository {
     recordPage: async (job, owner, pageId, url) => update(job, owner, { notionPageId: pageId, notionPageUrl: url }),
     complete: async (job, owner) =>
       update(job, owner, { status: "DONE", stage: "FINISHED", leaseOwner: null, leaseUntil: null, errorKind: null, errorMessage: null, finishedAt: new Date() }),
-    fail: async (job, owner, kind, message) =>
-      update(job, owner, { status: "FAILED", leaseOwner: null, leaseUntil: null, errorKind: kind, errorMessage: message, finishedAt: new Date() }),
+    fail: async (job, owner, kind, text) =>
+      update(job, owner, {
+        status: "FAILED",
+        leaseOwner: null,
+        leaseUntil: null,
+        errorKind: kind,
+        errorMessage: english(text.key, text.params),
+        errorText: { key: text.key, params: text.params ?? {} },
+        finishedAt: new Date(),
+      }),
     retryLater: async (job, owner, runAfter, kind, message) =>
       update(job, owner, { status: "QUEUED", runAfter, leaseOwner: null, leaseUntil: null, errorKind: kind, errorMessage: message }),
     release: async (job, owner) => update(job, owner, { status: "QUEUED", leaseOwner: null, leaseUntil: null, attempts: owned(job, owner).attempts - 1 }),
@@ -175,6 +204,7 @@ function jobsOver(t: MemoryTables): JobRepository {
         notionPageUrl: null,
         errorKind: null,
         errorMessage: null,
+        errorText: null,
         progressMessage: null,
         createdAt,
         updatedAt: createdAt,
@@ -197,7 +227,7 @@ function jobsOver(t: MemoryTables): JobRepository {
     async retryFailed(userId, jobId) {
       const job = t.jobs.get(jobId);
       if (!job || job.userId !== userId || job.status !== "FAILED") return undefined;
-      Object.assign(job, { status: "QUEUED", attempts: 0, runAfter: new Date(), errorKind: null, errorMessage: null, finishedAt: null });
+      Object.assign(job, { status: "QUEUED", attempts: 0, runAfter: new Date(), errorKind: null, errorMessage: null, errorText: null, finishedAt: null });
       return { ...job };
     },
     async recent(userId, take) {

@@ -111,7 +111,7 @@ describe("the job queue", () => {
     await acceptLinks({ jobs, state, maxLinksPerHour: 30 }, submission(ivy, [1]));
     const job = (await jobs.claimNext("w", LEASE, 5))!;
     await jobs.saveCheckpoint(job, "w", "SUMMARIZE", { transcribe: { text: "kept", audioSeconds: 1, segments: [] } });
-    await jobs.fail(job, "w", "server_error", "busy");
+    await jobs.fail(job, "w", "server_error", { key: "error.transient" });
     expect(await jobs.retryFailed(jack0.userId, job.id)).toBeUndefined();
     const again = (await jobs.retryFailed(ivy.userId, job.id))!;
     expect(again.status).toBe("QUEUED");

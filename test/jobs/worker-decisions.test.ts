@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import type { Job } from "../../src/db/jobs.ts";
 import type { Person } from "../../src/db/people.ts";
-import { TransientError, UserFacingError, userMessageOf } from "../../src/errors.ts";
+import { TransientError, UserFacingError } from "../../src/errors.ts";
+import { english } from "../../src/i18n/index.ts";
 import type { PipelineDeps } from "../../src/jobs/pipeline.ts";
 import { createStageQueues } from "../../src/jobs/queues.ts";
 import type { ProgressEvent } from "../../src/jobs/types.ts";
@@ -100,21 +101,21 @@ describe("the worker after a failed run", () => {
     const error = new TransientError("server_error", "Gemini said 503");
     const w = await workerFailingWith(error, { JOB_MAX_ATTEMPTS: "1" });
     const job = await w.settled;
-    expect(job).toMatchObject({ status: "FAILED", errorKind: "server_error", errorMessage: userMessageOf(error) });
-    expect(w.failed.map((f) => [f.kind, f.message])).toEqual([["server_error", userMessageOf(error)]]);
+    expect(job).toMatchObject({ status: "FAILED", errorKind: "server_error", errorMessage: english("error.transient"), errorText: { key: "error.transient" } });
+    expect(w.failed.map((f) => [f.kind, f.text])).toEqual([["server_error", { key: "error.transient" }]]);
     expect(w.finished).toEqual(["FAILED"]);
   });
 
   it("fails at once on a reason the person can act on, with its own sentence", async () => {
-    const w = await workerFailingWith(new UserFacingError("video_private", "This video is private, so I can't open it."));
+    const w = await workerFailingWith(new UserFacingError("video_private", "error.videoPrivate"));
     const job = await w.settled;
-    expect(job).toMatchObject({ status: "FAILED", errorKind: "video_private", errorMessage: "This video is private, so I can't open it.", attempts: 1 });
-    expect(w.failed.map((f) => f.message)).toEqual(["This video is private, so I can't open it."]);
+    expect(job).toMatchObject({ status: "FAILED", errorKind: "video_private", errorMessage: "This video is private, so I can't save it.", attempts: 1 });
+    expect(w.failed.map((f) => f.text)).toEqual([{ key: "error.videoPrivate" }]);
     expect(w.revoked).toEqual([]);
   });
 
   it("forgets the Notion token when Notion revoked it", async () => {
-    const w = await workerFailingWith(new UserFacingError("notion_revoked", "Your Notion is not connected any more."));
+    const w = await workerFailingWith(new UserFacingError("notion_revoked", "error.notionGone"));
     await w.settled;
     expect(w.revoked).toEqual([w.person.userId]);
   });
@@ -124,12 +125,12 @@ describe("the worker after a failed run", () => {
     const job = await w.settled;
     expect(job.status).toBe("FAILED");
     expect(job.errorKind).toBe("notion_database_deleted");
-    expect(w.failed[0]!.message).toContain("/tag");
+    expect(english(w.failed[0]!.text.key)).toContain("/tag");
   });
 
   it("calls a bug a bug, with the generic sentence and no retry", async () => {
     const w = await workerFailingWith(new TypeError("cannot read properties of undefined"));
     const job = await w.settled;
-    expect(job).toMatchObject({ status: "FAILED", errorKind: "bug", errorMessage: userMessageOf(new TypeError("x")), attempts: 1 });
+    expect(job).toMatchObject({ status: "FAILED", errorKind: "bug", errorMessage: english("error.bug"), errorText: { key: "error.bug" }, attempts: 1 });
   });
 });

@@ -18,7 +18,7 @@ describe("links that wait for the person", () => {
     await connectOverHttp(linkButton(cy, "Connect Notion"));
     const connected = await clips.w().tg.waitFor((e) => e.chatId === cy.id && e.seq > sent.seq && (e.text?.startsWith("Connected to") ?? false), 10_000);
     expect(connected.text).toBe(
-      "Connected to Shared kitchen. Found 3 databases: 🍹 Drinks, Recipes, recipes!. Choose one with /tag.\nWhich database should this link go to?",
+      "Connected to Shared kitchen. Found 3 databases: 🍹 Drinks, Recipes, and recipes!. Choose one with /tag.\nWhich database should this link go to?",
     );
     expect(connected.buttons?.flat().map((b) => b.text)).toEqual(["🍹 Drinks", "Recipes", "recipes!"]);
     expect((await jobsOf(clips.w(), cy)).map((j) => j.status)).toEqual(["WAITING_FOR_SCHEMA"]);

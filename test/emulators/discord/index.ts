@@ -74,7 +74,8 @@ export interface DiscordEmulator {
   /** Every interaction dispatched so far (live records). */
   readonly interactions: InteractionRecord[];
   /** The scripted user `id` (created on first call with their DM channel). */
-  user(id: string, profile?: { username?: string }): ScriptedUser;
+  /** A scripted person; `locale` is their Discord client's language (default `en-US`), sent with their interactions. */
+  user(id: string, profile?: { username?: string; locale?: string }): ScriptedUser;
   /** What user `id` sees in their DM with the bot, including interaction responses. */
   transcript(userId: string): TranscriptEntry[];
   /** Resolves with the first truthy value of `check`, re-checked on every change (default 5 s). */
@@ -138,7 +139,7 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions = {})
     user(id, profile = {}) {
       let user = users.get(id);
       if (!user) {
-        user = scriptedUser(world, id, profile.username);
+        user = scriptedUser(world, id, profile.username, profile.locale);
         users.set(id, user);
       }
       return user;

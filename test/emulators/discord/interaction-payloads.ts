@@ -40,7 +40,7 @@ export function interactionPayload(
   data: Record<string, unknown>,
   message?: StoredMessage,
 ): Record<string, unknown> {
-  const { user } = store.users.get(record.userId)!;
+  const { user, locale } = store.users.get(record.userId)!;
   return {
     id: record.id,
     application_id: store.applicationId,
@@ -51,7 +51,7 @@ export function interactionPayload(
     user,
     token: record.token,
     version: 1,
-    locale: "en-US",
+    locale,
     app_permissions: DM_APP_PERMISSIONS,
     entitlements: [],
     authorizing_integration_owners: { "0": "0" },

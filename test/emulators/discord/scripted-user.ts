@@ -45,9 +45,9 @@ export interface ScriptedUser {
 const DEFAULT_WAIT_MS = 5000;
 
 /** Builds the scripted user `id` over the emulator's world. */
-export function scriptedUser(world: DiscordWorld, id: string, username?: string): ScriptedUser {
+export function scriptedUser(world: DiscordWorld, id: string, username?: string, locale?: string): ScriptedUser {
   const { store, gateway } = world;
-  const state = store.ensureUser(id, username);
+  const state = store.ensureUser(id, username, locale);
 
   const requireBot = () => {
     if (!gateway.hasSession) throw new Error("Discord emulator: no bot has identified on the gateway (did the client log in?)");

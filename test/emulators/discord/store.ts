@@ -77,6 +77,8 @@ interface UserState {
   user: ApiUser;
   channelId: string;
   dmsClosed: boolean;
+  /** The client language Discord reports with this user's interactions. */
+  locale: string;
 }
 
 /** The emulator's memory, shared by REST routes, the gateway and scripted users. */
@@ -107,11 +109,11 @@ export class DiscordStore extends EventEmitter {
   }
 
   /** The scripted user `id`, created on first use with their DM channel to the bot. */
-  ensureUser(id: string, username = `user${id.slice(-4)}`): UserState {
+  ensureUser(id: string, username = `user${id.slice(-4)}`, locale = "en-US"): UserState {
     let state = this.users.get(id);
     if (!state) {
       const user: ApiUser = { id, username, global_name: username, discriminator: "0", avatar: null, public_flags: 0, flags: 0, primary_guild: null };
-      state = { user, channelId: nextSnowflake(), dmsClosed: false };
+      state = { user, channelId: nextSnowflake(), dmsClosed: false, locale };
       this.users.set(id, state);
       this.channels.set(state.channelId, id);
     }
