@@ -5,6 +5,7 @@ import { discordContract } from "./discord.ts";
 import { notionContract } from "./notion.ts";
 import { openAiContract } from "./openai.ts";
 import { telegramContract } from "./telegram.ts";
+import { visionContract } from "./vision.ts";
 import type { Exchange } from "./validation/contract.ts";
 import { takeViolations } from "./validation/ledger.ts";
 
@@ -102,5 +103,17 @@ describe("negative controls: notion", () => {
   it("an error with a code Notion does not use is refused", () => {
     const verdict = notionContract().checkResponse(post("/v1/search", {}), 400, { object: "error", status: 400, code: "bad_things", message: "no" });
     expect(verdict.errors.join("\n")).toMatch(/\/code must be equal to one of the allowed values/);
+  });
+});
+
+describe("negative controls: vision", () => {
+  it("a misspelt feature type, a misspelt response field and a string error code are refused", () => {
+    const vision = visionContract();
+    const annotate = post("/v1/images:annotate", { requests: [{ image: { content: "AAAA" }, features: [{ type: "TEXT_DETECT" }] }] });
+    expect(vision.checkRequest(annotate).errors.join("\n")).toMatch(/\/requests\/0\/features\/0\/type must be one of Type/);
+    const answer = { responses: [{ textAnotations: [], error: { code: "3", message: "Bad image data." } }] };
+    const errors = vision.checkResponse(annotate, 200, answer).errors.join("\n");
+    expect(errors).toMatch(/textAnotations is not a field of AnnotateImageResponse/);
+    expect(errors).toMatch(/\/responses\/0\/error\/code must be int32/);
   });
 });

@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from "express";
 import { createTesseractPool, type RecognisedWord } from "../../src/ai/tesseract-pool.ts";
+import { visionContract } from "../contracts/vision.ts";
 import { startEmulator, type EmulatorHandle } from "./kit.ts";
 import { apiKeyInvalidDetails, apiKeyOf, googleError, googleFaultResponder } from "./vision/google-error.ts";
 import { imageKind } from "./vision/image-kind.ts";
@@ -129,7 +130,7 @@ export async function startVisionEmulator(options: VisionEmulatorOptions = {}): 
         next(error);
       });
     },
-    { respondToFault: googleFaultResponder("The service is currently unavailable.") },
+    { respondToFault: googleFaultResponder("The service is currently unavailable."), contract: visionContract() },
   );
 
   const stopServer = handle.stop;
