@@ -19,7 +19,7 @@ async function readOptions(): Promise<DemoOptions> {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  for (const file of [options.workspaceFile, options.videoFile]) {
+  for (const file of [options.workspaceFile, options.videoFile, options.sentFile]) {
     if (file && (await access(file).then(() => false, () => true))) {
       process.stderr.write(`No such file: ${file}\n`);
       process.exit(2);

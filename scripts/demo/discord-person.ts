@@ -81,6 +81,7 @@ export async function startDiscordPlatform(language: Language = "en"): Promise<C
       connected: () => connectedOnDiscord(user, language),
       chooseDatabase: (tag) => chooseOnDiscord(user, tag, language),
       share: (link, timeoutMs) => shareOnDiscord(user, link, timeoutMs, language),
+      sendFile: () => Promise.reject(new Error("Sending a video as a file is played on Telegram only (--platform telegram).")),
       conversation: () => conversationOf(user),
     };
   };

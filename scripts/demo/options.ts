@@ -13,6 +13,7 @@ external service emulated locally, and prints the conversation and the page.
   --platform telegram|discord  the chat platform (default telegram)
   --workspace <file>           the Notion workspace fixture (default: the bundled recipe workspace)
   --video <file>               a local video to share as the TikTok (default: a generated clip)
+  --file <video>               the person sends this video itself, as a file (Telegram only)
   --transcript <text>          what the speech-to-text emulator answers
   --tag <tag>                  the database to choose with /tag (default: the first)
   --language <code>            the person's chat app language: en, es, pt, de, ru or ja (default en)
@@ -35,6 +36,7 @@ export function parseDemoOptions(args: string[], cwd: string): DemoOptions | "he
         platform: { type: "string", default: "telegram" },
         workspace: { type: "string" },
         video: { type: "string" },
+        file: { type: "string" },
         transcript: { type: "string" },
         tag: { type: "string" },
         language: { type: "string", default: "en" },
@@ -54,11 +56,14 @@ export function parseDemoOptions(args: string[], cwd: string): DemoOptions | "he
   if (!isLanguage(values.language)) {
     throw new UsageError(`--language must be one of ${LANGUAGES.join(", ")}, not "${values.language}"`);
   }
+  if (values.file && values.platform !== "telegram") throw new UsageError("--file is played on Telegram only: drop --platform discord");
+  if (values.file && values.video) throw new UsageError("--file and --video are two ways to send one video: give one of them");
   return {
     platform: values.platform,
     language: values.language,
     workspaceFile: values.workspace ? path.resolve(cwd, values.workspace) : RECIPES_WORKSPACE,
     videoFile: values.video ? path.resolve(cwd, values.video) : undefined,
+    sentFile: values.file ? path.resolve(cwd, values.file) : undefined,
     transcript: values.transcript,
     tag: values.tag,
     json: values.json,

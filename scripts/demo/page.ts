@@ -13,12 +13,15 @@ export interface SavedPage {
   url: string;
   dataSourceId: string;
   properties: Record<string, unknown>;
+  /** The page cover exactly as the service sent it (a Notion file upload), or null. */
+  cover: unknown;
   blocks: BlockOutline[];
 }
 
 function outline(block: BlockView): BlockOutline {
-  // Blocks without rich text (bookmark, embed) show their link instead.
-  const text = block.plainText || (typeof block.content.url === "string" ? block.content.url : "");
+  // Blocks without rich text show their link (bookmark, embed) or their file upload (image) instead.
+  const upload = (block.content.file_upload as { id?: string } | undefined)?.id;
+  const text = block.plainText || (typeof block.content.url === "string" ? block.content.url : upload ? `file upload ${upload}` : "");
   return { type: block.type, text, ...(block.children.length > 0 ? { children: block.children.map(outline) } : {}) };
 }
 
@@ -33,9 +36,9 @@ export function savedPage(notion: NotionEmulator, pageUrl: string): SavedPage {
   // into its data source that succeeded (the demo makes one page).
   const created = notion.requests.filter((r) => r.method === "POST" && r.path === "/v1/pages" && r.status === 200);
   const sent = created
-    .map((r) => r.body as { parent?: { data_source_id?: string }; properties?: Record<string, unknown> })
+    .map((r) => r.body as { parent?: { data_source_id?: string }; properties?: Record<string, unknown>; cover?: unknown })
     .filter((body) => body.parent?.data_source_id === page.dataSourceId)
     .at(-1);
   if (!sent?.properties) throw new Error("The create-page request for the saved page is not in Notion's request log");
-  return { id: page.id, url: page.url, dataSourceId: page.dataSourceId, properties: sent.properties, blocks: notion.blocksOf(page.id).map(outline) };
+  return { id: page.id, url: page.url, dataSourceId: page.dataSourceId, properties: sent.properties, cover: sent.cover ?? null, blocks: notion.blocksOf(page.id).map(outline) };
 }

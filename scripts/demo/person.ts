@@ -28,6 +28,8 @@ export interface DemoPerson {
   chooseDatabase(tag: string | undefined): Promise<string>;
   /** Shares `link` and waits until its progress message shows the outcome. */
   share(link: string, timeoutMs: number): Promise<Outcome>;
+  /** Sends the video file at `file` itself, and waits until its progress message shows the outcome. */
+  sendFile(file: string, timeoutMs: number): Promise<Outcome>;
   /** Everything the person saw, oldest first. */
   conversation(): ConversationLine[];
 }

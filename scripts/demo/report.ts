@@ -44,6 +44,7 @@ export function renderPage(page: SavedPage): string {
     `data source: ${page.dataSourceId}`,
     "properties (as sent to Notion):",
     ...Object.entries(page.properties).map(([name, value]) => `  ${name}: ${JSON.stringify(value)}`),
+    `cover (as sent to Notion): ${JSON.stringify(page.cover)}`,
     "body:",
     ...renderBlocks(page.blocks),
   ].join("\n");

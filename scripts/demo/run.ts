@@ -11,6 +11,8 @@ export interface DemoOptions {
   platform: "telegram" | "discord";
   workspaceFile: string;
   videoFile: string | undefined;
+  /** A video the person sends as a file instead of sharing a link. */
+  sentFile?: string;
   transcript: string | undefined;
   tag: string | undefined;
   /** The person's chat app language. */
@@ -33,7 +35,10 @@ export interface DemoResult {
 /** How long the shared link may take from "Queued" to "Saved". */
 const JOB_TIMEOUT_MS = 50_000;
 
-async function playJourney(person: DemoPerson, link: string, tag: string | undefined, progress: (step: string) => void): Promise<string> {
+/** What the person sends: a link to share, or a video file to send itself. */
+type Sending = { link: string } | { file: string };
+
+async function playJourney(person: DemoPerson, sending: Sending, tag: string | undefined, progress: (step: string) => void): Promise<string> {
   progress("The person asks the bot to connect Notion and opens the link");
   const connectLink = await person.askToConnect();
   progress("…and allows access on Notion's consent page");
@@ -41,8 +46,8 @@ async function playJourney(person: DemoPerson, link: string, tag: string | undef
   await person.connected();
   progress(`The person chooses a database with /tag${tag ? ` ${tag}` : ""}`);
   await person.chooseDatabase(tag);
-  progress(`The person shares ${link}`);
-  const outcome = await person.share(link, JOB_TIMEOUT_MS);
+  progress("link" in sending ? `The person shares ${sending.link}` : `The person sends ${sending.file} itself`);
+  const outcome = "link" in sending ? await person.share(sending.link, JOB_TIMEOUT_MS) : await person.sendFile(sending.file, JOB_TIMEOUT_MS);
   if (!outcome.pageUrl) throw new Error(outcome.text);
   return outcome.pageUrl;
 }
@@ -65,9 +70,13 @@ export async function runDemo(options: DemoOptions, progress: (step: string) => 
 
   const person = stage.platform.person();
   try {
-    progress(options.videoFile ? `Serving ${options.videoFile} as a TikTok post` : "Making a short clip with speech and on-screen text");
-    const post = await prepareVideo(stage.world.mediaDir, options.videoFile);
-    const pageUrl = await playJourney(person, stage.world.videoHost.postUrl(post), options.tag, progress);
+    let sending: Sending;
+    if (options.sentFile) sending = { file: options.sentFile };
+    else {
+      progress(options.videoFile ? `Serving ${options.videoFile} as a TikTok post` : "Making a short clip with speech and on-screen text");
+      sending = { link: stage.world.videoHost.postUrl(await prepareVideo(stage.world.mediaDir, options.videoFile)) };
+    }
+    const pageUrl = await playJourney(person, sending, options.tag, progress);
     const page = savedPage(stage.world.notion, pageUrl);
     const stageSeconds = await stageDurations(stage.service.config.publicUrl);
     return finish({ ok: true, conversation: person.conversation(), page, stageSeconds });

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { translator, type Language } from "../../src/i18n/index.ts";
 import { tagFromTitle } from "../../src/db/schema-tags.ts";
 import { startTelegramEmulator, type ChatEvent, type ScriptedUser } from "../../test/emulators/telegram/index.ts";
@@ -51,8 +53,18 @@ export async function chooseOnTelegram(user: ScriptedUser, tag: string | undefin
 /** Sends `link` and waits until its progress message says "Saved" or "Couldn't save". */
 export async function shareOnTelegram(user: ScriptedUser, link: string, timeoutMs: number, language: Language = "en"): Promise<Outcome> {
   user.sendText(link);
+  return waitForOutcome(user, timeoutMs, language, "queued");
+}
+
+/** Sends the video file at `file` itself (as a Telegram video) and waits for its outcome like a link's. */
+export async function sendFileOnTelegram(user: ScriptedUser, file: string, timeoutMs: number, language: Language = "en"): Promise<Outcome> {
+  user.sendVideoFile(await readFile(file), { kind: "video", fileName: path.basename(file) });
+  return waitForOutcome(user, timeoutMs, language, "queuedFile");
+}
+
+async function waitForOutcome(user: ScriptedUser, timeoutMs: number, language: Language, queued: "queued" | "queuedFile"): Promise<Outcome> {
   const reply: ChatEvent = await user.waitForBot((e) => e.kind === "bot-message", REPLY_TIMEOUT_MS);
-  if (!saysOneOf(language, ["queued"], reply.text)) throw new Error(`The bot did not queue the link: ${reply.text}`);
+  if (!saysOneOf(language, [queued], reply.text)) throw new Error(`The bot did not queue the link: ${reply.text}`);
   const outcome = await user.waitForBot((e) => e.messageId === reply.messageId && isFinal(language, e.text), timeoutMs);
   const open = translator(language)("openInNotion");
   return { text: outcome.text!, pageUrl: outcome.buttons?.flat().find((b) => b.text === open)?.url };
@@ -77,6 +89,7 @@ export async function startTelegramPlatform(language: Language = "en"): Promise<
       connected: () => connectedOnTelegram(user, language),
       chooseDatabase: (tag) => chooseOnTelegram(user, tag, language),
       share: (link, timeoutMs) => shareOnTelegram(user, link, timeoutMs, language),
+      sendFile: (file, timeoutMs) => sendFileOnTelegram(user, file, timeoutMs, language),
       conversation: () => conversationOf(user),
     };
   };

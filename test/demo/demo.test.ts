@@ -28,6 +28,20 @@ describe("npm run demo", () => {
     expect(stdout).toMatch(/── Stage durations \(from \/metrics\)[^]*download +\d+\.\d\d s/);
   });
 
+  it("--file: the person sends the video itself; the page's cover is a Notion file upload and its blocks include images", async () => {
+    const video = await makeCaptionedClip(scratch, { name: "sent-clip", seconds: 4, captions: ["Lemon pasta"], speech: "Lemon pasta tonight." });
+    const { code, json: result } = await runDemo(["--json", "--file", video.path!]);
+    const json = result!;
+    expect(json.error).toBeUndefined();
+    expect(code).toBe(0);
+    expect(json.conversation).toContainEqual({ from: "bot", text: expect.stringMatching(/^Saved to 🍳 Recipes: /) });
+    expect(json.page!.cover).toEqual({ type: "file_upload", file_upload: { id: expect.any(String) } });
+    const images = json.page!.blocks.filter((b) => b.type === "image");
+    expect(images.length).toBeGreaterThan(0);
+    expect(images[0]!.text).toBe(`file upload ${(json.page!.cover as { file_upload: { id: string } }).file_upload.id}`);
+    expect(JSON.stringify(json.page!.properties)).not.toContain("telegram-file:");
+  });
+
   it("plays the Discord journey with a given video, into the database --tag names, with the transcript it was given", async () => {
     const transcript = "A frozen margarita: lime, tequila and ice, blended for thirty seconds.";
     const video = await makeCaptionedClip(scratch, { name: "margarita", seconds: 4, captions: ["Frozen margarita"], speech: "A frozen margarita." });

@@ -7,7 +7,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export interface DemoJson {
   ok: boolean;
   conversation: { from: "user" | "bot"; text: string }[];
-  page: { id: string; url: string; dataSourceId: string; properties: Record<string, Record<string, unknown>>; blocks: unknown[] } | null;
+  page: { id: string; url: string; dataSourceId: string; properties: Record<string, Record<string, unknown>>; cover: unknown; blocks: { type: string; text: string }[] } | null;
   error?: string;
 }
 
