@@ -10,13 +10,13 @@ export interface SoakClip {
 const SENTENCES = ["Chop two onions and fry them slowly.", "Add rice and stir for a minute.", "Pour in the stock a ladle at a time.", "Finish with butter and cheese."];
 
 /**
- * Makes `short` clips of 3 s and `long` clips of 40 s (small, 270x480, so the soak's load is
+ * Makes `short` clips of 3 s and `long` clips of `longSeconds` (small, 270x480, so the soak's load is
  * the service's and not the decoder's), two at a time, and `carousels` photo posts of five pictures.
  */
-export async function makeSoakClips(dir: string, host: VideoHost, counts: { short: number; long: number; carousels: number }): Promise<SoakClip[]> {
+export async function makeSoakClips(dir: string, host: VideoHost, counts: { short: number; long: number; longSeconds: number; carousels: number }): Promise<SoakClip[]> {
   const specs = [
     ...Array.from({ length: counts.short }, (_, i) => ({ name: `soak-short-${i}`, seconds: 3 })),
-    ...Array.from({ length: counts.long }, (_, i) => ({ name: `soak-long-${i}`, seconds: 40 })),
+    ...Array.from({ length: counts.long }, (_, i) => ({ name: `soak-long-${i}`, seconds: counts.longSeconds })),
   ];
   const clips: SoakClip[] = [];
   const make = async (spec: { name: string; seconds: number }) => {

@@ -50,8 +50,8 @@ export function claimsOf(run: ServiceRun): Claim[] {
 
 /** One paid call the service received an answer to, from its "ai usage" log line. */
 export interface PaidCall {
-  jobId: string;
-  provider: string;
+  /** Job, provider and (for transcription) the chunk's length: one answer is expected per key. */
+  key: string;
 }
 
 /** Every paid call a run logged (an answer it received; a call its death cut short is not here). */
@@ -59,8 +59,8 @@ export function paidCallsOf(run: ServiceRun): PaidCall[] {
   const calls: PaidCall[] = [];
   for (const line of run.process.output().split("\n")) {
     if (!line.includes('"ai usage"')) continue;
-    const entry = JSON.parse(line) as { jobId?: string; usage?: { provider?: string } };
-    if (entry.jobId && entry.usage?.provider) calls.push({ jobId: entry.jobId, provider: entry.usage.provider });
+    const entry = JSON.parse(line) as { jobId?: string; usage?: { provider?: string; audioSeconds?: number } };
+    if (entry.jobId && entry.usage?.provider) calls.push({ key: `${entry.jobId} ${entry.usage.provider} ${entry.usage.audioSeconds ?? ""}` });
   }
   return calls;
 }
