@@ -24,7 +24,7 @@ const CONTENT_BLOCKED = "error.summaryBlocked";
 const RECITATION_BLOCKED = "error.summaryRecitation";
 
 /** Finish and block reasons that mean Gemini refused, with the sentence the person reads. */
-const REFUSALS: Record<string, TextKey> = {
+export const REFUSALS: Record<string, TextKey> = {
   SAFETY: CONTENT_BLOCKED,
   PROHIBITED_CONTENT: CONTENT_BLOCKED,
   BLOCKLIST: CONTENT_BLOCKED,

@@ -1,7 +1,12 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { BlockedReason, FinishReason, Type } from "@google/genai";
 import { describe, expect, it } from "vitest";
 import { LIMITS as DISCORD_BOT_LIMITS } from "../../bots/discord/outgoing.ts";
 import { MAX_MESSAGE_LENGTH } from "../../bots/telegram/message-html.ts";
+import { REFUSALS } from "../../src/ai/summarizer.ts";
 import { MAX_TRANSCRIPTION_BYTES } from "../../src/ai/transcriber.ts";
+import { FIELDS as GEMINI_SCHEMA_FIELDS, TYPES as GEMINI_TYPES } from "../emulators/gemini/schema-rules.ts";
 import { FORMATS_BY_MODEL, MAX_BYTES as OPENAI_EMULATOR_MAX_BYTES, MODELS } from "../emulators/openai.ts";
 import { MAX_TEXT_LENGTH as TELEGRAM_EMULATOR_TEXT_LENGTH } from "../emulators/telegram/formatted-text.ts";
 import { MAX_CALLBACK_DATA_BYTES } from "../emulators/telegram/inline-keyboard.ts";
@@ -85,5 +90,28 @@ describe("drift: OpenAI transcription", () => {
   it("production and the emulator split audio at the same 25 MB upload limit", () => {
     expect(MAX_TRANSCRIPTION_BYTES).toBe(25 * 1024 * 1024);
     expect(OPENAI_EMULATOR_MAX_BYTES).toBe(MAX_TRANSCRIPTION_BYTES);
+  });
+});
+
+describe("drift: Gemini types in @google/genai", () => {
+  /** The property names of `interface Schema` in the SDK's declarations. */
+  const schemaFields = (): string[] => {
+    const dts = readFileSync(path.resolve("node_modules/@google/genai/dist/genai.d.ts"), "utf8");
+    const start = dts.indexOf("export declare interface Schema {");
+    const body = dts.slice(start, dts.indexOf("\n}", start));
+    return [...body.matchAll(/^\s{4}(\w+)\?:/gm)].map((m) => m[1]!);
+  };
+
+  it("the emulator accepts exactly the SDK's Schema fields", () => {
+    expect([...GEMINI_SCHEMA_FIELDS].sort()).toEqual(schemaFields().sort());
+  });
+
+  it("the emulator's schema types are the SDK's Type values", () => {
+    expect([...GEMINI_TYPES].sort()).toEqual(Object.values(Type).filter((t) => t !== Type.TYPE_UNSPECIFIED).sort());
+  });
+
+  it("every reason the summarizer treats as a refusal is a FinishReason or BlockedReason the SDK knows", () => {
+    const known = new Set<string>([...Object.values(FinishReason), ...Object.values(BlockedReason)]);
+    for (const reason of Object.keys(REFUSALS)) expect(known, reason).toContain(reason);
   });
 });

@@ -4,12 +4,14 @@
  * naming the field, as the real API's JSON parser does.
  */
 
-const FIELDS = new Set([
+/** The fields of Gemini's Schema message the emulator accepts. */
+export const FIELDS = new Set([
   "type", "format", "title", "description", "nullable", "enum", "maxItems", "minItems", "properties", "required",
   "minProperties", "maxProperties", "minLength", "maxLength", "pattern", "example", "anyOf", "propertyOrdering",
   "default", "items", "minimum", "maximum",
 ]);
-const TYPES = new Set(["STRING", "NUMBER", "INTEGER", "BOOLEAN", "ARRAY", "OBJECT", "NULL"]);
+/** Gemini's Type values. */
+export const TYPES = new Set(["STRING", "NUMBER", "INTEGER", "BOOLEAN", "ARRAY", "OBJECT", "NULL"]);
 
 type Node = Record<string, unknown>;
 
