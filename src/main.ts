@@ -1,4 +1,5 @@
 import { createServer, type RequestListener, type Server } from "node:http";
+import { languageNameOf } from "./i18n/index.ts";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { startTelegramBot } from "../bots/telegram/index.ts";
@@ -106,6 +107,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   });
   const ocr = createOnScreenTextReader(config, log);
   const pipeline: PipelineDeps = {
+    summaryLanguageOf: async (jobId) => languageNameOf((await repos.people.languageOfJob(jobId))?.chosen),
     jobs: repos.jobs,
     schemas: repos.schemas,
     log,

@@ -30,6 +30,8 @@ export interface SummaryInput {
   onScreenText: string;
   /** Human description of each property to fill: name, kind, options, description. */
   propertyGuide: string;
+  /** The language (its English name) the person chose for summaries; without it, the video's own. */
+  language?: string;
 }
 
 /**

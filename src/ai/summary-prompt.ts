@@ -31,6 +31,7 @@ export function buildSummaryPrompt(input: SummaryInput): string {
     section("on_screen_text", input.onScreenText),
     section("properties", input.propertyGuide),
     'Fill "title" (a short page title), "summary" (two to four sentences), "keyPoints" (the main points, one sentence each) and "properties" (one entry per property listed above, keyed by its exact name).',
+    ...(input.language ? [`Write "title", "summary" and "keyPoints" in ${input.language}, whatever language the video speaks.`] : []),
   ].join("\n\n");
 }
 

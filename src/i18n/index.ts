@@ -105,3 +105,11 @@ export function textRefFrom(stored: unknown): TextRef | undefined {
   if (!parsed.success || !isTextKey(parsed.data.key)) return undefined;
   return { key: parsed.data.key, params: parsed.data.params };
 }
+
+const ENGLISH_NAMES: Record<Language, string> = { en: "English", es: "Spanish", pt: "Portuguese", de: "German", ru: "Russian", ja: "Japanese" };
+
+/** The English name of a language the bot speaks (for the summary prompt); undefined for anything else. */
+export function languageNameOf(code: string | null | undefined): string | undefined {
+  const language = languageOf(code);
+  return language ? ENGLISH_NAMES[language] : undefined;
+}

@@ -35,6 +35,8 @@ export interface PipelineDeps {
   /** Today's date (YYYY-MM-DD) for "date saved" properties. */
   today(): string;
   metrics: Pick<Metrics, "observeStage" | "jobFinished" | "aiQuotaExhausted">;
+  /** The language (English name) the job's person chose for summaries with /language; undefined: the video's own. */
+  summaryLanguageOf?(jobId: string): Promise<string | undefined>;
 }
 
 /** One job being worked on by one worker that holds its lease. */
@@ -204,6 +206,7 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
   announce(run, "summarize");
   const { schema: responseSchema, propertyGuide } = buildSummarySchema(schema.properties as unknown as NotionProperties);
   const download = checkpoints.download!;
+  const language = await deps.summaryLanguageOf?.(run.job.id);
   const summary = await deps.queues.summarize.add(
     () =>
       timed(run, "summarize", () =>
@@ -217,6 +220,7 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
             transcript: checkpoints.transcribe?.text ?? "",
             onScreenText: checkpoints.ocr?.text ?? "",
             propertyGuide,
+            ...(language ? { language } : {}),
           },
           responseSchema,
           { jobId: run.job.id },

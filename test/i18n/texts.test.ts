@@ -148,3 +148,14 @@ describe("no message built from fragments", () => {
     }
   });
 });
+
+describe("the summary's language", () => {
+  it("asks for the person's chosen language when there is one, and else leaves it to the video", async () => {
+    const { buildSummaryPrompt } = await import("../../src/ai/summary-prompt.ts");
+    const { languageNameOf } = await import("../../src/i18n/index.ts");
+    const input = { sourceUrl: "https://www.tiktok.com/@chef/video/1", hashtags: [], transcript: "Hola a todos.", onScreenText: "", propertyGuide: "" };
+    expect(buildSummaryPrompt({ ...input, language: languageNameOf("ja") })).toContain('Write "title", "summary" and "keyPoints" in Japanese, whatever language the video speaks.');
+    expect(buildSummaryPrompt(input)).not.toContain("whatever language the video speaks");
+    expect(languageNameOf(null)).toBeUndefined();
+  });
+});

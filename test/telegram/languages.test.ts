@@ -38,6 +38,8 @@ describe("the bot speaks the person's language", () => {
     const link = w.world.videoHost.postUrl("noodles");
     const outcome = await shareOnTelegram(lucia, link, 90_000, "es");
     expect(outcome.text).toMatch(/^Guardado en 🍳 Recipes: Garlic noodles in 15 minutes/);
+    // Only the chat app is in Spanish: the summary follows the video's own language.
+    expect(w.world.gemini.calls.at(-1)?.userText).not.toContain("whatever language the video speaks");
     expect(await pageOf(outcome.pageUrl)).toBeDefined();
     const progress = lucia.transcript().find((m) => m.edits.at(-1) === outcome.text)!;
     const stages = (["download", "extract", "transcribe", "ocr", "summarize", "publish"] as const).map((stage) => es(`stage.${stage}`, { url: link }));
@@ -63,6 +65,8 @@ describe("the bot speaks the person's language", () => {
 
     const outcome = await shareOnTelegram(kenji, w.world.videoHost.postUrl("noodles"), 90_000, "ja");
     expect(outcome.text).toMatch(/^🍳 Recipes に保存しました：/);
+    // Chosen with /language, Japanese is also what the summary is asked in (the video speaks English).
+    expect(w.world.gemini.calls.at(-1)?.userText).toContain('"keyPoints" in Japanese, whatever language the video speaks.');
     expect(await pageOf(outcome.pageUrl)).toBeDefined();
 
     kenji.sendText("/language auto");
