@@ -2,6 +2,7 @@ import type { Bot } from "grammy";
 import type { ChatAdapter, Reply } from "../../src/chat/adapter.ts";
 import type { ChatCore } from "../../src/chat/core.ts";
 import { isStoreUnavailable } from "../../src/errors.ts";
+import { containsAnyLink } from "../../src/links.ts";
 import { languageOf, translator } from "../../src/i18n/index.ts";
 import type { Logger } from "../../src/log.ts";
 import type { StateStore } from "../../src/state/index.ts";
@@ -79,7 +80,8 @@ export function routeUpdates(bot: Bot, deps: UpdateDeps): void {
     // Stickers and photos without a caption get the core's hint, never silence.
     const text = ctx.msg.text ?? ctx.msg.caption ?? "";
     const video = videoFileOf(ctx.msg);
-    if (video && (video.file.sizeBytes ?? 0) > TELEGRAM_DOWNLOAD_LIMIT_BYTES) {
+    // A too-big file with a link in its caption still goes to the core, which prefers the link.
+    if (video && (video.file.sizeBytes ?? 0) > TELEGRAM_DOWNLOAD_LIMIT_BYTES && !containsAnyLink(text)) {
       const t = translator(languageOf(ctx.from.language_code) ?? "en");
       await adapter.send(String(ctx.chat.id), { text: t("fileTooBig", { mb: TELEGRAM_DOWNLOAD_LIMIT_BYTES / (1024 * 1024) }) });
       return;

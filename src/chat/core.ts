@@ -73,6 +73,9 @@ export function createChatCore(deps: ChatDeps): ChatCore {
   }
 
   async function handleVideoFile(sender: ChatSender, sent: { key: string; file: SentFile }, caption: string, reply: Reply): Promise<void> {
+    // A caption with a TikTok or Instagram link names the original post: that beats the copy
+    // (its title, caption and uploader come with it, and the page gets a real Source URL).
+    if (parseVideoLinks(caption, deps.linkOptions).length > 0) return handleText(sender, caption, reply);
     const person = await personOf(sender);
     await handleLinks(deps, sender.platform, person, caption, [{ platform: "file", url: sent.key, key: sent.key, file: sent.file }], reply);
   }

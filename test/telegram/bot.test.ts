@@ -64,7 +64,7 @@ describe("the Telegram adapter", () => {
 
     expect(bot.link).toBe("https://t.me/reelnotes_test_bot");
     expect((await ada.waitForBot()).text).toBe("heard: sent before the bot started");
-    expect(heard[0]!.sender).toEqual({ platform: "TELEGRAM", externalUserId: "42", chatId: "42", displayName: "Ada Lovelace" });
+    expect(heard[0]!.sender).toEqual({ platform: "TELEGRAM", externalUserId: "42", chatId: "42", displayName: "Ada Lovelace", languageCode: "en" });
   });
 
   it("gives stickers and photos without a caption to the core as empty text, so it can hint", async () => {
