@@ -3,7 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ChatAdapter, OutgoingMessage, SentMessage } from "../../src/chat/adapter.ts";
 import { loadConfig } from "../../src/config.ts";
+import type { Job } from "../../src/db/jobs.ts";
 import type { Person } from "../../src/db/people.ts";
+import { acceptLinks } from "../../src/jobs/intake.ts";
+import { parseVideoLinks } from "../../src/links.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
 import { startService, type Service } from "../../src/main.ts";
 import { createNotionApi } from "../../src/notion/client.ts";
@@ -82,6 +85,21 @@ export async function connectedPerson(service: Pick<Service, "repos" | "config">
   const chosen = rows.find((r) => r.tag === tag) ?? rows[0]!;
   await service.repos.people.chooseDatabase(person.userId, chosen.id);
   return { ...person, activeSchemaId: chosen.id };
+}
+
+/** Queues the world's post at `url` for `person` as the chat would, wakes the worker and returns the job once it is DONE or FAILED. */
+export async function runLinkToEnd(service: TestService, world: World, person: Person, url: string): Promise<Job> {
+  const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
+  const [outcome] = await acceptLinks(
+    { jobs: service.repos.jobs, state: service.state, maxLinksPerHour: 30 },
+    { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
+  );
+  if (outcome?.kind !== "queued") throw new Error(`expected the link queued, got ${outcome?.kind}`);
+  service.worker!.wake();
+  return waitUntil(async () => {
+    const job = await service.repos.jobs.find(outcome.job.id);
+    return job && ["DONE", "FAILED"].includes(job.status) ? job : undefined;
+  }, 90_000, "the job to finish");
 }
 
 /** Waits until `probe` returns something truthy. */

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acceptLinks } from "../../src/jobs/intake.ts";
-import { parseVideoLinks } from "../../src/links.ts";
 import { makeCaptionedClip } from "../fixtures/media.ts";
-import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
+import { connectedPerson, startTestService, runLinkToEnd, type TestService } from "../harness/service.ts";
 import { startWorld, type World } from "../harness/world.ts";
 import { openFreshDatabase } from "../harness/postgres.ts";
 import type { Person } from "../../src/db/people.ts";
@@ -31,17 +29,7 @@ describe("a Notion database reelnotes may no longer add pages to", () => {
     const schema = await service.db.prisma.notionSchema.findFirstOrThrow({ where: { id: person.activeSchemaId! } });
     world.notion.restrictWrites(schema.dataSourceId);
     const url = world.videoHost.postUrl("locked");
-    const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
-    const [outcome] = await acceptLinks(
-      { jobs: service.repos.jobs, state: service.state, maxLinksPerHour: 30 },
-      { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
-    );
-    if (outcome?.kind !== "queued") throw new Error(`expected the link queued, got ${outcome?.kind}`);
-    service.worker!.wake();
-    const job = await waitUntil(async () => {
-      const j = await service.repos.jobs.find(outcome.job.id);
-      return j && ["DONE", "FAILED"].includes(j.status) ? j : undefined;
-    }, 90_000, "the job to finish");
+    const job = await runLinkToEnd(service, world, person, url);
     expect(job.status).toBe("FAILED");
     expect(job.errorMessage).toContain(`your Notion database “${schema.title}”`);
     expect(job.errorMessage).toContain("Connections and add reelnotes again");

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acceptLinks } from "../../src/jobs/intake.ts";
 import { checkpointsOf } from "../../src/jobs/types.ts";
-import { parseVideoLinks } from "../../src/links.ts";
 import { capturingLogger } from "../ai/log-capture.ts";
 import { makeCaptionedClip } from "../fixtures/media.ts";
-import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
+import { connectedPerson, startTestService, runLinkToEnd, type TestService } from "../harness/service.ts";
 import { startWorld, type World } from "../harness/world.ts";
 import { openFreshDatabase } from "../harness/postgres.ts";
 import type { Person } from "../../src/db/people.ts";
@@ -33,17 +31,7 @@ describe("an OpenAI account with no quota left", () => {
 
   it("asks OpenAI once, tells the operator once, counts it, and still saves the page saying the transcript is missing", async () => {
     const url = world.videoHost.postUrl("spent");
-    const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
-    const [outcome] = await acceptLinks(
-      { jobs: service.repos.jobs, state: service.state, maxLinksPerHour: 30 },
-      { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
-    );
-    if (outcome?.kind !== "queued") throw new Error(`expected the link queued, got ${outcome?.kind}`);
-    service.worker!.wake();
-    const job = await waitUntil(async () => {
-      const j = await service.repos.jobs.find(outcome.job.id);
-      return j && ["DONE", "FAILED"].includes(j.status) ? j : undefined;
-    }, 90_000, "the job to finish");
+    const job = await runLinkToEnd(service, world, person, url);
 
     expect(job.status).toBe("DONE");
     expect(job.attempts).toBe(1);
