@@ -3,7 +3,6 @@
  * encrypted with the TokenCipher before it reaches the database.
  */
 import type { Database } from "./client.ts";
-import { Prisma } from "./generated/client.ts";
 import type { TokenCipher } from "./token-cipher.ts";
 
 /** What a Notion OAuth exchange granted; src/notion names it NotionGrant. */
@@ -13,8 +12,6 @@ export interface GrantToSave {
   workspaceName?: string;
   workspaceIcon?: string;
   botId: string;
-  /** Notion's `owner` object (the user who connected), kept as-is for the record. */
-  owner: unknown;
 }
 
 /** Every read and write of the NotionConnection table. */
@@ -31,12 +28,6 @@ export interface ConnectionRepository {
   markRevoked(userId: string): Promise<void>;
   /** Forgets the user's connection and their synced schemas; the pages in Notion stay. */
   remove(userId: string): Promise<void>;
-}
-
-function ownerJson(owner: unknown): Prisma.InputJsonValue | typeof Prisma.JsonNull {
-  if (owner === undefined || owner === null) return Prisma.JsonNull;
-  // Round-trip so only plain JSON (no class instances, no undefined) is stored.
-  return JSON.parse(JSON.stringify(owner)) as Prisma.InputJsonValue;
 }
 
 /** The connection repository over Postgres or PGlite, encrypting tokens with `cipher`. */
@@ -58,7 +49,6 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
         workspaceName: grant.workspaceName ?? null,
         workspaceIcon: grant.workspaceIcon ?? null,
         botId: grant.botId,
-        ownerJson: ownerJson(grant.owner),
         accessTokenEncrypted: ciphertext,
         tokenKeyId: keyId,
         revokedAt: null,

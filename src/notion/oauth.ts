@@ -6,7 +6,10 @@ import { UserFacingError } from "../errors.ts";
 import { NOTION_VERSION } from "./client.ts";
 import { toNotionError } from "./errors.ts";
 
-/** What Notion hands back when a person connects a workspace: the token and whose it is (stored as-is by src/db). */
+/**
+ * What Notion hands back when a person connects a workspace: the token and the workspace it
+ * opens. Notion's `owner` object (the person's name and e-mail) is left out: nothing uses it.
+ */
 export type NotionGrant = GrantToSave;
 
 function credentials(notion: Config["notion"]): { clientId: string; clientSecret: string } {
@@ -36,7 +39,6 @@ const tokenResponse = z.object({
   workspace_id: z.string(),
   workspace_name: z.string().nullish(),
   workspace_icon: z.string().nullish(),
-  owner: z.unknown(),
 });
 
 /** Exchanges the one-time `code` from the callback for an access token (basic auth with the client id and secret). */
@@ -62,6 +64,5 @@ export async function exchangeCode(notion: Config["notion"], code: string): Prom
     workspaceName: token.workspace_name ?? undefined,
     workspaceIcon: token.workspace_icon ?? undefined,
     botId: token.bot_id,
-    owner: token.owner,
   };
 }

@@ -49,7 +49,7 @@ async function person(): Promise<Person> {
 /** Ada with Notion connected and these databases shared (none chosen). */
 async function connected(...titles: string[]): Promise<Person> {
   const me = await person();
-  await repos.connections.save(me.userId, { accessToken: "ntn_test", workspaceId: "ws", workspaceName: "Ada's Notion", botId: "bot", owner: null });
+  await repos.connections.save(me.userId, { accessToken: "ntn_test", workspaceId: "ws", workspaceName: "Ada's Notion", botId: "bot" });
   await repos.schemas.sync(
     me.userId,
     titles.map((title, i) => ({ databaseId: `db-${i}`, dataSourceId: `ds-${i}`, title, properties: {} })),

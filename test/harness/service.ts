@@ -78,7 +78,6 @@ export async function connectedPerson(service: Pick<Service, "repos" | "config">
     workspaceId: world.notion.workspace.id,
     workspaceName: world.notion.workspace.name,
     botId: "bot-test",
-    owner: { type: "user" },
   });
   const api = createNotionApi(service.config.notion, createLogger({ logLevel: "silent", logPretty: false }));
   const rows = await refreshUserSchemas(api, service.repos.schemas, person.userId, async () => token);

@@ -65,6 +65,9 @@ describe("linking a Notion workspace", () => {
     expect(everything).not.toContain(token!);
     expect(everything).not.toContain(Buffer.from(token!).toString("base64"));
     expect(everything).not.toContain(Buffer.from(token!).toString("hex"));
+    // Notion's owner object (the emulated person's name and e-mail) is not kept: nothing uses it.
+    expect(everything).not.toContain("person@example.com");
+    expect(everything).not.toContain("Emulated Person");
   });
 
   it("linking again replaces the old token in the same row", async () => {
