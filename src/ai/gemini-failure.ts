@@ -33,3 +33,8 @@ export function classifyGeminiFailure(error: unknown, retryAfterHeaderMs: number
   }
   return new AiRequestError("gemini", error.status, message, { cause: error });
 }
+
+/** True when Gemini refused the response schema as too complex to serve (400, "too many states"). */
+export function isSchemaTooComplex(error: unknown): boolean {
+  return error instanceof AiRequestError && error.status === 400 && /too many states/i.test(error.message);
+}

@@ -3,10 +3,11 @@ import { UserFacingError } from "../errors.ts";
 import type { TextKey } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import type { Summary, SummarySchema } from "../summary.ts";
-import { classifyGeminiFailure } from "./gemini-failure.ts";
+import { classifyGeminiFailure, isSchemaTooComplex } from "./gemini-failure.ts";
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from "./retry.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { checkAgainstSchema } from "./schema-check.ts";
+import { simplerSchema } from "./schema-simplify.ts";
 import { buildRepairPrompt, buildSummaryPrompt, SUMMARY_INSTRUCTION } from "./summary-prompt.ts";
 import type { CallOptions, Summarizer } from "./types.ts";
 import { logUsage } from "./usage.ts";
@@ -56,8 +57,9 @@ function readAnswer(text: string, schema: SummarySchema): { value?: Summary; pro
 }
 
 /**
- * Asks Gemini to fill the caller's schema (structured output), checks the answer against that
- * schema, asks once more with the problems listed when it does not fit, and otherwise fails
+ * Asks Gemini to fill the caller's schema (structured output; simplified when Gemini finds it
+ * too complex to serve), checks the answer against the full schema, asks once more with the
+ * problems listed when it does not fit, and otherwise fails
  * with `summary_invalid`. Refusals become `summary_blocked` with a sentence for the person.
  */
 export function createGeminiSummarizer(options: GeminiSummarizerOptions, log: Logger): Summarizer {
@@ -111,15 +113,30 @@ export function createGeminiSummarizer(options: GeminiSummarizerOptions, log: Lo
     return response.text ?? "";
   }
 
+  /** Asks with the simplest schema Gemini serves; `served.schema` keeps it for the follow-up. */
+  async function askServable(contents: Content[], served: { schema: SummarySchema }, call: CallOptions): Promise<string> {
+    for (;;) {
+      try {
+        return await ask(contents, served.schema, call);
+      } catch (error) {
+        const simpler = isSchemaTooComplex(error) ? simplerSchema(served.schema) : undefined;
+        if (!simpler) throw error;
+        log.warn({ jobId: call.jobId }, "Gemini found the response schema too complex; asking again without long option lists");
+        served.schema = simpler;
+      }
+    }
+  }
+
   return {
     async summarize(input, schema, call = {}) {
       const contents: Content[] = [{ role: "user", parts: [{ text: buildSummaryPrompt(input) }] }];
-      const firstText = await ask(contents, schema, call);
+      const served = { schema };
+      const firstText = await askServable(contents, served, call);
       const first = readAnswer(firstText, schema);
       if (first.value) return first.value;
       log.warn({ problems: first.problems.slice(0, 5), jobId: call.jobId }, "summary did not fit the schema, asking again");
       contents.push({ role: "model", parts: [{ text: firstText }] }, { role: "user", parts: [{ text: buildRepairPrompt(first.problems) }] });
-      const second = readAnswer(await ask(contents, schema, call), schema);
+      const second = readAnswer(await askServable(contents, served, call), schema);
       if (second.value) return second.value;
       log.warn({ problems: second.problems.slice(0, 5), jobId: call.jobId }, "summary still did not fit the schema");
       throw new UserFacingError("summary_invalid", "error.summaryInvalid");

@@ -40,6 +40,20 @@ describe("Gemini emulator contract", () => {
     expect(body.error.message).toContain(message);
   });
 
+  it("with its state limit switched on, refuses a schema holding more enum values as Gemini does (400 'too many states for serving')", async () => {
+    const schema = { type: "OBJECT", properties: { a: { type: "STRING", enum: ["x", "y"] }, b: { type: "ARRAY", items: { type: "STRING", enum: ["z"] } } } };
+    emulator.maxEnumValues = 2;
+    try {
+      const refused = await generate(withSchema(schema));
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { code: 400, status: "INVALID_ARGUMENT", message: expect.stringContaining("too many states for serving") } });
+      emulator.maxEnumValues = 3;
+      expect((await generate(withSchema(schema))).status).toBe(200);
+    } finally {
+      emulator.maxEnumValues = undefined;
+    }
+  });
+
   it("asks for an API key when none is sent (403) and refuses an unknown model (404)", async () => {
     expect((await generate({ contents }, "gemini-2.5-flash", {})).status).toBe(403);
     const unknown = await generate({ contents }, "gpt-4");

@@ -100,6 +100,75 @@ describe("Gemini summariser against the emulator", () => {
   });
 });
 
+describe("Gemini summariser with a schema too complex to serve", () => {
+  const cuisines = ["Italian", ...Array.from({ length: 59 }, (_, i) => `Regional cuisine number ${i + 1}`)];
+  const bigSchema: SummarySchema = structuredClone(RECIPE_SCHEMA);
+  bigSchema.properties!.properties!.properties!.Cuisine = { type: "STRING", enum: cuisines, nullable: true };
+  const bigInput = {
+    ...RECIPE_INPUT,
+    propertyGuide: RECIPE_INPUT.propertyGuide.replace(/- "Cuisine".*/, `- "Cuisine" (select; options: ${cuisines.map((c) => JSON.stringify(c)).join(", ")})`),
+  };
+
+  async function withStateLimit<T>(limit: number, work: (client: ReturnType<typeof summarizer>, gemini: GeminiEmulator) => Promise<T>): Promise<T> {
+    const strict = await startGeminiEmulator({ maxEnumValues: limit });
+    try {
+      const client = createGeminiSummarizer({ apiKey: strict.apiKey, baseUrl: strict.url, model: "gemini-2.5-flash", timeoutMs: 10_000, retry: quickRetries }, capturingLogger().log);
+      return await work(client, strict);
+    } finally {
+      await strict.stop();
+    }
+  }
+
+  const sentSchemas = (gemini: GeminiEmulator) =>
+    gemini.requests.map((r) => (r.body as { generationConfig: { responseSchema: SummarySchema } }).generationConfig.responseSchema.properties!.properties!.properties!);
+
+  it("drops the long option list after Gemini's 400 'too many states', keeps the short one, and still files the video", async () => {
+    await withStateLimit(40, async (client, gemini) => {
+      const summary = await client.summarize(bigInput, bigSchema);
+      expect(summary.properties).toMatchObject({ Cuisine: "Italian", Minutes: 45 });
+      expect([...(summary.properties.Tags as string[])].sort()).toEqual(["Pasta", "Quick"]);
+      expect(gemini.requests.map((r) => r.status)).toEqual([400, 200]);
+      const [first, second] = sentSchemas(gemini);
+      expect(first!.Cuisine!.enum).toHaveLength(60);
+      expect(second!.Cuisine!.enum).toBeUndefined();
+      expect(second!.Tags!.items!.enum).toEqual(["Quick", "Vegan", "Dessert", "Pasta"]);
+    });
+  });
+
+  it("drops every option list when the long ones were not enough", async () => {
+    await withStateLimit(2, async (client, gemini) => {
+      const summary = await client.summarize(bigInput, bigSchema);
+      expect(summary.properties.Cuisine).toBe("Italian");
+      expect(gemini.requests.map((r) => r.status)).toEqual([400, 400, 200]);
+      expect(sentSchemas(gemini)[2]!.Tags!.items!.enum).toBeUndefined();
+    });
+  });
+
+  it("checks the answer against every option on our side: a value outside the list is sent back to be fixed", async () => {
+    await withStateLimit(40, async (client, gemini) => {
+      gemini.answerNext({ kind: "text", text: JSON.stringify({ title: "Pasta", summary: "Pasta.", keyPoints: ["Pasta."], properties: { Cuisine: "Thai" } }) });
+      const summary = await client.summarize(bigInput, bigSchema);
+      expect(summary.properties.Cuisine).toBe("Italian");
+      expect(gemini.calls).toHaveLength(2);
+      expect(gemini.calls[1]!.userText).toContain('"Thai" is not one of');
+      expect(gemini.requests.map((r) => r.status)).toEqual([400, 200, 200]);
+    });
+  });
+
+  it("gives up with the request error when no option list is left to drop", async () => {
+    // A limit below zero: Gemini refuses even a schema without any option list.
+    await withStateLimit(-1, async (client, gemini) => {
+      const noEnums = structuredClone(RECIPE_SCHEMA);
+      delete noEnums.properties!.properties!.properties!.Cuisine!.enum;
+      delete noEnums.properties!.properties!.properties!.Tags!.items!.enum;
+      const failure = await failureOf(client.summarize(RECIPE_INPUT, noEnums));
+      expect(failure).toBeInstanceOf(AiRequestError);
+      expect((failure as Error).message).toContain("too many states for serving");
+      expect(gemini.requests).toHaveLength(1);
+    });
+  });
+});
+
 describe("Gemini summariser failures", () => {
   it("fails at once with a request error when Gemini answers 400 (a schema keyword it does not accept)", async () => {
     const withRef = { ...RECIPE_SCHEMA, properties: { ...RECIPE_SCHEMA.properties, title: { type: "STRING", $ref: "#/x" } } } as unknown as SummarySchema;

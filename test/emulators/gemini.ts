@@ -3,7 +3,7 @@ import express, { type Request, type Response } from "express";
 import { startEmulator, type EmulatorHandle } from "./kit.ts";
 import { fillValue } from "./gemini/answer.ts";
 import { materialOf } from "./gemini/material.ts";
-import { findSchemaProblem } from "./gemini/schema-rules.ts";
+import { countEnumValues, findSchemaProblem, TOO_MANY_STATES } from "./gemini/schema-rules.ts";
 import { apiKeyInvalidDetails, apiKeyOf, googleError, googleFaultResponder } from "./vision/google-error.ts";
 
 /**
@@ -35,6 +35,8 @@ export interface GeminiEmulatorOptions {
   apiKey?: string;
   /** Replaces the schema-shaped answer (return undefined to keep it). */
   answer?: (call: GeminiCall) => unknown;
+  /** Switch: refuse (400, "too many states for serving") a response schema with more enum values than this in all. */
+  maxEnumValues?: number;
 }
 
 /** A running Gemini emulator: the kit's handle, the calls it answered and a queue of scripted answers. */
@@ -43,6 +45,8 @@ export interface GeminiEmulator extends EmulatorHandle {
   calls: GeminiCall[];
   /** Serves `answer` to the next generateContent call, before any schema-shaped one. */
   answerNext(answer: GeminiScriptedAnswer): void;
+  /** Switch: the most enum values a response schema may hold before the 400 "too many states"; undefined: no limit. */
+  maxEnumValues: number | undefined;
 }
 
 interface Part {
@@ -106,7 +110,8 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
   }
 
   const handle = await startEmulator(
-    (app) => {
+    // `self` becomes the returned emulator (Object.assign below), so routes read its switches live.
+    (app, self) => {
       app.post(
         /^\/v1beta\/models\/([^/:]+):generateContent$/,
         (req, res, next) => (checkKey(req, res, apiKey) ? next() : undefined),
@@ -124,6 +129,10 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
           if (config.responseSchema !== undefined) {
             const problem = findSchemaProblem(config.responseSchema);
             if (problem) return googleError(res, 400, problem);
+            const limit = (self as GeminiEmulator).maxEnumValues;
+            if (limit !== undefined && countEnumValues(config.responseSchema) > limit) {
+              return googleError(res, 400, TOO_MANY_STATES);
+            }
             if (config.responseMimeType !== "application/json") {
               return googleError(res, 400, "* GenerateContentRequest.generation_config.response_mime_type: responseSchema requires responseMimeType to be application/json\n");
             }
@@ -142,5 +151,10 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
     { respondToFault: googleFaultResponder("The model is overloaded. Please try again later.") },
   );
 
-  return Object.assign(handle, { apiKey, calls, answerNext: (answer: GeminiScriptedAnswer) => void scripted.push(answer) });
+  return Object.assign(handle, {
+    apiKey,
+    calls,
+    answerNext: (answer: GeminiScriptedAnswer) => void scripted.push(answer),
+    maxEnumValues: options.maxEnumValues,
+  });
 }

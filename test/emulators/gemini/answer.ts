@@ -64,9 +64,15 @@ function sentenceAbout(material: Material, name: string): string | undefined {
   return material.sentences.find((s) => stems.some((stem) => s.toLowerCase().includes(stem))) ?? material.sentences[0];
 }
 
+/** The schema's enum, or (when the schema carries none) the options the prompt lists for the property. */
+function optionsFor(schema: Schema, name: string, material: Material): string[] | undefined {
+  return schema.enum ?? material.optionsByProperty[name];
+}
+
 function fillString(schema: Schema, name: string, material: Material): unknown {
-  if (schema.enum) {
-    return mentionedOptions(material, schema.enum)[0] ?? (schema.nullable ? null : (schema.enum[0] ?? ""));
+  const options = optionsFor(schema, name, material);
+  if (options) {
+    return mentionedOptions(material, options)[0] ?? (schema.nullable ? null : (options[0] ?? ""));
   }
   if (schema.format === "date" || schema.format === "date-time") {
     const date = /\d{4}-\d{2}-\d{2}/.exec(material.text)?.[0];
@@ -95,9 +101,10 @@ function fillArray(schema: Schema, name: string, material: Material): unknown[] 
   const max = schema.maxItems ?? Infinity;
   const min = schema.minItems ?? 0;
   let values: unknown[];
-  if (items.enum) {
-    const mentioned = mentionedOptions(material, items.enum);
-    const rest = items.enum.filter((o) => !mentioned.includes(o));
+  const options = optionsFor(items, name, material);
+  if (options) {
+    const mentioned = mentionedOptions(material, options);
+    const rest = options.filter((o) => !mentioned.includes(o));
     values = [...mentioned, ...rest.slice(0, Math.max(0, min - mentioned.length))];
   } else if ((items.type ?? "").toUpperCase() === "STRING") {
     values = material.sentences.slice(0, Math.max(min, Math.min(max, 3)));

@@ -5,6 +5,26 @@ export interface Material {
   text: string;
   sentences: string[];
   sourceUrl?: string;
+  /** Options the prompt's property list names for each property (`- "Cuisine" (select; options: "A", "B")`). */
+  optionsByProperty: Record<string, string[]>;
+}
+
+const QUOTED = String.raw`"(?:[^"\\]|\\.)*"`;
+const GUIDE_LINE = new RegExp(String.raw`^- (${QUOTED}) \([^;)]*; options: ((?:${QUOTED}(?:, )?)+)\)`);
+
+/** The options each property's guide line lists, read the way a model reads the prompt. */
+function optionsOf(guide: string | undefined): Record<string, string[]> {
+  const options: Record<string, string[]> = {};
+  for (const line of (guide ?? "").split("\n")) {
+    const match = GUIDE_LINE.exec(line.trim());
+    if (!match) continue;
+    try {
+      options[JSON.parse(match[1]!) as string] = JSON.parse(`[${match[2]!}]`) as string[];
+    } catch {
+      // A line the emulator cannot read is a property the "model" fills without options.
+    }
+  }
+  return options;
 }
 
 const SECTION = /<([a-z_]+)>\n?([\s\S]*?)\n?<\/\1>/g;
@@ -24,5 +44,6 @@ export function materialOf(userText: string): Material {
     .split(/(?<=[.!?])\s+|\n+/)
     .map((s) => s.trim())
     .filter((s) => /\p{L}/u.test(s));
-  return { text, sentences, sourceUrl };
+  const guide = sections.find((s) => s[1] === "properties")?.[2];
+  return { text, sentences, sourceUrl, optionsByProperty: optionsOf(guide) };
 }

@@ -55,3 +55,19 @@ export function findSchemaProblem(schema: unknown, at = "generation_config.respo
   }
   return undefined;
 }
+
+/** Gemini's 400 for a response schema whose constrained decoding needs too many states. */
+export const TOO_MANY_STATES =
+  "The specified schema produces a constraint that has too many states for serving. Typical causes of this error are schemas with lots of text (for example, very long property or enum names), schemas with long array length limits (especially when nested), or schemas using complex value matchers (for example, integers or numbers with minimum/maximum bounds or strings with complex formats like date-time)";
+
+/**
+ * How many enum values a response schema holds in all. Gemini does not publish its state
+ * limit; large enum lists (every Notion select option) are the way our schemas reach it.
+ */
+export function countEnumValues(schema: unknown): number {
+  if (typeof schema !== "object" || schema === null) return 0;
+  const node = schema as Node;
+  const own = Array.isArray(node.enum) ? node.enum.length : 0;
+  const children = [node.items, ...Object.values((node.properties ?? {}) as Node), ...(Array.isArray(node.anyOf) ? node.anyOf : [])];
+  return children.reduce<number>((sum, child) => sum + countEnumValues(child), own);
+}
