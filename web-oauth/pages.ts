@@ -1,4 +1,6 @@
 import escapeHtml from "escape-html";
+import type { ChatPlatform } from "../src/db/people.ts";
+import { translator, type Language } from "../src/i18n/index.ts";
 
 /**
  * The linking site's pages: server-rendered, one plain sentence of what happened and what to do,
@@ -30,17 +32,18 @@ ul{margin:0 0 1rem;padding-left:1.25rem}
 li{margin:.25rem 0}
 code{font-family:"DejaVu Sans Mono",ui-monospace,monospace;background:#ececf1;border-radius:4px;padding:0 .25rem}
 .button{display:block;text-align:center;min-height:48px;padding:.75rem 1rem;border-radius:8px;background:#0b57d0;color:#fff;font-weight:600;text-decoration:none}
+button.button{width:100%;border:0;font:inherit;font-weight:600;cursor:pointer}
 .button:focus-visible{outline:3px solid #1b1b1f;outline-offset:2px}
 .status{font-size:.95rem;font-weight:600;color:#3c3c43;margin-bottom:.5rem}
 @media (min-width:40rem){main{padding-top:4rem}}`;
 
-function layout(status: number, title: string, body: string): Page {
+function layout(status: number, title: string, body: string, options: { lang?: Language; head?: string } = {}): Page {
   const html = `<!doctype html>
-<html lang="en">
+<html lang="${options.lang ?? "en"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
+<meta name="robots" content="noindex">${options.head ?? ""}
 <title>${escapeHtml(title)} · reelnotes</title>
 <style>${STYLE}</style>
 </head>
@@ -128,4 +131,45 @@ export function notionUnavailablePage(): Page {
 /** Notion refused to exchange the sign-in for access. */
 export function exchangeFailedPage(): Page {
   return layout(502, "Notion did not confirm the connection", paragraphs("Notion refused to finish the sign-in, so your workspace was not connected.", FRESH_LINK));
+}
+
+/** The chat account a connect link was issued for, as the confirmation page names it. */
+export interface ConnectingAccount {
+  platform: ChatPlatform;
+  /** `@ada`, or a name; null when the chat app never told us. */
+  displayName: string | null;
+  language: Language;
+}
+
+const PLATFORM_NAMES: Record<ChatPlatform, string> = { TELEGRAM: "Telegram", DISCORD: "Discord" };
+
+/**
+ * Asks the person who opened a connect link whether this chat account is theirs, in its
+ * language; only the form's POST (with the link's token and the browser's confirmation nonce)
+ * spends the link. Opening the page, as link previews do, changes nothing.
+ */
+export function confirmConnectPage(account: ConnectingAccount, form: { token: string; confirm: string }, status = 200): Page {
+  const t = translator(account.language);
+  const platform = PLATFORM_NAMES[account.platform];
+  const title = account.displayName ? t("connectPage.title", { platform, account: account.displayName }) : t("connectPage.titleUnnamed", { platform });
+  const body = `${paragraphs(t("connectPage.explain", { platform }), t("connectPage.warning"))}
+<form method="post" action="/connect">
+<input type="hidden" name="token" value="${escapeHtml(form.token)}">
+<input type="hidden" name="confirm" value="${escapeHtml(form.confirm)}">
+<button class="button" type="submit">${escapeHtml(t("connectPage.button"))}</button>
+</form>`;
+  return layout(status, title, body, { lang: account.language });
+}
+
+/**
+ * Sends the browser on to Notion's consent page after the confirmation. A refresh rather than a
+ * redirect: the CSP's `form-action 'self'` also judges every redirect that answers a form, and
+ * Notion's consent moves through more than one of its own origins. The link is there for
+ * browsers that do not follow refreshes.
+ */
+export function continueToNotionPage(authorizeUrl: string, language: Language): Page {
+  const t = translator(language);
+  const head = `\n<meta http-equiv="refresh" content="0;url=${escapeHtml(authorizeUrl)}">`;
+  const body = `<a class="button" href="${escapeHtml(authorizeUrl)}">${escapeHtml(t("connectPage.continueLink"))}</a>`;
+  return layout(200, t("connectPage.continuing"), body, { lang: language, head });
 }

@@ -6,7 +6,7 @@ import type { ChatSender } from "../../src/chat/adapter.ts";
  * client's language, which Discord sends with interactions only (a plain DM keeps the last one seen).
  */
 export function senderOf(user: User, dmChannelId: string, locale?: string): ChatSender {
-  return { platform: "DISCORD", externalUserId: user.id, chatId: dmChannelId, displayName: user.username, ...(locale ? { languageCode: locale } : {}) };
+  return { platform: "DISCORD", externalUserId: user.id, chatId: dmChannelId, displayName: `@${user.username}`, ...(locale ? { languageCode: locale } : {}) };
 }
 
 /**

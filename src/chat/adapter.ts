@@ -44,6 +44,7 @@ export interface ChatSender {
   externalUserId: string;
   /** The direct-message chat to answer in. */
   chatId: string;
+  /** How the chat app names the account: `@handle` where it has one, else the person's name. */
   displayName?: string;
   /** The chat app's language as the platform reports it (`es`, `pt-BR`), when it does. */
   languageCode?: string;

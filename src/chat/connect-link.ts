@@ -34,6 +34,17 @@ export async function createConnectLink(state: StateStore, publicUrl: string, id
 /** Why a connect token was refused. */
 export type ConnectTokenRefusal = "expired_or_unknown" | "used";
 
+/** The identity a connect token was issued for, without spending it (the confirmation page reads it). */
+export async function peekConnectToken(
+  state: StateStore,
+  token: string,
+): Promise<{ identityId: string } | { error: ConnectTokenRefusal }> {
+  if (!TOKEN_SHAPE.test(token)) return { error: "expired_or_unknown" };
+  const key = keyOf(token);
+  const identityId = await state.get(`connect:${key}`);
+  return identityId ? { identityId } : refusalOf(state, key);
+}
+
 /** Spends a connect token: the identity it was issued for, or why it no longer works. */
 export async function redeemConnectToken(
   state: StateStore,
@@ -46,5 +57,9 @@ export async function redeemConnectToken(
     await state.set(`connect-used:${key}`, "1", USED_MARKER_TTL_SECONDS);
     return { identityId };
   }
+  return refusalOf(state, key);
+}
+
+async function refusalOf(state: StateStore, key: string): Promise<{ error: ConnectTokenRefusal }> {
   return (await state.get(`connect-used:${key}`)) ? { error: "used" } : { error: "expired_or_unknown" };
 }

@@ -41,6 +41,8 @@ export interface ChatIdentity {
   userId: string;
   platform: ChatPlatform;
   dmChatId: string;
+  /** How the chat app names the account (`@ada`, or a name when there is no handle), when known. */
+  displayName: string | null;
   activeSchemaId: string | null;
   language: LanguageSettings;
 }
@@ -106,6 +108,7 @@ export function createPeopleRepository(db: Database): PeopleRepository {
         userId: row.userId,
         platform: row.platform,
         dmChatId: row.dmChatId,
+        displayName: row.displayName,
         activeSchemaId: row.user.activeSchemaId,
         language: { chosen: row.user.language, locale: row.locale },
       };

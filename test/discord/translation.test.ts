@@ -52,7 +52,7 @@ describe("the Discord adapter translates, the core decides", () => {
     const ada = discord.user("6001", { username: "ada" });
     ada.sendDm("hello *there*");
     await ada.waitFor((t) => t.find((e) => e.from === "bot" && e.text === "ok"));
-    expect(calls).toEqual([{ kind: "text", sender: { platform: "DISCORD", externalUserId: "6001", chatId: ada.dmChannelId, displayName: "ada" }, input: "hello *there*" }]);
+    expect(calls).toEqual([{ kind: "text", sender: { platform: "DISCORD", externalUserId: "6001", chatId: ada.dmChannelId, displayName: "@ada" }, input: "hello *there*" }]);
   });
 
   it("never hands the bot's own messages back to the core", async () => {

@@ -50,6 +50,7 @@ function peopleOver(t: MemoryTables): PeopleRepository {
         userId: row.userId,
         platform: row.platform,
         dmChatId: row.dmChatId,
+        displayName: row.displayName ?? null,
         activeSchemaId: user.activeSchemaId,
         language: { chosen: user.language, locale: row.locale },
       };

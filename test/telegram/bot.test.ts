@@ -57,14 +57,14 @@ afterEach(async () => {
 describe("the Telegram adapter", () => {
   it("handles messages that arrived while it was down, with the sender as the core knows them", async () => {
     tg = await startTelegramEmulator({ token: BOT_TOKEN, botUsername: "reelnotes_test_bot" });
-    const ada = tg.user(42, { firstName: "Ada", lastName: "Lovelace" });
+    const ada = tg.user(42, { firstName: "Ada", lastName: "Lovelace", username: "ada" });
     ada.sendText("sent before the bot started");
     const { core, heard } = fakeCore();
     const bot = await start(core);
 
     expect(bot.link).toBe("https://t.me/reelnotes_test_bot");
     expect((await ada.waitForBot()).text).toBe("heard: sent before the bot started");
-    expect(heard[0]!.sender).toEqual({ platform: "TELEGRAM", externalUserId: "42", chatId: "42", displayName: "Ada Lovelace", languageCode: "en" });
+    expect(heard[0]!.sender).toEqual({ platform: "TELEGRAM", externalUserId: "42", chatId: "42", displayName: "@ada", languageCode: "en" });
   });
 
   it("gives stickers and photos without a caption to the core as empty text, so it can hint", async () => {
@@ -74,6 +74,8 @@ describe("the Telegram adapter", () => {
     bo.sendCaption("", { media: "photo" });
     await bo.waitForBot();
     expect(heard.map((h) => h.value)).toEqual([""]);
+    // Without a handle, the account goes by the person's name.
+    expect(heard[0]!.sender.displayName).toBe("Bo");
   });
 
   it("answers every button press, even when the core fails on it, and keeps going", async () => {

@@ -54,12 +54,13 @@ afterAll(async () => {
   if (profileDir) await rm(profileDir, { recursive: true, force: true });
 });
 
-/** Opens a fresh connect link and waits on Notion's consent page. */
+/** Opens a fresh connect link, confirms the chat account and waits on Notion's consent page. */
 async function openConnectLink(): Promise<Page> {
   const ada = await site.newIdentity();
   const page = await browser.newPage();
   await page.goto(await site.connectLink(ada.identityId));
-  expect(page.url().startsWith(`http://localhost:${notion.port}/v1/oauth/authorize?`)).toBe(true);
+  await page.getByRole("button", { name: "Yes, connect Notion" }).click();
+  await page.waitForURL((url) => url.href.startsWith(`http://localhost:${notion.port}/v1/oauth/authorize?`));
   await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Connect to Shared kitchen");
   return page;
 }
@@ -80,6 +81,27 @@ async function fitsThePhone(page: Page): Promise<void> {
 }
 
 describe("linking in a real browser", () => {
+  it("asks whether the chat account is theirs before anything is spent, then goes on to Notion's consent page", async () => {
+    const ada = await site.newIdentity();
+    const link = await site.connectLink(ada.identityId);
+    const page = await browser.newPage();
+    const blocked: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
+    await page.goto(link);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Connect Notion to Telegram user @ada?");
+    await fitsThePhone(page);
+    await screenshot(page, "linking-confirm.png");
+    // Reloading (as a preview bot or a second look would) spends nothing.
+    await page.reload();
+    await page.getByRole("button", { name: "Yes, connect Notion" }).click();
+    await page.waitForURL((url) => url.href.startsWith(`http://localhost:${notion.port}/v1/oauth/authorize?`));
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Connect to Shared kitchen");
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
   it("ticks two databases, allows, and lands on a success page naming the workspace and both databases", async () => {
     const page = await openConnectLink();
     await page.getByLabel("Recipes", { exact: true }).check();

@@ -10,13 +10,13 @@ export function headingOf(html: string): string | undefined {
 }
 
 /**
- * Plays a person opening a fresh connect link in `visitor`'s browser: returns the OAuth state
- * from the redirect to Notion, after checking the redirect goes to the configured Notion.
+ * Plays a person opening a fresh connect link in `visitor`'s browser and confirming it: returns the
+ * OAuth state from the way on to Notion, after checking it goes to the configured Notion.
  */
 export async function beginSignIn(site: LinkingSite, identityId: string, visitor = new Visitor()): Promise<{ visitor: Visitor; state: string; authorizeUrl: URL }> {
-  const opened = await visitor.get(await site.connectLink(identityId));
-  expect(opened.status).toBe(302);
-  const authorizeUrl = new URL(opened.location!);
+  const { continued, authorizeUrl } = await visitor.confirmConnectLink(await site.connectLink(identityId));
+  expect(continued.status).toBe(200);
+  if (!authorizeUrl) throw new Error(`The confirmation did not move on to Notion: ${continued.html.slice(0, 300)}`);
   expect(`${authorizeUrl.origin}${authorizeUrl.pathname}`).toBe(`${site.config.notion.apiBaseUrl}/v1/oauth/authorize`);
   return { visitor, state: authorizeUrl.searchParams.get("state")!, authorizeUrl };
 }

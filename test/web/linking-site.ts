@@ -34,8 +34,8 @@ export interface LinkingSite {
   logLines: string[];
   /** Every "connected" message the chat would have sent. */
   notified: Parameters<LinkNotifier["notifyConnected"]>[];
-  /** A user with one chat identity on `platform`. */
-  newIdentity(platform?: "TELEGRAM" | "DISCORD"): Promise<{ identityId: string; userId: string }>;
+  /** A user with one chat identity on `platform`, named `@ada` unless `account` says otherwise. */
+  newIdentity(platform?: "TELEGRAM" | "DISCORD", account?: { displayName?: string | null; locale?: string }): Promise<{ identityId: string; userId: string }>;
   connectLink(identityId: string): Promise<string>;
   /** Every row the linking flow could touch, as text: equal snapshots mean nothing changed. */
   snapshot(): Promise<string>;
@@ -113,10 +113,11 @@ export async function startLinkingSite(options: {
     encryptionKey,
     logLines,
     notified,
-    async newIdentity(platform = "TELEGRAM") {
+    async newIdentity(platform = "TELEGRAM", account = {}) {
       const externalUserId = String(Math.floor(Math.random() * 1e12));
+      const displayName = account.displayName === undefined ? "@ada" : account.displayName;
       const user = await prisma.user.create({
-        data: { identities: { create: { platform, externalUserId, dmChatId: externalUserId, displayName: "Ada" } } },
+        data: { identities: { create: { platform, externalUserId, dmChatId: externalUserId, displayName, locale: account.locale ?? null } } },
         include: { identities: true },
       });
       return { identityId: user.identities[0]!.id, userId: user.id };

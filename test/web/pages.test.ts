@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  confirmConnectPage,
   connectedPage,
   deniedPage,
   exchangeFailedPage,
@@ -49,6 +50,14 @@ describe("linking pages", () => {
     expect(page.html).not.toContain("<img");
     expect(page.html).toContain("&lt;script&gt;alert(&quot;ws&quot;)&lt;/script&gt;");
     expect(page.html).toContain('href="https://t.me/bot&quot;&gt;&lt;script&gt;"');
+  });
+
+  it("escapes the chat account's name and the form's values on the confirmation page", () => {
+    const page = confirmConnectPage({ platform: "TELEGRAM", displayName: `<script>alert(1)</script>`, language: "en" }, { token: `"><b>`, confirm: "n" });
+    expect(page.html).not.toContain("<script>");
+    expect(page.html).not.toContain("<b>");
+    expect(page.html).toContain("Connect Notion to Telegram user &lt;script&gt;alert(1)&lt;/script&gt;?");
+    expect(page.html).toContain('name="token" value="&quot;&gt;&lt;b&gt;"');
   });
 
   it("names the workspace, each database with its /tag, and links back to the chat", () => {

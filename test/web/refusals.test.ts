@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { beginSignIn, callbackUrl, expireKeys, headingOf } from "./flow.ts";
 import { startLinkingSite, type LinkingSite } from "./linking-site.ts";
-import { Visitor } from "./visitor.ts";
+import { refreshTargetOf, Visitor } from "./visitor.ts";
 
 // Nothing listens on this port: a refusal that reached Notion would show "Notion is not answering" instead.
 const NOWHERE = "http://127.0.0.1:9";
@@ -28,55 +28,104 @@ async function expectRefused(response: { status: number; html: string }, heading
 }
 
 describe("the connect link", () => {
-  it("sends the person to Notion's consent page with a fresh state and an HttpOnly, SameSite=Lax browser cookie", async () => {
+  it("asks first: opening it shows a page naming the chat account with a button, and spends nothing", async () => {
+    const link = await site.connectLink(ada.identityId);
     const visitor = new Visitor();
-    const opened = await visitor.get(await site.connectLink(ada.identityId));
-    expect(opened.status).toBe(302);
-    const to = new URL(opened.location!);
+    const opened = await visitor.get(link);
+    expect(opened.status).toBe(200);
+    expect(headingOf(opened.html)).toBe("Connect Notion to Telegram user @ada?");
+    expect(opened.html).toContain('<form method="post" action="/connect">');
+    expect(opened.html).toContain('<button class="button" type="submit">Yes, connect Notion</button>');
+    expect(opened.headers.getSetCookie().join("\n")).toMatch(/reelnotes_confirm=[A-Za-z0-9_-]{43}; Max-Age=900; Path=\/connect; .*HttpOnly; SameSite=Strict/);
+    expect(opened.headers.get("cache-control")).toBe("no-store");
+    // A link-preview bot's GET, then the person's own: both see the question, the link still works.
+    expect((await new Visitor().get(link)).status).toBe(200);
+    expect((await visitor.confirmConnectLink(link)).authorizeUrl).toBeDefined();
+    expect(await site.snapshot()).toBe(before);
+  });
+
+  it("asks in the person's language, and names the account even without a handle", async () => {
+    const ana = await site.newIdentity("DISCORD", { displayName: "@ana", locale: "es-419" });
+    const es = await new Visitor().get(await site.connectLink(ana.identityId));
+    expect(es.html).toMatch(/^<!doctype html>\n<html lang="es">/);
+    expect(headingOf(es.html)).toBe("¿Conectar Notion al usuario de Discord @ana?");
+    expect(es.html).toContain("Sí, conectar Notion");
+    const nameless = await site.newIdentity("TELEGRAM", { displayName: null, locale: "de" });
+    expect(headingOf((await new Visitor().get(await site.connectLink(nameless.identityId))).html)).toBe("Notion mit diesem Telegram-Konto verbinden?");
+  });
+
+  it("sends the person on to Notion's consent page once they confirm, with a fresh state and an HttpOnly, SameSite=Lax browser cookie", async () => {
+    const { continued, authorizeUrl } = await new Visitor().confirmConnectLink(await site.connectLink(ada.identityId));
+    expect(continued.status).toBe(200);
+    const to = authorizeUrl!;
     expect(to.origin + to.pathname).toBe(`${NOWHERE}/v1/oauth/authorize`);
     expect(to.searchParams.get("client_id")).toBe("client-refusals");
     expect(to.searchParams.get("redirect_uri")).toBe(`${site.url}/oauth/notion/callback`);
     expect(to.searchParams.get("state")).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const cookie = opened.headers.getSetCookie().join("\n");
+    const cookie = continued.headers.getSetCookie().join("\n");
     expect(cookie).toMatch(/reelnotes_link=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/oauth\/notion\/callback; .*HttpOnly; SameSite=Lax/);
-    expect(opened.headers.get("cache-control")).toBe("no-store");
-    expect(opened.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(continued.headers.get("cache-control")).toBe("no-store");
+    expect(continued.headers.get("referrer-policy")).toBe("no-referrer");
     expect(await site.snapshot()).toBe(before);
   });
 
-  it("is not spent by a HEAD request: the person's GET afterwards still goes to Notion", async () => {
+  it("is not spent by a HEAD request: the person's confirmation afterwards still goes to Notion", async () => {
     const link = await site.connectLink(ada.identityId);
     const head = await fetch(link, { method: "HEAD", redirect: "manual" });
     expect(head.status).toBe(200);
-    expect((await new Visitor().get(link)).status).toBe(302);
+    expect((await new Visitor().confirmConnectLink(link)).authorizeUrl).toBeDefined();
   });
 
-  it("lets nothing in the request choose where it redirects", async () => {
+  it("does not take a confirmation sent from another site or another browser: it asks again and spends nothing", async () => {
     const link = await site.connectLink(ada.identityId);
-    const opened = await new Visitor().get(`${link}?redirect_uri=https://evil.example/&next=https://evil.example/&state=mine`);
-    const to = new URL(opened.location!);
+    const person = new Visitor();
+    const page = await person.get(link);
+    // Another site's auto-submitted form: the token is known, the SameSite=Strict cookie is not sent.
+    const forged = await new Visitor().submitForm(link, page.html);
+    expect(forged.status).toBe(403);
+    expect(headingOf(forged.html)).toBe("Connect Notion to Telegram user @ada?");
+    // The person's own browser with a made-up nonce.
+    expect((await person.submitForm(link, page.html, { confirm: "x".repeat(43) })).status).toBe(403);
+    expect(await site.snapshot()).toBe(before);
+    const pressed = await person.submitForm(link, page.html);
+    expect(pressed.status).toBe(200);
+    expect(pressed.html).toContain('<meta http-equiv="refresh" content="0;url=http://127.0.0.1:9/v1/oauth/authorize?');
+  });
+
+  it("lets nothing in the request choose where it goes", async () => {
+    const link = await site.connectLink(ada.identityId);
+    const visitor = new Visitor();
+    const page = await visitor.get(`${link}?redirect_uri=https://evil.example/&next=https://evil.example/&state=mine`);
+    const continued = await visitor.submitForm(link, page.html, { redirect_uri: "https://evil.example/", state: "mine" });
+    const to = new URL(refreshTargetOf(continued.html)!);
     expect(to.origin).toBe(NOWHERE);
     expect(to.searchParams.get("redirect_uri")).toBe(`${site.url}/oauth/notion/callback`);
     expect(to.searchParams.get("state")).not.toBe("mine");
-    expect(opened.location).not.toContain("evil");
+    expect(continued.html).not.toContain("evil");
   });
 
-  it("refuses a link opened a second time with the 'already used' page and changes nothing", async () => {
+  it("refuses a link confirmed once already, opened or confirmed again, with the 'already used' page and changes nothing", async () => {
     const link = await site.connectLink(ada.identityId);
-    expect((await new Visitor().get(link)).status).toBe(302);
+    const visitor = new Visitor();
+    const { confirmation } = await visitor.confirmConnectLink(link);
     before = await site.snapshot();
     await expectRefused(await new Visitor().get(link), "This link was already used");
+    await expectRefused(await visitor.submitForm(link, confirmation.html), "This link was already used");
   });
 
   it("refuses an expired link with the 'expired' page and changes nothing", async () => {
     const link = await site.connectLink(ada.identityId);
+    const visitor = new Visitor();
+    const page = await visitor.get(link);
     expect(await expireKeys(site, "connect:*")).toBeGreaterThan(0);
-    await expectRefused(await new Visitor().get(link), "This link has expired");
+    await expectRefused(await visitor.get(link), "This link has expired");
+    await expectRefused(await visitor.submitForm(link, page.html), "This link has expired");
   });
 
   it("refuses a link it never issued, or a malformed one, with the 'expired' page", async () => {
     await expectRefused(await new Visitor().get(`${site.url}/connect/${"x".repeat(43)}`), "This link has expired");
     await expectRefused(await new Visitor().get(`${site.url}/connect/%3Cscript%3E`), "This link has expired");
+    await expectRefused(await new Visitor().post(`${site.url}/connect`, { token: "<script>", confirm: "" }), "This link has expired");
   });
 });
 
