@@ -23,6 +23,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { createMediaTools } from "./media/index.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { createNotionApi } from "./notion/client.ts";
+import { createNotionTokens } from "./notion/tokens.ts";
 import { openStateStore, RedisStateStore, type StateStore } from "./state/index.ts";
 
 /** A running service, as tests and the demo hold it. */
@@ -83,12 +84,12 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   const cipher = await openTokenCipher(config, log);
   const repos = createRepositories(db, cipher);
   const metrics = createMetrics(config, repos.jobs);
-  const notion = createNotionApi(config.notion, log, { sharedLimits: state instanceof RedisStateStore ? state.client : undefined });
-  const loadNotionToken = async (userId: string) => {
-    const auth = await repos.connections.loadAuth(userId);
-    if (auth) notion.bindWorkspace(auth.accessToken, auth.workspaceId);
-    return auth?.accessToken;
-  };
+  const notion = createNotionApi(config.notion, log, {
+    sharedLimits: state instanceof RedisStateStore ? state.client : undefined,
+    renewToken: (expired) => tokens.renew(expired),
+  });
+  const tokens = createNotionTokens({ connections: repos.connections, oauth: config.notion, bindWorkspace: notion.bindWorkspace, log });
+  const loadNotionToken = tokens.load;
   const refreshSchemas = (userId: string) => refreshUserSchemas(notion, repos.schemas, userId, loadNotionToken);
   const media = createMediaTools(config.media, log, { workRoot: path.join(config.dataDir, "work") });
   const swept = await media.sweepStaleWorkDirs();

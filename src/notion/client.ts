@@ -2,7 +2,7 @@ import { Client, LogLevel } from "@notionhq/client";
 import pRetry, { AbortError } from "p-retry";
 import { z } from "zod";
 import type { Config } from "../config.ts";
-import { isTransient } from "../errors.ts";
+import { isTransient, UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { NotionRateLimitedError, toNotionError, type NotionSubject } from "./errors.ts";
 import { createNotionRateLimiter, type NotionRateLimiter, type SharedLimitStore } from "./rate-limit.ts";
@@ -75,7 +75,8 @@ export interface DataSourceQuery {
  * because a 5xx there may still have made the page: publish.ts retries it after looking for the
  * page by its job marker); other errors become typed errors. A Retry-After longer than
  * `maxRetryAfterMs` is not waited out in the call: the pause is recorded and the error returned,
- * so the job is rescheduled instead of holding a worker.
+ * so the job is rescheduled instead of holding a worker. A 401 asks `renewToken` for a new token
+ * once (Notion's access tokens expire and are refreshed) before it becomes `notion_revoked`.
  */
 export interface NotionApi {
   /** Ties a token to its workspace so Notion's per-workspace pauses apply to it in every process. */
@@ -157,6 +158,11 @@ export interface NotionApiOptions {
   sharedLimits?: SharedLimitStore;
   /** A limiter made elsewhere (tests sharing one between two clients). */
   limiter?: NotionRateLimiter;
+  /**
+   * Called when Notion refuses a token (401): a new token for the same connection (after a
+   * refresh), or undefined when there is none, and the 401 stands.
+   */
+  renewToken?: (expired: string) => Promise<string | undefined>;
 }
 
 /** The Notion API over `@notionhq/client`, against `notion.apiBaseUrl`, rate limited per token. */
@@ -175,12 +181,15 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
   const backoffMs = options.backoffMs ?? 500;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? NOTION_MAX_INLINE_WAIT_MS;
 
-  async function call<T>(token: string, subject: NotionSubject, what: string, send: () => Promise<unknown>, parse: (raw: unknown) => T, idempotent = true): Promise<T> {
-    const raw = await pRetry(
+  /** The newest token known for each token Notion said had expired. */
+  const renewed = new Map<string, string>();
+
+  async function attempt(token: string, what: string, subject: NotionSubject, send: (auth: string) => Promise<unknown>, idempotent: boolean): Promise<unknown> {
+    return pRetry(
       async () => {
         await limiter.take(token);
         try {
-          return await send();
+          return await send(token);
         } catch (error) {
           const mapped = toNotionError(error, subject);
           if (isTransient(mapped) && mapped.retryAfterMs !== undefined) {
@@ -204,7 +213,23 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
         },
       },
     );
-    return parse(raw);
+  }
+
+  /**
+   * One request with its retries. A 401 is answered once by renewing the token (when a renewer is
+   * given and it has a new token) and sending the request again: a refused request did nothing.
+   */
+  async function call<T>(token: string, subject: NotionSubject, what: string, send: (auth: string) => Promise<unknown>, parse: (raw: unknown) => T, idempotent = true): Promise<T> {
+    const current = renewed.get(token) ?? token;
+    try {
+      return parse(await attempt(current, what, subject, send, idempotent));
+    } catch (error) {
+      if (!(error instanceof UserFacingError && error.kind === "notion_revoked") || !options.renewToken) throw error;
+      const fresh = await options.renewToken(current);
+      if (!fresh || fresh === current) throw error;
+      renewed.set(token, fresh);
+      return parse(await attempt(fresh, what, subject, send, idempotent));
+    }
   }
 
   return {
@@ -214,7 +239,7 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
         token,
         "search",
         "search",
-        () => sdk.search({ auth: token, filter: { property: "object", value: "data_source" }, page_size: 100, start_cursor: cursor }),
+        (auth) => sdk.search({ auth, filter: { property: "object", value: "data_source" }, page_size: 100, start_cursor: cursor }),
         (raw) => searchList.parse(raw),
       ),
     retrieveDataSource: (token, id) =>
@@ -222,7 +247,7 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
         token,
         "data_source",
         "retrieve data source",
-        () => sdk.dataSources.retrieve({ auth: token, data_source_id: id }),
+        (auth) => sdk.dataSources.retrieve({ auth, data_source_id: id }),
         (raw) => {
           const ds = dataSourceSchema.parse(raw);
           const properties: NotionProperties = {};
@@ -235,9 +260,9 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
         token,
         "data_source",
         "query data source",
-        () =>
+        (auth) =>
           sdk.dataSources.query({
-            auth: token,
+            auth,
             data_source_id: id,
             filter: query.filter as never,
             sorts: query.sorts as never,
@@ -251,9 +276,9 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
         token,
         "data_source",
         "create page",
-        () =>
+        (auth) =>
           sdk.pages.create({
-            auth: token,
+            auth,
             parent: { type: "data_source_id", data_source_id: page.dataSourceId },
             properties: page.properties as never,
             children: page.children as never,
@@ -267,7 +292,7 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
         token,
         "file_upload",
         "create file upload",
-        () => sdk.fileUploads.create({ auth: token, mode: "single_part", filename: file.filename, content_type: file.contentType }),
+        (auth) => sdk.fileUploads.create({ auth, mode: "single_part", filename: file.filename, content_type: file.contentType }),
         (raw) => fileUploadSchema.parse(raw),
       );
       // Not repeated on an unknown outcome: a second send to an upload that got the first is refused.
@@ -275,9 +300,9 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
         token,
         "file_upload",
         "send file upload",
-        () =>
+        (auth) =>
           sdk.fileUploads.send({
-            auth: token,
+            auth,
             file_upload_id: created.id,
             file: { filename: file.filename, data: new Blob([file.data as Uint8Array<ArrayBuffer>], { type: file.contentType }) },
           }),
@@ -288,13 +313,13 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
       return { id: sent.id, expiresAt: sent.expiresAt };
     },
     retrievePage: (token, id) =>
-      call(token, "page", "retrieve page", () => sdk.pages.retrieve({ auth: token, page_id: id }), (raw) => pageSchema.parse(raw)),
+      call(token, "page", "retrieve page", (auth) => sdk.pages.retrieve({ auth, page_id: id }), (raw) => pageSchema.parse(raw)),
     appendBlockChildren: (token, blockId, children) =>
       call(
         token,
         "block",
         "append block children",
-        () => sdk.blocks.children.append({ auth: token, block_id: blockId, children: children as never }),
+        (auth) => sdk.blocks.children.append({ auth, block_id: blockId, children: children as never }),
         (raw) => blockList.parse(raw).results,
         false,
       ),
@@ -303,7 +328,7 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
         token,
         "block",
         "list block children",
-        () => sdk.blocks.children.list({ auth: token, block_id: blockId, start_cursor: opts.cursor, page_size: opts.pageSize }),
+        (auth) => sdk.blocks.children.list({ auth, block_id: blockId, start_cursor: opts.cursor, page_size: opts.pageSize }),
         (raw) => blockList.parse(raw),
       ),
   };

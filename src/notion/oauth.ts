@@ -1,4 +1,4 @@
-import { Client, LogLevel } from "@notionhq/client";
+import { Client, LogLevel, type OauthTokenParameters } from "@notionhq/client";
 import { z } from "zod";
 import type { Config } from "../config.ts";
 import type { GrantToSave } from "../db/connections.ts";
@@ -35,34 +35,46 @@ export function buildAuthorizeUrl(notion: Config["notion"], state: string): stri
 
 const tokenResponse = z.object({
   access_token: z.string().min(1),
+  refresh_token: z.string().min(1).nullish(),
   bot_id: z.string(),
   workspace_id: z.string(),
   workspace_name: z.string().nullish(),
   workspace_icon: z.string().nullish(),
 });
 
-/** Exchanges the one-time `code` from the callback for an access token (basic auth with the client id and secret). */
-export async function exchangeCode(notion: Config["notion"], code: string): Promise<NotionGrant> {
+function tokenClient(notion: Config["notion"]): Client {
+  return new Client({ baseUrl: notion.apiBaseUrl, notionVersion: NOTION_VERSION, logLevel: LogLevel.ERROR, retry: false });
+}
+
+async function requestGrant(notion: Config["notion"], body: OauthTokenParameters): Promise<NotionGrant> {
   const { clientId, clientSecret } = credentials(notion);
-  const sdk = new Client({ baseUrl: notion.apiBaseUrl, notionVersion: NOTION_VERSION, logLevel: LogLevel.ERROR, retry: false });
   let raw: unknown;
   try {
-    raw = await sdk.oauth.token({
-      client_id: clientId,
-      client_secret: clientSecret,
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: notion.redirectUri,
-    });
+    raw = await tokenClient(notion).oauth.token({ client_id: clientId, client_secret: clientSecret, ...body });
   } catch (error) {
     throw toNotionError(error, "oauth");
   }
   const token = tokenResponse.parse(raw);
   return {
     accessToken: token.access_token,
+    refreshToken: token.refresh_token ?? undefined,
     workspaceId: token.workspace_id,
     workspaceName: token.workspace_name ?? undefined,
     workspaceIcon: token.workspace_icon ?? undefined,
     botId: token.bot_id,
   };
+}
+
+/** Exchanges the one-time `code` from the callback for an access token (basic auth with the client id and secret). */
+export function exchangeCode(notion: Config["notion"], code: string): Promise<NotionGrant> {
+  return requestGrant(notion, { grant_type: "authorization_code", code, redirect_uri: notion.redirectUri });
+}
+
+/**
+ * Trades a refresh token for a new access token and a new refresh token (Notion rotates both;
+ * the old pair stops working). A refresh token Notion no longer honours is a `bad_request`
+ * error (its `invalid_grant`).
+ */
+export function refreshGrant(notion: Config["notion"], refreshToken: string): Promise<NotionGrant> {
+  return requestGrant(notion, { grant_type: "refresh_token", refresh_token: refreshToken });
 }

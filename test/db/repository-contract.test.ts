@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => fresh?.cleanup());
 
-const grant = { accessToken: "ntn_contract", workspaceId: "ws-1", workspaceName: "Reel Notes", botId: "bot-1", owner: { type: "user" } };
+const grant = { accessToken: "ntn_contract", refreshToken: "nrt_contract", workspaceId: "ws-1", workspaceName: "Reel Notes", botId: "bot-1" };
 const source = (title: string, id: string) => ({ databaseId: `db-${id}`, dataSourceId: id, title, properties: { Name: { type: "title" } } });
 const link = (n: number) => `https://www.tiktok.com/@chef/video/7300000000000000${n}`;
 let nextAccount = 0;
@@ -82,7 +82,7 @@ describe.each([
   it("gives the token back until Notion revokes it, and forgets token and databases on removal", async () => {
     const ada = await someone();
     await repos.connections.save(ada.userId, grant);
-    expect(await repos.connections.loadAuth(ada.userId)).toEqual({ accessToken: "ntn_contract", workspaceId: "ws-1" });
+    expect(await repos.connections.loadAuth(ada.userId)).toEqual({ accessToken: "ntn_contract", refreshToken: "nrt_contract", workspaceId: "ws-1" });
     expect(await repos.connections.liveWorkspace(ada.userId)).toEqual({ name: "Reel Notes" });
     await repos.connections.markRevoked(ada.userId);
     expect(await repos.connections.loadAccessToken(ada.userId)).toBeUndefined();
@@ -92,6 +92,19 @@ describe.each([
     await repos.connections.remove(ada.userId);
     expect(await repos.connections.loadAccessToken(ada.userId)).toBeUndefined();
     expect(await repos.schemas.list(ada.userId)).toEqual([]);
+  });
+
+  it("replaces both tokens after a refresh, but not on a revoked connection", async () => {
+    const ada = await someone();
+    await repos.connections.save(ada.userId, grant);
+    await repos.connections.saveRefreshed(ada.userId, { accessToken: "ntn_second", refreshToken: "nrt_second" });
+    expect(await repos.connections.loadAuth(ada.userId)).toEqual({ accessToken: "ntn_second", refreshToken: "nrt_second", workspaceId: "ws-1" });
+    await repos.connections.markRevoked(ada.userId);
+    await repos.connections.saveRefreshed(ada.userId, { accessToken: "ntn_third", refreshToken: "nrt_third" });
+    expect(await repos.connections.loadAuth(ada.userId)).toBeUndefined();
+    const bo = await someone();
+    await repos.connections.save(bo.userId, { ...grant, refreshToken: undefined });
+    expect(await repos.connections.loadAuth(bo.userId)).toEqual({ accessToken: "ntn_contract", refreshToken: undefined, workspaceId: "ws-1" });
   });
 
   it("remembers the chosen database", async () => {

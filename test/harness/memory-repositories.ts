@@ -84,7 +84,11 @@ function connectionsOver(t: MemoryTables): ConnectionRepository {
     },
     async loadAuth(userId) {
       const row = t.connections.get(userId);
-      return row && !row.revoked ? { accessToken: row.accessToken, workspaceId: row.workspaceId } : undefined;
+      return row && !row.revoked ? { accessToken: row.accessToken, refreshToken: row.refreshToken, workspaceId: row.workspaceId } : undefined;
+    },
+    async saveRefreshed(userId, tokens) {
+      const row = t.connections.get(userId);
+      if (row && !row.revoked) Object.assign(row, tokens);
     },
     async liveWorkspace(userId) {
       const row = t.connections.get(userId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserFacingError } from "../../src/errors.ts";
 import { tagFromTitle } from "../../src/db/schema-tags.ts";
 import { discoverDataSources } from "../../src/notion/discovery.ts";
-import { buildAuthorizeUrl, exchangeCode } from "../../src/notion/oauth.ts";
+import { buildAuthorizeUrl, exchangeCode, refreshGrant } from "../../src/notion/oauth.ts";
 import { consentOverHttp, type NotionEmulator } from "../emulators/notion/index.ts";
 import { emulatorWithApi, REDIRECT_URI } from "./setup.ts";
 import type { Config } from "../../src/config.ts";
@@ -69,6 +69,31 @@ describe("connecting a workspace", () => {
   it("reports a wrong client secret as a server set-up problem", async () => {
     const code = codeOf(await consentOverHttp(buildAuthorizeUrl(config, "x")));
     await expect(exchangeCode({ ...config, clientSecret: "wrong" }, code)).rejects.toMatchObject({ kind: "not_configured" });
+  });
+
+  it("trades a refresh token for a new pair once; the old access and refresh tokens stop working", async () => {
+    const first = await exchangeCode(config, codeOf(await consentOverHttp(buildAuthorizeUrl(config, "r"))));
+    expect(first.refreshToken).toBeTruthy();
+    const second = await refreshGrant(config, first.refreshToken!);
+    expect(second).toMatchObject({ workspaceId: first.workspaceId, botId: first.botId });
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect((await discoverDataSources(api, second.accessToken)).length).toBe(3);
+    await expect(discoverDataSources(api, first.accessToken)).rejects.toMatchObject({ kind: "notion_revoked" });
+    await expect(refreshGrant(config, first.refreshToken!)).rejects.toMatchObject({ kind: "bad_request" });
+  });
+
+  it("answers an expired access token 401 unauthorized, and its refresh token still works", async () => {
+    const grant = await exchangeCode(config, codeOf(await consentOverHttp(buildAuthorizeUrl(config, "e"))));
+    emulator.expireAccessToken(grant.accessToken);
+    const answer = await fetch(`${emulator.url}/v1/search`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${grant.accessToken}`, "Notion-Version": "2025-09-03", "Content-Type": "application/json" },
+      body: "{}",
+    });
+    expect(answer.status).toBe(401);
+    expect(await answer.json()).toMatchObject({ object: "error", code: "unauthorized" });
+    expect((await refreshGrant(config, grant.refreshToken!)).accessToken).toBeTruthy();
   });
 
   it("sends error=access_denied with the state when the person cancels", async () => {

@@ -96,7 +96,8 @@ export function mountApi(app: Express, store: NotionStore, options: ApiOptions):
     if (!SUPPORTED_VERSIONS.includes(version)) throw new NotionError(400, "validation_error", `Notion-Version ${version} is not served by this emulator; use ${SUPPORTED_VERSIONS.join(", ")}.`);
     const match = /^Bearer (.+)$/.exec(req.get("Authorization") ?? "");
     const grant = match ? store.tokens.get(match[1]!) : undefined;
-    if (!grant || grant.revoked) throw new NotionError(401, "unauthorized", "API token is invalid.");
+    // An expired token gets the same documented answer as a revoked one: Notion has no other code for it.
+    if (!grant || grant.revoked || grant.expired) throw new NotionError(401, "unauthorized", "API token is invalid.");
     try {
       limit(grant.token);
     } catch (error) {

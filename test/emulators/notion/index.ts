@@ -54,6 +54,13 @@ export interface NotionEmulator extends EmulatorHandle {
   grantToken(dataSourceIds?: string[]): string;
   /** Makes `token` invalid, as when the person removes the connection. */
   revokeToken(token: string): void;
+  /** The refresh token issued with the access token `token`. */
+  refreshTokenOf(token: string): string | undefined;
+  /**
+   * Expires the access token `token`: its requests answer 401 `unauthorized` (Notion's documented
+   * answer to an invalid bearer token) while its refresh token still gets a new pair.
+   */
+  expireAccessToken(token: string): void;
   /** Stops sharing a data source with `token`. */
   unshare(token: string, dataSourceId: string): void;
   /** Deletes a data source for everyone. */
@@ -180,7 +187,12 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
     grantToken: (ids?: string[]) => store.grant(ids ?? workspace.dataSources.map((d) => d.id)).token,
     revokeToken: (token: string) => {
       const grant = store.tokens.get(token);
-      if (grant) grant.revoked = true;
+      if (grant) store.revoke(grant);
+    },
+    refreshTokenOf: (token: string) => store.tokens.get(token)?.refreshToken,
+    expireAccessToken: (token: string) => {
+      const grant = store.tokens.get(token);
+      if (grant) grant.expired = true;
     },
     unshare: (token: string, dataSourceId: string) => store.tokens.get(token)?.dataSourceIds.delete(dataSourceId),
     deleteDataSource: (id: string) => store.deletedDataSources.add(id),

@@ -2,12 +2,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import escapeHtml from "escape-html";
 import express, { type Express, type Response } from "express";
 import { NotionError, sendNotionError } from "./errors.ts";
-import type { NotionStore } from "./store.ts";
+import type { NotionStore, TokenGrant } from "./store.ts";
 
 /**
  * Notion's OAuth for public integrations: a consent page at /v1/oauth/authorize where the
  * person ticks the data sources to share and presses Allow or Cancel, and POST /v1/oauth/token
- * exchanging a single-use code (basic auth with client id and secret) for an access token.
+ * exchanging a single-use code (basic auth with client id and secret) for an access token and a
+ * refresh token, or a refresh token for a new pair (the old pair stops working).
  */
 
 /** An integration registered with the emulator. */
@@ -113,8 +114,13 @@ ${boxes}
       return sendNotionError(res, new NotionError(401, "unauthorized", "Invalid client credentials."));
     }
     const body = (req.body ?? {}) as Record<string, unknown>;
+    if (body.grant_type === "refresh_token") {
+      const old = typeof body.refresh_token === "string" ? store.refreshTokens.get(body.refresh_token) : undefined;
+      if (!old) return sendNotionError(res, new NotionError(400, "invalid_grant", "Invalid refresh token: it has been used, revoked or never issued."));
+      return void res.json(tokenAnswer(store, store.rotate(old)));
+    }
     if (body.grant_type !== "authorization_code") {
-      return sendNotionError(res, new NotionError(400, "validation_error", 'body failed validation: body.grant_type should be `"authorization_code"`.'));
+      return sendNotionError(res, new NotionError(400, "validation_error", 'body failed validation: body.grant_type should be `"authorization_code"` or `"refresh_token"`.'));
     }
     const issued = typeof body.code === "string" ? codes.get(body.code) : undefined;
     if (!issued || issued.used || issued.expiresAt < Date.now() || issued.clientId !== client.clientId) {
@@ -124,21 +130,25 @@ ${boxes}
       return sendNotionError(res, new NotionError(400, "invalid_grant", "Invalid redirect_uri: it does not match the authorization request."));
     }
     issued.used = true;
-    const grant = store.grant(issued.dataSourceIds);
-    res.json({
-      access_token: grant.token,
-      token_type: "bearer",
-      refresh_token: null,
-      bot_id: grant.botId,
-      workspace_name: store.workspace.name,
-      workspace_icon: store.workspace.icon ?? null,
-      workspace_id: store.workspace.id,
-      owner: {
-        type: "user",
-        user: { object: "user", id: randomUUID(), name: "Emulated Person", avatar_url: null, type: "person", person: { email: "person@example.com" } },
-      },
-      duplicated_template_id: null,
-      request_id: randomUUID(),
-    });
+    res.json(tokenAnswer(store, store.grant(issued.dataSourceIds)));
   });
+}
+
+/** The token endpoint's answer for a new grant (after consent, or a refresh). */
+function tokenAnswer(store: NotionStore, grant: TokenGrant) {
+  return {
+    access_token: grant.token,
+    token_type: "bearer",
+    refresh_token: grant.refreshToken,
+    bot_id: grant.botId,
+    workspace_name: store.workspace.name,
+    workspace_icon: store.workspace.icon ?? null,
+    workspace_id: store.workspace.id,
+    owner: {
+      type: "user",
+      user: { object: "user", id: randomUUID(), name: "Emulated Person", avatar_url: null, type: "person", person: { email: "person@example.com" } },
+    },
+    duplicated_template_id: null,
+    request_id: randomUUID(),
+  };
 }

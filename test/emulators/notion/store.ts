@@ -7,12 +7,15 @@ import type { DataSourceDef, PropertyConfig, Workspace } from "./workspace.ts";
  * their blocks, and how each is rendered the way the API returns it.
  */
 
-/** An access token and what it was granted. */
+/** An access token, the refresh token issued with it, and what it was granted. */
 export interface TokenGrant {
   token: string;
+  refreshToken: string;
   botId: string;
   dataSourceIds: Set<string>;
   revoked: boolean;
+  /** The access token has expired: requests answer 401 `unauthorized`; its refresh token still works. */
+  expired: boolean;
 }
 
 /** A page as stored: property values in the API's response shape. */
@@ -133,6 +136,8 @@ export class NotionStore {
   /** Turns a stored file object (as sent) into the response shape; set by the emulator to resolve file uploads. */
   renderFile: (file: unknown) => unknown = (file) => file;
   readonly tokens = new Map<string, TokenGrant>();
+  /** Grants by their refresh token; a refresh token is spent by its one use. */
+  readonly refreshTokens = new Map<string, TokenGrant>();
   readonly pages = new Map<string, StoredPage>();
   readonly blocks = new Map<string, StoredBlock>();
   readonly pageChildren = new Map<string, string[]>();
@@ -147,15 +152,36 @@ export class NotionStore {
     this.workspace = workspace;
   }
 
-  /** Mints a token that sees `dataSourceIds`. */
+  /** Mints a token (and its refresh token) that sees `dataSourceIds`. */
   grant(dataSourceIds: Iterable<string>): TokenGrant {
+    return this.remember({ botId: randomUUID(), dataSourceIds: new Set(dataSourceIds) });
+  }
+
+  /**
+   * The `refresh_token` grant: a new access token and a new refresh token for the same bot and
+   * data sources; the old pair stops working (refresh tokens rotate).
+   */
+  rotate(old: TokenGrant): TokenGrant {
+    this.revoke(old);
+    return this.remember({ botId: old.botId, dataSourceIds: old.dataSourceIds });
+  }
+
+  /** Ends a grant: its access token answers 401 and its refresh token is refused. */
+  revoke(grant: TokenGrant): void {
+    grant.revoked = true;
+    this.refreshTokens.delete(grant.refreshToken);
+  }
+
+  private remember(of: Pick<TokenGrant, "botId" | "dataSourceIds">): TokenGrant {
     const grant: TokenGrant = {
+      ...of,
       token: `ntn_${randomBytes(24).toString("base64url")}`,
-      botId: randomUUID(),
-      dataSourceIds: new Set(dataSourceIds),
+      refreshToken: `nrt_${randomBytes(24).toString("base64url")}`,
       revoked: false,
+      expired: false,
     };
     this.tokens.set(grant.token, grant);
+    this.refreshTokens.set(grant.refreshToken, grant);
     return grant;
   }
 
