@@ -6,7 +6,7 @@ import { FIT_1280, runFfmpeg } from "../../src/media/ffmpeg.ts";
 import { createMediaTools, resolveFfmpeg, type DownloadedMedia } from "../../src/media/index.ts";
 import { createNotionApi } from "../../src/notion/client.ts";
 import { publishPage } from "../../src/notion/publish.ts";
-import { buildSummarySchema, type NotionProperties } from "../../src/notion/schema-mapping.ts";
+import { buildSummarySchema, parseNotionProperties } from "../../src/notion/schema-mapping.ts";
 import type { NotionSchema } from "../../src/db/schemas.ts";
 import type { BenchContext } from "./context.ts";
 import type { BenchPerson } from "./people.ts";
@@ -65,7 +65,7 @@ export async function runNaiveBaseline(ctx: BenchContext, videos: BenchVideo[], 
   const notion = createNotionApi(config.notion, log);
   const token = ctx.world.notion.grantToken();
   const schema: NotionSchema = await ctx.db.prisma.notionSchema.findUniqueOrThrow({ where: { id: who.person.activeSchemaId! } });
-  const properties = schema.properties as unknown as NotionProperties;
+  const properties = parseNotionProperties(schema.properties);
   const { schema: responseSchema, propertyGuide } = buildSummarySchema(properties);
 
   const jobs: NaiveJob[] = [];

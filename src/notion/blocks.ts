@@ -1,5 +1,5 @@
 import type { BlockRequest, NotionBlockRef } from "./client.ts";
-import { MAX_TEXT_LENGTH, richText, richTextArrays } from "./rich-text.ts";
+import { MAX_TEXT_LENGTH, richText, richTextArrays, type RichTextRequest } from "./rich-text.ts";
 
 /**
  * The body of a video's page and how it is cut into requests Notion accepts: at most 100
@@ -7,10 +7,20 @@ import { MAX_TEXT_LENGTH, richText, richTextArrays } from "./rich-text.ts";
  * under Notion's 500 KB.
  */
 
+/**
+ * A paragraph without children: a request shape that fits both at the top of a page and under
+ * the transcript toggle (the SDK's types for the two levels are not assignable to each other).
+ */
+export interface ParagraphRequest {
+  object: "block";
+  type: "paragraph";
+  paragraph: { rich_text: RichTextRequest[] };
+}
+
 /** A top-level block and the children it should end up with (only the transcript toggle has any). */
 export interface BodyBlock {
   block: BlockRequest;
-  children: BlockRequest[];
+  children: ParagraphRequest[];
 }
 
 /** Children Notion accepts in one request (create page or append). */
@@ -57,12 +67,20 @@ export function isJobMarker(block: NotionBlockRef, jobId: string): boolean {
   return block.type === "paragraph" && block.plainText === jobMarkerText(jobId);
 }
 
-function textBlock(type: string, text: ReturnType<typeof richText>, extra: Record<string, unknown> = {}): BlockRequest {
-  return { object: "block", type, [type]: { rich_text: text, ...extra } };
+function paragraph(text: RichTextRequest[]): ParagraphRequest {
+  return { object: "block", type: "paragraph", paragraph: { rich_text: text } };
 }
 
-function paragraphs(text: string): BlockRequest[] {
-  return richTextArrays(text, PIECES_PER_PARAGRAPH).map((pieces) => textBlock("paragraph", pieces));
+function heading(text: string): BlockRequest {
+  return { object: "block", type: "heading_3", heading_3: { rich_text: richText(text) } };
+}
+
+function bullet(text: string): BlockRequest {
+  return { object: "block", type: "bulleted_list_item", bulleted_list_item: { rich_text: richText(text) } };
+}
+
+function paragraphs(text: string): ParagraphRequest[] {
+  return richTextArrays(text, PIECES_PER_PARAGRAPH).map(paragraph);
 }
 
 function leaf(block: BlockRequest): BodyBlock {
@@ -83,25 +101,26 @@ function imageBlock(fileUploadId: string): BlockRequest {
 
 /** The page body in order: marker, summary, key points, pictures, on-screen text, transcript toggle, source bookmark. */
 export function buildPageBody(content: PageContent): BodyBlock[] {
-  const body: BodyBlock[] = [leaf(textBlock("paragraph", richText(jobMarkerText(content.jobId), { italic: true, color: "gray" })))];
+  const body: BodyBlock[] = [leaf(paragraph(richText(jobMarkerText(content.jobId), { italic: true, color: "gray" })))];
   body.push(...paragraphs(content.summary.trim()).map(leaf));
   const points = content.keyPoints.map((p) => p.trim()).filter(Boolean);
   if (points.length > 0) {
-    body.push(leaf(textBlock("heading_3", richText("Key points"))));
-    body.push(...points.map((p) => leaf(textBlock("bulleted_list_item", richText(p)))));
+    body.push(leaf(heading("Key points")));
+    body.push(...points.map((p) => leaf(bullet(p))));
   }
   body.push(...(content.pictures ?? []).map((id) => leaf(imageBlock(id))));
   if (content.onScreenText.trim()) {
-    body.push(leaf(textBlock("heading_3", richText("On-screen text"))));
+    body.push(leaf(heading("On-screen text")));
     body.push(...paragraphs(content.onScreenText.trim()).map(leaf));
   }
   if (content.transcript.trim()) {
-    body.push({ block: textBlock("toggle", richText("Transcript")), children: paragraphs(content.transcript) });
+    body.push({ block: { object: "block", type: "toggle", toggle: { rich_text: richText("Transcript") } }, children: paragraphs(content.transcript) });
   } else if (content.transcriptMissing) {
-    body.push(leaf(textBlock("callout", richText(TRANSCRIPT_MISSING[content.transcriptMissing]), { icon: { type: "emoji", emoji: "⚠️" } })));
+    const warning = richText(TRANSCRIPT_MISSING[content.transcriptMissing]);
+    body.push(leaf({ object: "block", type: "callout", callout: { rich_text: warning, icon: { type: "emoji", emoji: "⚠️" } } }));
   }
   if (content.sentAsFile !== undefined) {
-    body.push(leaf(textBlock("paragraph", richText(`Sent to reelnotes as a file: ${content.sentAsFile}`, { italic: true, color: "gray" }))));
+    body.push(leaf(paragraph(richText(`Sent to reelnotes as a file: ${content.sentAsFile}`, { italic: true, color: "gray" }))));
   }
   if (isBookmarkable(content.sourceUrl)) {
     body.push(leaf({ object: "block", type: "bookmark", bookmark: { url: content.sourceUrl, caption: [] } }));
@@ -120,8 +139,8 @@ function bytes(value: unknown): number {
 }
 
 /** Children of `parent` from `from` that fit one request. */
-export function childBatch(children: BlockRequest[], from: number, budget = REQUEST_BYTE_BUDGET): BlockRequest[] {
-  const batch: BlockRequest[] = [];
+export function childBatch(children: ParagraphRequest[], from: number, budget = REQUEST_BYTE_BUDGET): ParagraphRequest[] {
+  const batch: ParagraphRequest[] = [];
   let used = 0;
   for (let i = from; i < children.length && batch.length < MAX_CHILDREN_PER_REQUEST; i += 1) {
     const size = bytes(children[i]) + 1;
@@ -130,6 +149,13 @@ export function childBatch(children: BlockRequest[], from: number, budget = REQU
     used += size;
   }
   return batch;
+}
+
+/** `block` carrying `children` in the request; only the transcript toggle has any. */
+function nest(block: BlockRequest, children: ParagraphRequest[]): BlockRequest {
+  if (children.length === 0) return block;
+  if (!("toggle" in block)) throw new Error(`children under a ${block.type ?? "untyped"} block: only the transcript toggle has any`);
+  return { ...block, toggle: { ...block.toggle, children } };
 }
 
 /**
@@ -145,8 +171,7 @@ export function topLevelBatch(body: BodyBlock[], from: number, budget = REQUEST_
     const own = bytes(block) + 1 + (children.length > 0 ? bytes(children[0]) + 1 : 0);
     if (blocks.length > 0 && used + own > budget) break;
     const nested = children.length > 0 ? childBatch(children, 0, budget - used - bytes(block)) : [];
-    const kind = block.type;
-    const withChildren = nested.length > 0 ? { ...block, [kind]: { ...(block[kind] as object), children: nested } } : block;
+    const withChildren = nest(block, nested);
     blocks.push(withChildren);
     used += bytes(withChildren) + 1;
     progress = { top: i + 1, lastChildren: nested.length };

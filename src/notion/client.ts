@@ -1,4 +1,4 @@
-import { Client, LogLevel } from "@notionhq/client";
+import { Client, LogLevel, type BlockObjectRequest, type CreatePageParameters, type QueryDataSourceParameters } from "@notionhq/client";
 import pRetry, { AbortError } from "p-retry";
 import { z } from "zod";
 import type { Config } from "../config.ts";
@@ -6,7 +6,7 @@ import { isTransient, UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { NotionRateLimitedError, toNotionError, type NotionSubject } from "./errors.ts";
 import { createNotionRateLimiter, type NotionRateLimiter, type SharedLimitStore } from "./rate-limit.ts";
-import type { NotionProperties } from "./schema-mapping.ts";
+import { propertyConfigSchema, type NotionProperties } from "./schema-mapping.ts";
 
 /** The Notion API version this code speaks: databases hold data sources, pages live in data sources. */
 export const NOTION_VERSION = "2025-09-03";
@@ -58,13 +58,19 @@ export interface FileToUpload {
   data: Uint8Array;
 }
 
-/** A block in the API's request shape (built in blocks.ts). */
-export type BlockRequest = Record<string, unknown> & { type: string };
+/** A block in the SDK's request shape (built in blocks.ts). */
+export type BlockRequest = BlockObjectRequest;
 
-/** A data source query: a filter and sorts in the API's shape, and paging. */
+/** A new page's property values keyed by property name, in the SDK's request shape (built in schema-mapping.ts). */
+export type PagePropertyValues = NonNullable<CreatePageParameters["properties"]>;
+
+/** One property value of a new page. */
+export type PagePropertyValue = PagePropertyValues[string];
+
+/** A data source query: a filter and sorts in the SDK's request shape, and paging. */
 export interface DataSourceQuery {
-  filter?: Record<string, unknown>;
-  sorts?: Record<string, unknown>[];
+  filter?: QueryDataSourceParameters["filter"];
+  sorts?: QueryDataSourceParameters["sorts"];
   pageSize?: number;
   cursor?: string;
 }
@@ -87,7 +93,7 @@ export interface NotionApi {
   queryDataSource(accessToken: string, dataSourceId: string, query: DataSourceQuery): Promise<NotionList<NotionPageRef>>;
   createPage(
     accessToken: string,
-    page: { dataSourceId: string; properties: Record<string, unknown>; children: BlockRequest[]; coverFileUploadId?: string },
+    page: { dataSourceId: string; properties: PagePropertyValues; children: BlockRequest[]; coverFileUploadId?: string },
   ): Promise<NotionPageRef>;
   /**
    * Sends one file (at most 20 MB, the single-part limit) through the File Upload API: create,
@@ -103,16 +109,12 @@ export interface NotionApi {
 const richTextArray = z.array(z.object({ plain_text: z.string().optional(), text: z.object({ content: z.string() }).optional() }).loose());
 const plainText = (items: z.infer<typeof richTextArray>) => items.map((t) => t.plain_text ?? t.text?.content ?? "").join("");
 
-const propertyConfig = z
-  .object({ id: z.string(), name: z.string(), type: z.string(), description: z.string().nullish() })
-  .loose();
-
 const dataSourceSchema = z.object({
   id: z.string(),
   title: richTextArray.default([]),
   url: z.string().nullish(),
   parent: z.object({ database_id: z.string() }).loose(),
-  properties: z.record(z.string(), propertyConfig),
+  properties: z.record(z.string(), propertyConfigSchema),
 });
 
 const pageSchema = z
@@ -264,8 +266,8 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
           sdk.dataSources.query({
             auth,
             data_source_id: id,
-            filter: query.filter as never,
-            sorts: query.sorts as never,
+            filter: query.filter,
+            sorts: query.sorts,
             page_size: query.pageSize,
             start_cursor: query.cursor,
           }),
@@ -280,8 +282,8 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
           sdk.pages.create({
             auth,
             parent: { type: "data_source_id", data_source_id: page.dataSourceId },
-            properties: page.properties as never,
-            children: page.children as never,
+            properties: page.properties,
+            children: page.children,
             ...(page.coverFileUploadId ? { cover: { type: "file_upload", file_upload: { id: page.coverFileUploadId } } } : {}),
           }),
         (raw) => pageSchema.parse(raw),
@@ -319,7 +321,7 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
         token,
         "block",
         "append block children",
-        (auth) => sdk.blocks.children.append({ auth, block_id: blockId, children: children as never }),
+        (auth) => sdk.blocks.children.append({ auth, block_id: blockId, children }),
         (raw) => blockList.parse(raw).results,
         false,
       ),

@@ -1,7 +1,15 @@
 import { isTransient, type TransientError } from "../errors.ts";
 import type { Summary } from "../summary.ts";
 import { buildPageBody, childBatch, isJobMarker, topLevelBatch, type BodyBlock, type BodyProgress } from "./blocks.ts";
-import { NOTION_MAX_INLINE_WAIT_MS, type NotionApi, type NotionBlockRef, type NotionPageRef } from "./client.ts";
+import {
+  NOTION_MAX_INLINE_WAIT_MS,
+  type DataSourceQuery,
+  type NotionApi,
+  type NotionBlockRef,
+  type NotionPageRef,
+  type PagePropertyValue,
+  type PagePropertyValues,
+} from "./client.ts";
 import { buildPageProperties, findSourceUrlProperty, findTitleProperty, type NotionProperties } from "./schema-mapping.ts";
 
 /** Everything needed to write one video's page. */
@@ -49,19 +57,19 @@ async function waitBeforeRetry(error: TransientError, attempt: number): Promise<
   await sleep(error.retryAfterMs ?? 500 * attempt);
 }
 
-function plainTitle(value: unknown): string {
-  const pieces = (value as { title?: { text: { content: string } }[] } | undefined)?.title ?? [];
-  return pieces.map((p) => p.text.content).join("");
+function plainTitle(value: PagePropertyValue | undefined): string {
+  const pieces = value && "title" in value ? value.title : [];
+  return pieces.map((p) => ("text" in p ? p.text.content : "")).join("");
 }
 
 /**
  * A page an earlier attempt made for this job: pages with the same source link (or, without a
  * link property, the same title), newest first, whose first block is this job's marker.
  */
-async function findPageOfJob(api: NotionApi, token: string, plan: PagePlan, values: Record<string, unknown>): Promise<NotionPageRef | undefined> {
+async function findPageOfJob(api: NotionApi, token: string, plan: PagePlan, values: PagePropertyValues): Promise<NotionPageRef | undefined> {
   const sourceName = findSourceUrlProperty(plan.properties);
   const titleName = findTitleProperty(plan.properties);
-  let filter: Record<string, unknown>;
+  let filter: DataSourceQuery["filter"];
   if (sourceName && values[sourceName]) filter = { property: sourceName, url: { equals: plan.sourceUrl } };
   else if (titleName) filter = { property: titleName, title: { equals: plainTitle(values[titleName]) } };
   else return undefined;
@@ -140,7 +148,7 @@ async function createPageOnce(
   api: NotionApi,
   token: string,
   plan: PagePlan,
-  values: Record<string, unknown>,
+  values: PagePropertyValues,
   body: BodyBlock[],
   checkpoint: PublishCheckpoint,
 ): Promise<{ page: NotionPageRef; progress?: BodyProgress }> {

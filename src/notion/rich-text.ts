@@ -1,3 +1,5 @@
+import type { BlockObjectRequest } from "@notionhq/client";
+
 /**
  * Notion's text limits: one text object holds at most 2000 characters and one rich text
  * array at most 100 objects. Everything we write goes through these two functions.
@@ -8,12 +10,11 @@ export const MAX_TEXT_LENGTH = 2000;
 /** Text objects in one rich text array. */
 export const MAX_RICH_TEXT_PIECES = 100;
 
-/** One rich text object as the API accepts it in requests. */
-export interface RichTextRequest {
-  type: "text";
-  text: { content: string; link?: { url: string } | null };
-  annotations?: { italic?: boolean; bold?: boolean; color?: string };
-}
+/** One rich text item in the SDK's request shape (text, mention or equation). */
+type RichTextItemRequest = Extract<BlockObjectRequest, { paragraph: unknown }>["paragraph"]["rich_text"][number];
+
+/** One plain text item in the SDK's request shape: everything we write is of this kind. */
+export type RichTextRequest = Extract<RichTextItemRequest, { text: unknown }>;
 
 /**
  * Cuts `text` into pieces of at most `max` UTF-16 units (the unit Notion counts),
@@ -36,7 +37,7 @@ export function splitText(text: string, max = MAX_TEXT_LENGTH): string[] {
 export function richText(text: string, annotations?: RichTextRequest["annotations"]): RichTextRequest[] {
   return splitText(text)
     .slice(0, MAX_RICH_TEXT_PIECES)
-    .map((content) => ({ type: "text", text: { content }, ...(annotations ? { annotations } : {}) }));
+    .map((content): RichTextRequest => ({ type: "text", text: { content }, ...(annotations ? { annotations } : {}) }));
 }
 
 /** Groups `text` into rich text arrays of at most `piecesPerArray` pieces each, keeping all of it in order. */
@@ -44,7 +45,7 @@ export function richTextArrays(text: string, piecesPerArray = MAX_RICH_TEXT_PIEC
   const pieces = splitText(text);
   const arrays: RichTextRequest[][] = [];
   for (let i = 0; i < pieces.length; i += piecesPerArray) {
-    arrays.push(pieces.slice(i, i + piecesPerArray).map((content) => ({ type: "text", text: { content } })));
+    arrays.push(pieces.slice(i, i + piecesPerArray).map((content): RichTextRequest => ({ type: "text", text: { content } })));
   }
   return arrays;
 }

@@ -1,4 +1,6 @@
+import { z } from "zod";
 import type { Summary, SummarySchema } from "../summary.ts";
+import type { PagePropertyValue, PagePropertyValues } from "./client.ts";
 import { richText } from "./rich-text.ts";
 
 /**
@@ -29,6 +31,26 @@ export interface NotionPropertyConfig {
 
 /** A data source's properties keyed by name, as the API returns them. */
 export type NotionProperties = Record<string, NotionPropertyConfig>;
+
+const optionList = z.object({ options: z.array(z.object({ name: z.string() }).loose()) }).loose();
+
+/** One property's configuration, checked where it comes in (the API's answer, a stored schema row). */
+export const propertyConfigSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.string(),
+    description: z.string().nullish(),
+    select: optionList.optional(),
+    multi_select: optionList.optional(),
+    status: optionList.optional(),
+  })
+  .loose();
+
+/** A stored data source's properties (JSON from the database) as typed properties; throws when they are not. */
+export function parseNotionProperties(json: unknown): NotionProperties {
+  return z.record(z.string(), propertyConfigSchema).parse(json);
+}
 
 /** Kinds we may write; everything else (formula, rollup, relation, people, files, times, ids, buttons, unknown) is read-only to us. */
 const WRITABLE_KINDS = new Set([
@@ -82,7 +104,8 @@ export function modelFilledProperties(properties: NotionProperties): string[] {
 }
 
 function optionsOf(config: NotionPropertyConfig): string[] {
-  const holder = config[config.type] as { options?: NotionSelectOption[] } | undefined;
+  const { type } = config;
+  const holder = type === "select" || type === "multi_select" || type === "status" ? config[type] : undefined;
   return (holder?.options ?? []).map((o) => o.name);
 }
 
@@ -192,22 +215,28 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** One property value in the API's request shape, or undefined when the model's value cannot be written. */
-function propertyValue(config: NotionPropertyConfig, value: unknown): unknown {
+/** One property value in the SDK's request shape, or undefined when the model's value cannot be written. */
+function propertyValue(config: NotionPropertyConfig, value: unknown): PagePropertyValue | undefined {
   switch (config.type) {
-    case "title":
+    case "title": {
+      const t = text(value);
+      return t === undefined ? undefined : { title: richText(t) };
+    }
     case "rich_text": {
       const t = text(value);
-      return t === undefined ? undefined : { [config.type]: richText(t) };
+      return t === undefined ? undefined : { rich_text: richText(t) };
     }
     case "number": {
       const n = typeof value === "string" ? Number(value.trim()) : value;
       return typeof n === "number" && Number.isFinite(n) && !(typeof value === "string" && value.trim() === "") ? { number: n } : undefined;
     }
-    case "select":
+    case "select": {
+      const name = matchOption(config, value);
+      return name === undefined ? undefined : { select: { name } };
+    }
     case "status": {
       const name = matchOption(config, value);
-      return name === undefined ? undefined : { [config.type]: { name } };
+      return name === undefined ? undefined : { status: { name } };
     }
     case "multi_select": {
       const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
@@ -250,8 +279,8 @@ export function buildPageProperties(
   properties: NotionProperties,
   summary: Summary,
   context: { sourceUrl: string; today: string },
-): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
+): PagePropertyValues {
+  const values: PagePropertyValues = {};
   for (const name of modelFilledProperties(properties)) {
     const value = propertyValue(properties[name]!, summary.properties[name]);
     if (value !== undefined) values[name] = value;
