@@ -54,14 +54,14 @@ export async function takeAllowance(deps: AllowanceDeps, userId: string): Promis
   const now = deps.now?.() ?? Date.now();
   const window = Math.floor(now / HOUR_MS);
   const elapsed = (now % HOUR_MS) / HOUR_MS;
-  const previous = Number((await deps.state.get(`links:${userId}:${window - 1}`)) ?? 0);
-  const current = Number((await deps.state.get(`links:${userId}:${window}`)) ?? 0);
   const limit = deps.maxLinksPerHour;
-  if (previous * (1 - elapsed) + current + 1 <= limit) {
-    // Two messages at once may both pass the check; a link or two over the limit is no harm.
-    await deps.state.increment(`links:${userId}:${window}`, (2 * HOUR_MS) / 1000);
-    return { ok: true, retryInMinutes: 0 };
-  }
+  // Check and count in one step: two messages at once cannot both take the last link of the hour.
+  const { counted, current, previous } = await deps.state.countWithinLimit(
+    { current: `links:${userId}:${window}`, previous: `links:${userId}:${window - 1}`, previousWeight: 1 - elapsed },
+    limit,
+    (2 * HOUR_MS) / 1000,
+  );
+  if (counted) return { ok: true, retryInMinutes: 0 };
   // When one more would fit again, if nothing more is sent: within this clock hour, or the next.
   const freeAt = current <= limit - 1 ? 1 - (limit - 1 - current) / previous : 1 + (1 - (limit - 1) / Math.max(current, 1));
   const minutes = Math.round(((freeAt - elapsed) * HOUR_MS) / 1000) / 60; // whole seconds: no 50.000001 minutes

@@ -1,4 +1,4 @@
-import type { StateStore } from "./store.ts";
+import type { SlidingWindow, StateStore } from "./store.ts";
 
 interface Entry {
   value: string;
@@ -56,14 +56,14 @@ export class MemoryStateStore implements StateStore {
     this.entries.delete(key);
   }
 
-  async increment(key: string, ttlSeconds: number): Promise<number> {
-    const entry = this.live(key);
-    const next = (entry ? Number(entry.value) : 0) + 1;
-    this.entries.set(key, {
-      value: String(next),
-      expiresAt: entry?.expiresAt ?? this.now() + ttlSeconds * 1000,
-    });
-    return next;
+  async countWithinLimit(window: SlidingWindow, limit: number, ttlSeconds: number) {
+    // No await between the check and the count: one step for every caller in this process.
+    const previous = Number(this.live(window.previous)?.value ?? 0);
+    const current = Number(this.live(window.current)?.value ?? 0);
+    if (previous * window.previousWeight + current + 1 > limit) return { counted: false, current, previous };
+    const entry = this.live(window.current);
+    this.entries.set(window.current, { value: String(current + 1), expiresAt: entry?.expiresAt ?? this.now() + ttlSeconds * 1000 });
+    return { counted: true, current: current + 1, previous };
   }
 
   async ping(): Promise<void> {}

@@ -1,5 +1,17 @@
 import { Redis } from "ioredis";
-import type { StateStore } from "./store.ts";
+import type { SlidingWindow, StateStore } from "./store.ts";
+
+/** The check and the count of `countWithinLimit` as one Redis script, so concurrent callers cannot both pass. */
+const COUNT_WITHIN_LIMIT = `
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if previous * tonumber(ARGV[1]) + current + 1 > tonumber(ARGV[2]) then
+  return {0, current, previous}
+end
+current = redis.call('INCR', KEYS[1])
+if current == 1 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+return {1, current, previous}
+`;
 
 /** The shared store on Redis: every instance of the service sees the same state. */
 export class RedisStateStore implements StateStore {
@@ -44,13 +56,17 @@ export class RedisStateStore implements StateStore {
     await this.redis.del(key);
   }
 
-  async increment(key: string, ttlSeconds: number): Promise<number> {
-    const [[, count]] = (await this.redis
-      .multi()
-      .incr(key)
-      .expire(key, Math.max(1, Math.ceil(ttlSeconds)), "NX")
-      .exec()) as [[Error | null, number]];
-    return count;
+  async countWithinLimit(window: SlidingWindow, limit: number, ttlSeconds: number) {
+    const [counted, current, previous] = (await this.redis.eval(
+      COUNT_WITHIN_LIMIT,
+      2,
+      window.current,
+      window.previous,
+      String(window.previousWeight),
+      String(limit),
+      String(Math.max(1, Math.ceil(ttlSeconds))),
+    )) as [number, number, number];
+    return { counted: counted === 1, current, previous };
   }
 
   async ping(): Promise<void> {

@@ -43,11 +43,17 @@ describe.each(stores)("the %s state store", (_kind, open) => {
     expect(["a", "b", "c"]).toContain(await store.get("first"));
   });
 
-  it("counts up and keeps the window of the first increment", async () => {
-    expect(await store.increment("count", 1)).toBe(1);
-    expect(await store.increment("count", 60)).toBe(2);
+  it("counts within a limit, weighing the previous window, and keeps the expiry of the first count", async () => {
+    const window = { current: "count:2", previous: "count:1", previousWeight: 0.5 };
+    expect(await store.countWithinLimit({ ...window, current: "count:1", previous: "count:0" }, 4, 60)).toEqual({ counted: true, current: 1, previous: 0 });
+    expect(await store.countWithinLimit({ ...window, current: "count:1", previous: "count:0" }, 4, 60)).toEqual({ counted: true, current: 2, previous: 0 });
+    // The previous window's 2 weigh 1: three fit within 4, a fourth does not.
+    expect(await store.countWithinLimit(window, 4, 1)).toEqual({ counted: true, current: 1, previous: 2 });
+    expect(await store.countWithinLimit(window, 4, 60)).toEqual({ counted: true, current: 2, previous: 2 });
+    expect(await store.countWithinLimit(window, 4, 60)).toEqual({ counted: true, current: 3, previous: 2 });
+    expect(await store.countWithinLimit(window, 4, 60)).toEqual({ counted: false, current: 3, previous: 2 });
     await sleep(1100);
-    expect(await store.increment("count", 60)).toBe(1);
+    expect(await store.countWithinLimit(window, 4, 60)).toEqual({ counted: true, current: 1, previous: 2 });
   });
 
   it("deletes a key", async () => {
