@@ -12,7 +12,7 @@ import { attachablePictures, uploadPictures } from "../notion/pictures.ts";
 import { publishPage } from "../notion/publish.ts";
 import { buildSummarySchema, type NotionProperties } from "../notion/schema-mapping.ts";
 import type { StageQueues } from "./queues.ts";
-import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type SentFileSource, type StageName, type TranscriptCheckpoint } from "./types.ts";
+import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type SentFileSource, type StageName, type TimedStep, type TranscriptCheckpoint } from "./types.ts";
 
 /** Everything the stages call; each piece belongs to its own room. */
 export interface PipelineDeps {
@@ -50,14 +50,22 @@ interface Run {
   timings: NonNullable<Checkpoints["timings"]>;
   /** Progress edits in flight, in order; the final word waits for them, the stages do not. */
   shown: Promise<void>;
+  /**
+   * The picture uploads, started once the frames exist and left running beside transcription,
+   * OCR and the summary (only the page needs them); publishing waits for them. Never rejects.
+   */
+  pictures?: Promise<PicturesOutcome>;
 }
+
+/** How the picture uploads ended: saved, or an error for publishing to raise or pass over. */
+type PicturesOutcome = { ok: true } | { ok: false; error: unknown };
 
 /** Key frames a video's page shows (the first is its cover); a photo post shows all its pictures. */
 const KEY_FRAMES = 4;
 
 const NOT_CONFIGURED = "error.notConfiguredAi";
 
-async function timed<T>(run: Run, stage: StageName, work: () => Promise<T>): Promise<T> {
+async function timed<T>(run: Run, stage: TimedStep, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   try {
     return await work();
@@ -83,9 +91,10 @@ function announce(run: Run, stage: StageName): void {
 }
 
 /**
- * DOWNLOAD, EXTRACT, then TRANSCRIBE, OCR and the picture uploads in parallel. Media lives only
- * in this call's work folder: a resumed job downloads again (free) rather than pay again for
- * finished analysis.
+ * DOWNLOAD, EXTRACT, then TRANSCRIBE and OCR in parallel; the picture uploads start beside them
+ * and run on while the summary is written (see `Run.pictures`). Media lives only in this call's
+ * work folder, removed once the uploads are done: a resumed job downloads again (free) rather
+ * than pay again for finished analysis.
  */
 async function analyseVideo(run: Run): Promise<void> {
   const needSpeech = !run.checkpoints.transcribe;
@@ -105,6 +114,11 @@ async function analyseVideo(run: Run): Promise<void> {
 async function analyseMedia(run: Run, needSpeech: boolean, needText: boolean, needPictures: boolean): Promise<void> {
   const { deps } = run;
   const workDir = await deps.media.createWorkDir(run.job.id);
+  const removeWorkDir = () =>
+    deps.media.removeWorkDir(workDir).catch((error: unknown) => {
+      run.log.warn({ err: error }, "could not remove a work folder; the boot sweep will");
+    });
+  let handedOver = false;
   try {
     announce(run, "download");
     const media = await deps.queues.download.add(() => timed(run, "download", () => fetchMedia(run, workDir)));
@@ -123,21 +137,36 @@ async function analyseMedia(run: Run, needSpeech: boolean, needText: boolean, ne
     );
     await save(run, "ANALYZE", { extract: { frames: frames.length, audioChunks: chunks.length } });
 
+    if (needPictures) {
+      // The work folder (the frames) stays until the uploads are done.
+      run.pictures = timed(run, "pictures", () => keepPictures(run, media, frames))
+        .then((): PicturesOutcome => ({ ok: true }), (error: unknown): PicturesOutcome => ({ ok: false, error }))
+        .finally(removeWorkDir);
+      handedOver = true;
+    }
+    if (!needSpeech && !needText) return;
     announce(run, needSpeech && chunks.length > 0 ? "transcribe" : "ocr");
     // Both run to the end before any failure is raised, so a finished (paid) result is always saved.
-    const results = await Promise.allSettled([
-      needSpeech ? transcribe(run, chunks) : undefined,
-      needText ? readScreen(run, frames) : undefined,
-      needPictures ? keepPictures(run, media, frames) : undefined,
-    ]);
+    const results = await Promise.allSettled([needSpeech ? transcribe(run, chunks) : undefined, needText ? readScreen(run, frames) : undefined]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failure) throw failure.reason;
     await save(run, "SUMMARIZE", {});
   } finally {
-    await deps.media.removeWorkDir(workDir).catch((error: unknown) => {
-      run.log.warn({ err: error }, "could not remove a work folder; the boot sweep will");
-    });
+    if (!handedOver) await removeWorkDir();
   }
+}
+
+/**
+ * Waits for the picture uploads started by the analysis. A transient failure is raised (the job
+ * is retried and uploads again); any other leaves the page without pictures rather than fail it.
+ */
+async function awaitPictures(run: Run): Promise<void> {
+  const outcome = await run.pictures;
+  run.pictures = undefined;
+  if (!outcome || outcome.ok) return;
+  if (isTransient(outcome.error)) throw outcome.error;
+  run.log.warn({ err: outcome.error }, "could not upload the pictures; the page goes without them");
+  await save(run, "PUBLISH", { pictures: { uploads: [] } });
 }
 
 /** The post from its link, or the video the person sent as a file from their chat platform. */
@@ -275,10 +304,12 @@ async function publish(run: Run, schema: NotionSchema): Promise<void> {
   if (!token) {
     throw new UserFacingError("notion_revoked", "error.notionGone");
   }
+  await awaitPictures(run);
   if (!run.job.notionPageId && checkpoints.pictures?.uploads.length && attachablePictures(checkpoints.pictures, Date.now()).length === 0) {
     // The uploads expired while the job waited (Notion drops unattached ones after an hour): upload again.
     delete checkpoints.pictures;
     await analyseVideo(run);
+    await awaitPictures(run);
   }
   announce(run, "publish");
   const page = await timed(run, "publish", async () => {
@@ -329,6 +360,8 @@ export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): 
     await publish(run, schema);
     await notify(run, schema);
   } finally {
+    // Uploads still running when a stage failed: let them end (and their folder go) first.
+    await run.pictures;
     // A failure message must come after the last stage edit, never before it.
     await run.shown;
   }

@@ -60,11 +60,14 @@ export interface Checkpoints {
   publish?: { pageId: string; url: string };
   notified?: boolean;
   /** Measured service time of each stage in ms (the last attempt's), for metrics and the benchmark. */
-  timings?: Partial<Record<StageName, number>>;
+  timings?: Partial<Record<TimedStep, number>>;
 }
 
 /** The stages as the chat names them. */
 export type StageName = "download" | "extract" | "transcribe" | "ocr" | "summarize" | "publish" | "notify";
+
+/** What the pipeline times: the stages, and the picture uploads that run beside them. */
+export type TimedStep = StageName | "pictures";
 
 /** A change worth showing to the person who sent the link. */
 export type ProgressEvent =
