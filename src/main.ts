@@ -105,6 +105,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     maxLinksPerHour: config.jobs.maxLinksPerHour,
     wakeWorker: () => worker?.wake(),
     refreshDatabases: async (userId) => (await refreshSchemas(userId)).map((r) => ({ id: r.id, title: r.title, tag: r.tag })),
+    revokeNotion: tokens.revoke,
   });
   const ocr = createOnScreenTextReader(config, log);
   const pipeline: PipelineDeps = {

@@ -94,10 +94,15 @@ export async function disconnectCommand(deps: ChatDeps, person: Person, reply: R
   );
 }
 
-/** The confirmed `/disconnect`: token and databases deleted; pages in Notion stay. */
+/**
+ * The confirmed `/disconnect`: the token revoked at Notion, then token and databases deleted
+ * here; pages in Notion stay. When Notion does not confirm the revocation the connection is
+ * still forgotten here, and the person is told how to remove it in Notion themselves.
+ */
 export async function confirmDisconnect(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
+  const revoked = await deps.revokeNotion(person.userId);
   await deps.repos.connections.remove(person.userId);
-  await reply({ text: person.t("disconnected") }, { personal: true });
+  await reply({ text: person.t(revoked ? "disconnected" : "disconnectedNotRevoked") }, { personal: true });
 }
 
 /** `/help`: what the bot does, and every command of the registry with its usage. */

@@ -21,6 +21,8 @@ export interface ChatDeps {
   wakeWorker(): void;
   /** Re-reads the person's databases from Notion and stores them. */
   refreshDatabases(userId: string): Promise<DatabaseChoice[]>;
+  /** Revokes the person's Notion token at Notion; false (already logged) when Notion did not confirm. Never throws. */
+  revokeNotion(userId: string): Promise<boolean>;
 }
 
 /** The adapters of the platforms this process runs, by platform. */

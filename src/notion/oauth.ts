@@ -78,3 +78,16 @@ export function exchangeCode(notion: Config["notion"], code: string): Promise<No
 export function refreshGrant(notion: Config["notion"], refreshToken: string): Promise<NotionGrant> {
   return requestGrant(notion, { grant_type: "refresh_token", refresh_token: refreshToken });
 }
+
+/**
+ * Revokes `accessToken` at Notion (POST /v1/oauth/revoke with the integration's id and secret):
+ * the integration leaves the person's workspace and the token and its refresh token stop working.
+ */
+export async function revokeToken(notion: Config["notion"], accessToken: string): Promise<void> {
+  const { clientId, clientSecret } = credentials(notion);
+  try {
+    await tokenClient(notion).oauth.revoke({ client_id: clientId, client_secret: clientSecret, token: accessToken });
+  } catch (error) {
+    throw toNotionError(error, "oauth");
+  }
+}

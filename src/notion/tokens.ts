@@ -2,7 +2,7 @@ import type { Config } from "../config.ts";
 import type { ConnectionRepository } from "../db/connections.ts";
 import { isTransient } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { refreshGrant } from "./oauth.ts";
+import { refreshGrant, revokeToken } from "./oauth.ts";
 
 /**
  * The people's Notion access tokens over their lifetime: handed out from the stored connection,
@@ -19,6 +19,11 @@ export interface NotionTokens {
    * A Notion outage during the refresh throws its transient error.
    */
   renew(expired: string): Promise<string | undefined>;
+  /**
+   * Revokes the person's token at Notion (on /disconnect and /forget). Never throws: a failure
+   * is logged and answered false, and the caller forgets the connection all the same.
+   */
+  revoke(userId: string): Promise<boolean>;
 }
 
 /** What the token lifecycle needs. */
@@ -74,6 +79,18 @@ export function createNotionTokens(deps: NotionTokenDeps): NotionTokens {
       const started = refresh(userId, expired).finally(() => refreshing.delete(userId));
       refreshing.set(userId, started);
       return started;
+    },
+    async revoke(userId) {
+      try {
+        const auth = await deps.connections.loadAuth(userId);
+        if (!auth) return true;
+        await revokeToken(deps.oauth, auth.accessToken);
+        deps.log.info({ userId }, "Notion token revoked");
+        return true;
+      } catch (error) {
+        deps.log.error({ userId, kind: (error as { kind?: string }).kind, err: error instanceof Error ? error.message : String(error) }, "could not revoke the Notion token; the connection is forgotten here anyway");
+        return false;
+      }
     },
   };
 }

@@ -28,6 +28,9 @@ let core: ChatCore;
 let woken: number;
 let refreshes: string[];
 let refreshFailure: Error | undefined;
+/** Whose tokens were revoked at Notion, each with whether the connection was still stored then. */
+let revocations: { userId: string; stored: boolean }[];
+let revokeConfirmed: boolean;
 let typing: string[];
 let said: Said[];
 
@@ -65,6 +68,8 @@ beforeEach(() => {
   woken = 0;
   refreshes = [];
   refreshFailure = undefined;
+  revocations = [];
+  revokeConfirmed = true;
   typing = [];
   said = [];
   core = createChatCore({
@@ -79,6 +84,10 @@ beforeEach(() => {
       refreshes.push(userId);
       if (refreshFailure) throw refreshFailure;
       return repos.schemas.list(userId);
+    },
+    async revokeNotion(userId) {
+      revocations.push({ userId, stored: repos.tables.connections.has(userId) });
+      return revokeConfirmed;
     },
   });
   const adapter: ChatAdapter = {
@@ -211,12 +220,21 @@ describe("/disconnect", () => {
 });
 
 describe("buttons", () => {
-  it("disconnect:yes forgets the token and the databases", async () => {
+  it("disconnect:yes revokes the token at Notion, then forgets the token and the databases", async () => {
     const me = await connected("Recipes");
     await press("disconnect:yes");
+    expect(revocations).toEqual([{ userId: me.userId, stored: true }]);
     expect(last()).toEqual({ message: { text: t("disconnected") }, personal: true });
     expect(await repos.connections.loadAccessToken(me.userId)).toBeUndefined();
     expect(await repos.schemas.list(me.userId)).toEqual([]);
+  });
+
+  it("disconnect:yes still forgets the connection when Notion does not confirm the revocation, and says how to remove it there", async () => {
+    const me = await connected("Recipes");
+    revokeConfirmed = false;
+    await press("disconnect:yes");
+    expect(last()).toEqual({ message: { text: t("disconnectedNotRevoked") }, personal: true });
+    expect(await repos.connections.loadAccessToken(me.userId)).toBeUndefined();
   });
 
   it("disconnect:no keeps everything", async () => {
@@ -359,6 +377,7 @@ describe("the hourly link limit", () => {
       now: () => clock,
       wakeWorker: () => void (woken += 1),
       refreshDatabases: async (userId) => repos.schemas.list(userId),
+      revokeNotion: async () => true,
     });
   });
 

@@ -33,6 +33,7 @@ function core() {
     maxLinksPerHour: 30,
     wakeWorker: () => undefined,
     refreshDatabases: async (userId) => repos.schemas.list(userId),
+    revokeNotion: async () => true,
   });
 }
 

@@ -32,6 +32,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: "PATCH", pattern: new RegExp(`^/v1/blocks/${ID}/children$`), name: "PATCH /v1/blocks/{id}/children", request: "AppendBlockChildrenBody", response: "AppendBlockChildrenAnswer" },
   { method: "GET", pattern: new RegExp(`^/v1/blocks/${ID}/children$`), name: "GET /v1/blocks/{id}/children", response: "ListBlockChildrenAnswer" },
   { method: "POST", pattern: /^\/v1\/oauth\/token$/, name: "POST /v1/oauth/token", request: "OauthTokenBody", response: "OauthTokenAnswer" },
+  { method: "POST", pattern: /^\/v1\/oauth\/revoke$/, name: "POST /v1/oauth/revoke", request: "OauthRevokeBody", response: "OauthRevokeAnswer" },
   { method: "POST", pattern: /^\/v1\/file_uploads$/, name: "POST /v1/file_uploads", request: "CreateFileUploadBody", response: "CreateFileUploadAnswer" },
   { method: "POST", pattern: new RegExp(`^/v1/file_uploads/${ID}/send$`), name: "POST /v1/file_uploads/{id}/send", response: "SendFileUploadAnswer" },
   { method: "POST", pattern: new RegExp(`^/v1/file_uploads/${ID}/complete$`), name: "POST /v1/file_uploads/{id}/complete", response: "CompleteFileUploadAnswer" },

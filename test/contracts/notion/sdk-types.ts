@@ -10,6 +10,8 @@ import type {
   GetDataSourceResponse,
   GetPageResponse,
   ListBlockChildrenResponse,
+  OauthRevokeParameters,
+  OauthRevokeResponse,
   OauthTokenParameters,
   OauthTokenResponse,
   QueryDataSourceParameters,
@@ -31,6 +33,8 @@ export type CreatePageBody = Omit<CreatePageParameters, "filter_properties">;
 export type AppendBlockChildrenBody = Omit<AppendBlockChildrenParameters, "block_id">;
 /** POST /v1/oauth/token */
 export type OauthTokenBody = OauthTokenParameters;
+/** POST /v1/oauth/revoke */
+export type OauthRevokeBody = OauthRevokeParameters;
 /** POST /v1/file_uploads */
 export type CreateFileUploadBody = CreateFileUploadParameters;
 /** POST /v1/data_sources/{id}/query */
@@ -42,6 +46,7 @@ export type CreatePageAnswer = CreatePageResponse;
 export type AppendBlockChildrenAnswer = AppendBlockChildrenResponse;
 export type ListBlockChildrenAnswer = ListBlockChildrenResponse;
 export type OauthTokenAnswer = OauthTokenResponse;
+export type OauthRevokeAnswer = OauthRevokeResponse;
 export type CreateFileUploadAnswer = CreateFileUploadResponse;
 export type QueryDataSourceAnswer = QueryDataSourceResponse;
 export type SearchAnswer = SearchResponse;

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import escapeHtml from "escape-html";
-import express, { type Express, type Response } from "express";
+import express, { type Express, type Request, type Response } from "express";
 import { NotionError, sendNotionError } from "./errors.ts";
 import type { NotionStore, TokenGrant } from "./store.ts";
 
@@ -8,7 +8,8 @@ import type { NotionStore, TokenGrant } from "./store.ts";
  * Notion's OAuth for public integrations: a consent page at /v1/oauth/authorize where the
  * person ticks the data sources to share and presses Allow or Cancel, and POST /v1/oauth/token
  * exchanging a single-use code (basic auth with client id and secret) for an access token and a
- * refresh token, or a refresh token for a new pair (the old pair stops working).
+ * refresh token, or a refresh token for a new pair (the old pair stops working); and POST
+ * /v1/oauth/revoke, which ends a grant.
  */
 
 /** An integration registered with the emulator. */
@@ -106,13 +107,19 @@ ${boxes}
     res.redirect(302, target.toString());
   });
 
-  app.post("/v1/oauth/token", express.json(), (req, res) => {
+  /** The integration named by the request's basic auth, or undefined (after answering 401) when the id or secret is wrong. */
+  function authenticated(req: Request, res: Response): OAuthClient | undefined {
     const match = /^Basic (.+)$/.exec(req.get("Authorization") ?? "");
     const [id, secret] = match ? Buffer.from(match[1]!, "base64").toString("utf8").split(":") : [];
     const client = clientOf(id);
-    if (!client || client.clientSecret !== secret) {
-      return sendNotionError(res, new NotionError(401, "unauthorized", "Invalid client credentials."));
-    }
+    if (client && client.clientSecret === secret) return client;
+    sendNotionError(res, new NotionError(401, "unauthorized", "Invalid client credentials."));
+    return undefined;
+  }
+
+  app.post("/v1/oauth/token", express.json(), (req, res) => {
+    const client = authenticated(req, res);
+    if (!client) return;
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (body.grant_type === "refresh_token") {
       const old = typeof body.refresh_token === "string" ? store.refreshTokens.get(body.refresh_token) : undefined;
@@ -131,6 +138,19 @@ ${boxes}
     }
     issued.used = true;
     res.json(tokenAnswer(store, store.grant(issued.dataSourceIds)));
+  });
+
+  // Revoking ends the whole grant (access and refresh token). A token already dead is answered
+  // 200 as well, as OAuth's revocation endpoints do (RFC 7009): there is nothing left to undo.
+  app.post("/v1/oauth/revoke", express.json(), (req, res) => {
+    if (!authenticated(req, res)) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body.token !== "string" || body.token === "") {
+      return sendNotionError(res, new NotionError(400, "validation_error", "body failed validation: body.token should be defined, instead was `undefined`."));
+    }
+    const grant = store.tokens.get(body.token);
+    if (grant) store.revoke(grant);
+    res.json({ request_id: randomUUID() });
   });
 }
 

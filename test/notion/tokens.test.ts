@@ -4,16 +4,18 @@ import { createConnectionRepository, type ConnectionRepository } from "../../src
 import { createTokenCipher } from "../../src/db/token-cipher.ts";
 import { UserFacingError } from "../../src/errors.ts";
 import { createNotionApi, type NotionApi } from "../../src/notion/client.ts";
-import { buildAuthorizeUrl, exchangeCode } from "../../src/notion/oauth.ts";
+import { buildAuthorizeUrl, exchangeCode, refreshGrant } from "../../src/notion/oauth.ts";
 import { createNotionTokens, type NotionTokens } from "../../src/notion/tokens.ts";
 import { consentOverHttp, type NotionEmulator } from "../emulators/notion/index.ts";
+import { capturingLogger } from "../ai/log-capture.ts";
 import { openFreshDatabase } from "../harness/postgres.ts";
 import { emulatorWithApi, quietLog } from "./setup.ts";
 import type { Config } from "../../src/config.ts";
 
 /**
- * Notion's access tokens expire; the refresh token issued with each gets a new pair. Driven
- * through @notionhq/client against the emulator, with the connection stored in Postgres.
+ * A Notion connection's life: access tokens expire and the refresh token issued with each gets
+ * a new pair; on leaving, the token is revoked at Notion. Driven through @notionhq/client
+ * against the emulator, with the connection stored in Postgres.
  */
 
 let emulator: NotionEmulator;
@@ -122,5 +124,33 @@ describe("refreshing an expired Notion access token", () => {
     const exchanges = refreshRequests();
     await expect(api.searchDataSources(token)).rejects.toMatchObject({ kind: "notion_revoked" });
     expect(refreshRequests()).toBe(exchanges);
+  });
+});
+
+describe("revoking the token at Notion", () => {
+  it("revokes the stored token: it and its refresh token stop working at Notion", async () => {
+    const userId = await connectedPerson();
+    const auth = (await connections.loadAuth(userId))!;
+    expect(await tokens.revoke(userId)).toBe(true);
+    const revoke = emulator.requests.filter((r) => r.method === "POST" && r.path === "/v1/oauth/revoke").at(-1);
+    expect(revoke?.body).toEqual({ token: auth.accessToken });
+    await expect(api.searchDataSources(auth.accessToken)).rejects.toMatchObject({ kind: "notion_revoked" });
+    await expect(refreshGrant(config, auth.refreshToken!)).rejects.toMatchObject({ kind: "bad_request" });
+  });
+
+  it("answers false and logs when Notion does not answer, without throwing", async () => {
+    const userId = await connectedPerson();
+    const { log, lines } = capturingLogger();
+    const logged = createNotionTokens({ connections, oauth: config, bindWorkspace: () => undefined, log });
+    emulator.failNext({ kind: "503" }, (req) => req.path === "/v1/oauth/revoke");
+    expect(await logged.revoke(userId)).toBe(false);
+    expect(lines.some((line) => line.level === 50 && /could not revoke/.test(String(line.msg)) && line.userId === userId)).toBe(true);
+  });
+
+  it("has nothing to revoke for a person who never connected", async () => {
+    const userId = (await fresh.db.prisma.user.create({ data: {} })).id;
+    const before = emulator.requests.length;
+    expect(await tokens.revoke(userId)).toBe(true);
+    expect(emulator.requests.length).toBe(before);
   });
 });
