@@ -139,6 +139,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     : undefined;
   for (const bot of [telegram, discord]) if (bot) chat.registerAdapter(bot.adapter);
   if (telegram) pipeline.sentFiles.TELEGRAM = telegram.files;
+  if (discord) pipeline.sentFiles.DISCORD = discord.files;
   const botLinks = { telegram: telegram?.link, discord: discord?.link };
   const signIn = createSignIn({ repos, notion, notionOAuth: config.notion, notifier: chat.notifier, log });
   const app = createWebApp({

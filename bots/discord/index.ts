@@ -3,8 +3,10 @@ import { z } from "zod";
 import type { ChatAdapter } from "../../src/chat/adapter.ts";
 import type { ChatCore } from "../../src/chat/core.ts";
 import type { Config } from "../../src/config.ts";
+import type { SentFileSource } from "../../src/jobs/types.ts";
 import type { Logger } from "../../src/log.ts";
 import { createDiscordAdapter } from "./adapter.ts";
+import { createDiscordFileSource } from "./files.ts";
 import { createDirectMessageListener } from "./direct-messages.ts";
 import { createInteractionListener } from "./interactions.ts";
 import { slashCommands } from "./slash-commands.ts";
@@ -13,6 +15,8 @@ import { slashCommands } from "./slash-commands.ts";
 export interface DiscordBot {
   /** Sends and edits DM messages; registered with the chat core. */
   adapter: ChatAdapter;
+  /** Fetches videos people attached to their DMs (for the pipeline, also in worker-only processes). */
+  files: SentFileSource;
   /** A link that opens a DM with the bot, for the linking site's "back to the chat" button. */
   link: string;
   stop(): Promise<void>;
@@ -42,6 +46,7 @@ async function startSendOnly(deps: DiscordBotDeps): Promise<DiscordBot> {
   const me = botUser.parse(await rest.get(Routes.user()));
   return {
     adapter: createDiscordAdapter(rest),
+    files: createDiscordFileSource(rest),
     link: profileLink(me.id),
     stop: async () => {
       rest.clearHashSweeper();
@@ -76,7 +81,7 @@ async function startGateway(deps: DiscordBotDeps): Promise<DiscordBot> {
     throw error;
   }
   log.info({ botId: client.user!.id, commands: slashCommands().map((c) => c.name) }, "Discord bot connected");
-  return { adapter, link: profileLink(client.user!.id), stop: () => client.destroy() };
+  return { adapter, files: createDiscordFileSource(client.rest), link: profileLink(client.user!.id), stop: () => client.destroy() };
 }
 
 /** Starts the Discord bot (discord.js). */

@@ -17,6 +17,9 @@ import type { SentFile, SentFileSource } from "../../src/jobs/types.ts";
 /** The Bot API's getFile limit. */
 export const TELEGRAM_DOWNLOAD_LIMIT_BYTES = 20 * 1024 * 1024;
 
+/** What the person hears about a file over that limit. */
+export const TELEGRAM_TOO_BIG: TextRef = { key: "fileTooBig", params: { mb: TELEGRAM_DOWNLOAD_LIMIT_BYTES / (1024 * 1024) } };
+
 /** The sentence for a file the Bot API will not hand out. */
 const TOO_BIG = "video_too_large";
 

@@ -9,7 +9,7 @@ import type { Logger } from "../../src/log.ts";
 import type { StateStore } from "../../src/state/index.ts";
 import type { SentFileSource } from "../../src/jobs/types.ts";
 import { createTelegramAdapter } from "./adapter.ts";
-import { createTelegramFileSource, TELEGRAM_DOWNLOAD_LIMIT_BYTES } from "./files.ts";
+import { createTelegramFileSource, TELEGRAM_TOO_BIG } from "./files.ts";
 import { ChatOrder } from "./chat-order.ts";
 import { throttleCalls } from "./throttle.ts";
 import { ALLOWED_UPDATES, routeUpdates } from "./updates.ts";
@@ -77,7 +77,7 @@ export async function startTelegramBot(deps: TelegramBotDeps): Promise<TelegramB
     bot.api,
     config.telegram.apiRoot,
     config.telegram.token!,
-    { key: "fileTooBig", params: { mb: TELEGRAM_DOWNLOAD_LIMIT_BYTES / (1024 * 1024) } },
+    TELEGRAM_TOO_BIG,
   );
   if (deps.receive === "send-only") {
     log.info({ bot: bot.botInfo.username }, "Telegram: sending only");

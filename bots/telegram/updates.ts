@@ -2,12 +2,11 @@ import type { Bot } from "grammy";
 import type { ChatAdapter, Reply } from "../../src/chat/adapter.ts";
 import type { ChatCore } from "../../src/chat/core.ts";
 import { isStoreUnavailable } from "../../src/errors.ts";
-import { containsAnyLink } from "../../src/links.ts";
 import { languageOf, translator } from "../../src/i18n/index.ts";
 import type { Logger } from "../../src/log.ts";
 import type { StateStore } from "../../src/state/index.ts";
 import type { ChatOrder } from "./chat-order.ts";
-import { TELEGRAM_DOWNLOAD_LIMIT_BYTES, videoFileOf } from "./files.ts";
+import { TELEGRAM_DOWNLOAD_LIMIT_BYTES, TELEGRAM_TOO_BIG, videoFileOf } from "./files.ts";
 import { senderOf } from "./sender.ts";
 
 /** The updates the bot asks Telegram for; everything else never reaches it. */
@@ -80,13 +79,10 @@ export function routeUpdates(bot: Bot, deps: UpdateDeps): void {
     // Stickers and photos without a caption get the core's hint, never silence.
     const text = ctx.msg.text ?? ctx.msg.caption ?? "";
     const video = videoFileOf(ctx.msg);
-    // A too-big file with a link in its caption still goes to the core, which prefers the link.
-    if (video && (video.file.sizeBytes ?? 0) > TELEGRAM_DOWNLOAD_LIMIT_BYTES && !containsAnyLink(text)) {
-      const t = translator(languageOf(ctx.from.language_code) ?? "en");
-      await adapter.send(String(ctx.chat.id), { text: t("fileTooBig", { mb: TELEGRAM_DOWNLOAD_LIMIT_BYTES / (1024 * 1024) }) });
-      return;
+    if (video && (video.file.sizeBytes ?? 0) > TELEGRAM_DOWNLOAD_LIMIT_BYTES) {
+      return chat.refuseFile(senderOf(ctx.from, ctx.chat), text, TELEGRAM_TOO_BIG, replyIn(adapter, ctx.chat.id));
     }
-    if (video) return chat.handleVideoFile(senderOf(ctx.from, ctx.chat), video, text, replyIn(adapter, ctx.chat.id));
+    if (video) return chat.handleVideoFiles(senderOf(ctx.from, ctx.chat), [video], text, replyIn(adapter, ctx.chat.id));
     await chat.handleText(senderOf(ctx.from, ctx.chat), text, replyIn(adapter, ctx.chat.id));
   });
   inPrivate.on("callback_query:data", async (ctx) => {

@@ -1,3 +1,4 @@
+import type { TextRef } from "../i18n/index.ts";
 import type { ProgressSink, SentFile } from "../jobs/types.ts";
 import { containsAnyLink, parseVideoLinks } from "../links.ts";
 import type { ChatAdapter, ChatSender, Reply } from "./adapter.ts";
@@ -20,10 +21,15 @@ export interface ChatCore {
   /** A plain message (text or caption) in a private chat: a command, links, or anything else. */
   handleText(sender: ChatSender, text: string, reply: Reply): Promise<void>;
   /**
-   * A video sent as a file (its size already checked against the platform's download limit),
-   * with the message's caption: taken in like a link, de-duplicated by `key`.
+   * Videos sent as files in one message (their sizes already checked against the platform's
+   * limit), with the message's caption: each taken in like a link, de-duplicated by `key`.
    */
-  handleVideoFile(sender: ChatSender, file: { key: string; file: SentFile }, caption: string, reply: Reply): Promise<void>;
+  handleVideoFiles(sender: ChatSender, files: { key: string; file: SentFile }[], caption: string, reply: Reply): Promise<void>;
+  /**
+   * A video file the bot will not fetch (over the platform's limit): a TikTok or Instagram link
+   * in the caption is still taken, else `sentence` is said in the person's language.
+   */
+  refuseFile(sender: ChatSender, caption: string, sentence: TextRef, reply: Reply): Promise<void>;
   /** A command by name without the slash; `argument` is the rest of the line. */
   handleCommand(sender: ChatSender, name: string, argument: string, reply: Reply): Promise<void>;
   /** A callback button press; `data` is what the core put on the button. */
@@ -72,12 +78,20 @@ export function createChatCore(deps: ChatDeps): ChatCore {
     await handleLinks(deps, sender.platform, person, text, links, reply);
   }
 
-  async function handleVideoFile(sender: ChatSender, sent: { key: string; file: SentFile }, caption: string, reply: Reply): Promise<void> {
+  async function handleVideoFiles(sender: ChatSender, sent: { key: string; file: SentFile }[], caption: string, reply: Reply): Promise<void> {
     // A caption with a TikTok or Instagram link names the original post: that beats the copy
     // (its title, caption and uploader come with it, and the page gets a real Source URL).
     if (parseVideoLinks(caption, deps.linkOptions).length > 0) return handleText(sender, caption, reply);
+    await markReachable(deps.state, sender.platform, sender.chatId);
     const person = await personOf(sender);
-    await handleLinks(deps, sender.platform, person, caption, [{ platform: "file", url: sent.key, key: sent.key, file: sent.file }], reply);
+    const videos = sent.map(({ key, file }) => ({ platform: "file" as const, url: key, key, file }));
+    await handleLinks(deps, sender.platform, person, caption, videos, reply);
+  }
+
+  async function refuseFile(sender: ChatSender, caption: string, sentence: TextRef, reply: Reply): Promise<void> {
+    if (parseVideoLinks(caption, deps.linkOptions).length > 0) return handleText(sender, caption, reply);
+    const person = await personOf(sender);
+    await reply({ text: person.t(sentence.key, sentence.params) });
   }
 
   async function handleButton(sender: ChatSender, data: string, reply: Reply): Promise<void> {
@@ -94,7 +108,8 @@ export function createChatCore(deps: ChatDeps): ChatCore {
   return {
     registerAdapter: (adapter) => void adapters.set(adapter.platform, skipUnreachableChats(adapter, deps.state, deps.log)),
     handleText,
-    handleVideoFile,
+    handleVideoFiles,
+    refuseFile,
     handleCommand,
     handleButton,
     databasesFor: async (sender) => deps.repos.schemas.list((await personOf(sender)).userId),

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startDiscordBot, type DiscordBot } from "../../bots/discord/index.ts";
 import type { ChatSender, Reply } from "../../src/chat/adapter.ts";
@@ -8,7 +9,7 @@ import { startDiscordEmulator, type DiscordEmulator } from "../emulators/discord
 
 /** What the bot handed the core, and how the core answers: a stand-in that says what each test tells it to. */
 interface Call {
-  kind: "text" | "command" | "button" | "file";
+  kind: "text" | "command" | "button" | "file" | "refused";
   sender: ChatSender;
   input: string;
   argument?: string;
@@ -21,7 +22,10 @@ const fakeChat: ChatCore = {
   handleText: async (sender, text, reply) => void (calls.push({ kind: "text", sender, input: text }), await answer(reply)),
   handleCommand: async (sender, name, argument, reply) => void (calls.push({ kind: "command", sender, input: name, argument }), await answer(reply)),
   handleButton: async (sender, data, reply) => void (calls.push({ kind: "button", sender, input: data }), await answer(reply)),
-  handleVideoFile: async (sender, sent, _caption, reply) => void (calls.push({ kind: "file", sender, input: sent.key }), await answer(reply)),
+  handleVideoFiles: async (sender, sent, caption, reply) =>
+    void (calls.push(...sent.map((s) => ({ kind: "file" as const, sender, input: s.key, argument: `${s.file.ref} ${s.file.name} ${caption}` }))), await answer(reply)),
+  refuseFile: async (sender, caption, sentence, reply) =>
+    void (calls.push({ kind: "refused", sender, input: sentence.key, argument: `${String(sentence.params?.mb)} ${caption}` }), await answer(reply)),
   databasesFor: async () => [
     { title: "🍳 Recipes", tag: "recipes" },
     { title: "Reading list", tag: "reading-list" },
@@ -107,5 +111,32 @@ describe("the Discord adapter translates, the core decides", () => {
     expect(press.response?.type).toBe(6);
     expect(calls).toMatchObject([{ kind: "button", input: "tag:recipes", sender: { chatId: ada.dmChannelId } }]);
     expect(ada.transcript().find((e) => e.messageId === question.messageId)?.buttons).toBeUndefined();
+  });
+  it("hands a DM's video attachments to the core as sent files keyed by their content, and only those", async () => {
+    const ada = discord.user("6005");
+    const clip = Buffer.from("a short clip");
+    const sent = ada.sendDm("dinner idea", [
+      { data: clip, filename: "noodles.mp4" },
+      { data: Buffer.from("a photo"), filename: "cover.jpg" },
+      { data: Buffer.from("another clip"), filename: "pasta.mov" },
+    ]);
+    await ada.waitFor((t) => t.find((e) => e.text === "ok"));
+    const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+    const where = (name: string) => expect.stringMatching(new RegExp(`^${ada.dmChannelId}/${sent.messageId}/\\d+ ${name.replace(".", "\\.")} dinner idea$`));
+    expect(calls).toEqual([
+      { kind: "file", sender: expect.objectContaining({ chatId: ada.dmChannelId }), input: `discord-file:${sha(clip)}`, argument: where("noodles.mp4") },
+      { kind: "file", sender: expect.objectContaining({ chatId: ada.dmChannelId }), input: `discord-file:${sha(Buffer.from("another clip"))}`, argument: where("pasta.mov") },
+    ]);
+    // Read once each, to hash; the picture not at all.
+    expect([...discord.attachmentDownloads.values()]).toEqual([1, 1]);
+  });
+
+  it("refuses a 21 MB video attachment without downloading it, naming the 20 MB limit", async () => {
+    const ada = discord.user("6006");
+    const downloads = discord.attachmentDownloads.size;
+    ada.sendDm("", [{ data: Buffer.alloc(21 * 1024 * 1024, 1), filename: "long.mp4" }]);
+    await ada.waitFor((t) => t.find((e) => e.text === "ok"));
+    expect(calls).toEqual([{ kind: "refused", sender: expect.objectContaining({ chatId: ada.dmChannelId }), input: "fileOverOurLimit", argument: "20 " }]);
+    expect(discord.attachmentDownloads.size).toBe(downloads);
   });
 });

@@ -25,7 +25,7 @@ export function toApiMessage(store: DiscordStore, message: StoredMessage): Recor
     mention_everyone: false,
     mentions: [],
     mention_roles: [],
-    attachments: [],
+    attachments: (message.files ?? []).map((file) => store.cdn.toApiAttachment(file)),
     embeds: message.embeds.map((embed) => ({ type: "rich", ...embed })),
     components: withComponentIds(message.components),
     pinned: false,

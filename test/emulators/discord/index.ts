@@ -24,6 +24,7 @@ import type { DiscordWorld } from "./world.ts";
 
 export { DiscordRoutes, type RateLimitScope, type RouteMatcher } from "./rate-limits.ts";
 export { Intents } from "./gateway.ts";
+export type { AttachmentInput } from "./cdn.ts";
 export type { ScriptedUser, MessageMatcher, OptionValue, AutocompleteChoice } from "./scripted-user.ts";
 export type { TranscriptEntry, TranscriptButton } from "./transcript.ts";
 export type { InteractionRecord, InteractionResponse, RegisteredCommand, ApiUser } from "./store.ts";
@@ -84,6 +85,10 @@ export interface DiscordEmulator {
   rateLimitNext(count: number, route?: RouteMatcher, limit?: { retryAfterSeconds?: number; scope?: RateLimitScope }): void;
   /** Answers the next request matching `route` with `fault` (429/500/503/hang) in Discord's shape. */
   failNext(fault: Fault, route?: RouteMatcher): void;
+  /** How many times each attachment (by id) was downloaded from the CDN. */
+  readonly attachmentDownloads: Map<string, number>;
+  /** Every attachment URL handed out so far stops working (as a day later); reading the message again gives a fresh one. */
+  expireAttachmentUrls(): void;
   /** Drops every gateway connection; by default the bot can RESUME, with `invalidateSession` it must IDENTIFY again. */
   dropGatewayConnections(options?: { invalidateSession?: boolean; code?: number }): void;
   stop(): Promise<void>;
@@ -116,6 +121,7 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions = {})
     },
   };
   const http = await startEmulator((app) => mountRest(app, world), { respondToFault: respondLikeDiscord, contract: discordContract() });
+  store.cdn.base = http.url;
   const users = new Map<string, ScriptedUser>();
 
   return {
@@ -156,6 +162,8 @@ export async function startDiscordEmulator(options: DiscordEmulatorOptions = {})
       }
     },
     failNext: (fault, route = {}) => http.failNext(fault, matchRoute(route)),
+    attachmentDownloads: store.cdn.downloads,
+    expireAttachmentUrls: () => store.cdn.expireUrls(),
     dropGatewayConnections: (dropOptions) => gateway.dropConnections(dropOptions),
     async stop() {
       await gateway.stop();

@@ -266,4 +266,27 @@ describe("Discord emulator REST", () => {
       }
     });
   });
+  describe("attachments", () => {
+    it("dispatches a DM's files with signed CDN URLs that serve the bytes, and re-signs them when the message is read again", async () => {
+      const grace = discord.user("3001");
+      const from = gateway.frames.length;
+      const sent = grace.sendDm("look", [{ data: Buffer.from("not really a video"), filename: "clip one.mp4" }]);
+      const event = await gateway.next((f) => f.t === "MESSAGE_CREATE" && (f.d as { id: string }).id === sent.messageId, from);
+      const [attachment] = (event.d as { attachments: Record<string, unknown>[] }).attachments;
+      expect(attachment).toMatchObject({ filename: "clip one.mp4", size: 18, content_type: "video/mp4" });
+      const url = attachment!.url as string;
+      expect(url).toMatch(new RegExp(`^${discord.url}/attachments/${channelId}/\\d+/clip%20one\\.mp4\\?ex=[0-9a-f]+&is=[0-9a-f]+&hm=[0-9a-f]{64}&$`));
+      expect(Buffer.from(await (await fetch(url)).arrayBuffer()).toString()).toBe("not really a video");
+      expect(discord.attachmentDownloads.get(attachment!.id as string)).toBe(1);
+
+      expect((await fetch(url.replace(/hm=[0-9a-f]/, "hm=x"))).status).toBe(404);
+      discord.expireAttachmentUrls();
+      const stale = await fetch(url);
+      expect([stale.status, await stale.text()]).toEqual([404, "This content is no longer available."]);
+      const reread = await call("GET", `/channels/${channelId}/messages/${sent.messageId}`);
+      const fresh = (reread.body as { attachments: { url: string }[] }).attachments[0]!.url;
+      expect(fresh).not.toBe(url);
+      expect((await fetch(fresh)).status).toBe(200);
+    });
+  });
 });

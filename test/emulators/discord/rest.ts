@@ -22,6 +22,8 @@ export function mountRest(app: Express, world: DiscordWorld): void {
     res.status(404).json({ message: "404: Not Found", code: 0 });
   });
   app.use("/api/v10", api);
+  // Discord's CDN is its own host; here it shares the server (attachment URLs name it in full).
+  app.use(world.store.cdn.routes());
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ message: "404: Not Found", code: 0 });
   });

@@ -1,3 +1,4 @@
+import type { AttachmentInput } from "./cdn.ts";
 import { type CommandOption, InteractionContext, OptionType } from "./command-payload.ts";
 import { interactionPayload, InteractionType, openInteraction } from "./interaction-payloads.ts";
 import { blankMessage, type Button } from "./message-payload.ts";
@@ -23,8 +24,8 @@ export interface ScriptedUser {
   readonly username: string;
   /** The id of this user's DM channel with the bot. */
   readonly dmChannelId: string;
-  /** Sends a DM to the bot (a MESSAGE_CREATE without guild_id). */
-  sendDm(text: string): TranscriptEntry;
+  /** Sends a DM to the bot (a MESSAGE_CREATE without guild_id), with files attached if given (served by the CDN). */
+  sendDm(text: string, files?: AttachmentInput[]): TranscriptEntry;
   /** Runs a registered slash command (INTERACTION_CREATE type 2); the record shows how the bot answers. */
   runCommand(name: string, options?: Record<string, OptionValue>): InteractionRecord;
   /**
@@ -74,9 +75,19 @@ export function scriptedUser(world: DiscordWorld, id: string, username?: string,
     username: state.user.username,
     dmChannelId: state.channelId,
 
-    sendDm(text) {
+    sendDm(text, files = []) {
       requireBot();
-      const message = store.addMessage({ channelId: state.channelId, from: "user", kind: "message", ...blankMessage(), content: text });
+      if (files.length > 10) throw new Error("Discord emulator: a message carries at most 10 attachments");
+      const attached = files.map((file) => store.cdn.add(state.channelId, file));
+      const message = store.addMessage({
+        channelId: state.channelId,
+        from: "user",
+        kind: "message",
+        ...blankMessage(),
+        content: text,
+        attachments: attached.map((file) => file.filename),
+        ...(attached.length > 0 && { files: attached }),
+      });
       announceMessage(world, "MESSAGE_CREATE", message);
       return toTranscriptEntry(message);
     },

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { CommandDefinition } from "./command-payload.ts";
+import { AttachmentCdn, type StoredAttachment } from "./cdn.ts";
 import { nextSnowflake } from "./ids.ts";
 import type { MessageContent } from "./message-payload.ts";
 
@@ -35,6 +36,8 @@ export interface StoredMessage extends MessageContent {
   interactionId?: string;
   /** Message id this one replies to (message_reference). */
   replyTo?: string;
+  /** Files a user attached, served by the CDN. */
+  files?: StoredAttachment[];
   /** The content after each edit, oldest first. */
   edits: string[];
   createdAt: number;
@@ -89,6 +92,8 @@ export class DiscordStore extends EventEmitter {
   readonly messages = new Map<string, StoredMessage>();
   readonly interactions = new Map<string, InteractionRecord>();
   commands: RegisteredCommand[] = [];
+  /** Files users attached, and the CDN that serves them. */
+  readonly cdn = new AttachmentCdn();
 
   readonly bot: ApiUser;
   readonly applicationId: string;
