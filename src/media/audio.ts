@@ -86,7 +86,7 @@ export async function extractAudio(
 ): Promise<AudioChunk[]> {
   const source = media.videoPath ?? media.audioPath;
   if (!source) return [];
-  const probed = await probe(tools, source);
+  const probed = media.probed ?? (await probe(tools, source));
   if (!probed?.hasAudio) return [];
   const whole = path.join(media.workDir, "audio.mp3");
   const silencesFile = path.join(media.workDir, "silences.txt");
@@ -95,7 +95,8 @@ export async function extractAudio(
     "-af", `silencedetect=noise=${SILENCE_NOISE_DB}dB:duration=${SILENCE_MIN_SECONDS},ametadata=mode=print:file=${filterPath(silencesFile)}`,
     // No bit reservoir: every mp3 frame stands alone, so a chunk cut out by copying starts clean.
     "-c:a", "libmp3lame", "-b:a", "32k", "-reservoir", "0", whole]);
-  const duration = (await probe(tools, whole))?.durationSeconds ?? 0;
+  // The mp3 lasts as long as the source's audio track; ffprobe is asked only when the source did not say.
+  const duration = probed.audioDurationSeconds ?? (await probe(tools, whole))?.durationSeconds ?? 0;
   if (duration <= 0) return [];
   const silences = parseSilences(await readFile(silencesFile, "utf8").catch(() => ""), duration);
   const cuts = cutPoints(silences, duration, chunkSecondsFor(chunkSeconds));
@@ -105,6 +106,11 @@ export async function extractAudio(
     "-reset_timestamps", "1", path.join(media.workDir, "audio-%03d.mp3")]);
   await rm(whole, { force: true });
   const names = (await readdir(media.workDir)).filter((f) => /^audio-\d{3}\.mp3$/.test(f)).sort();
+  const bounds = [0, ...cuts, duration];
+  if (names.length === cuts.length + 1) {
+    // One piece per cut, each starting within one mp3 frame (36 ms) of its cut: no ffprobe per piece.
+    return names.map((name, i) => ({ path: path.join(media.workDir, name), startSeconds: bounds[i]!, durationSeconds: bounds[i + 1]! - bounds[i]! }));
+  }
   const chunks: AudioChunk[] = [];
   let start = 0;
   for (const name of names) {

@@ -7,7 +7,7 @@ import { UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { parseVideoLinks } from "../links.ts";
 import { DOWNLOAD_SENTENCES, downloadErrorFrom, tooLargeError, tooLongError } from "./download-errors.ts";
-import { type FfmpegTools, probe } from "./ffmpeg.ts";
+import { type FfmpegTools, probe, type ProbeResult } from "./ffmpeg.ts";
 import { expectedBytes, toVideoMetadata, type YtDlpInfo, ytDlpInfo } from "./metadata.ts";
 import { stoppedError, watchProcessTree } from "./run.ts";
 import type { DownloadedMedia } from "./types.ts";
@@ -165,7 +165,7 @@ async function findMediaFile(workDir: string): Promise<string | undefined> {
 }
 
 /** Checks the downloaded file the way ffmpeg will read it: readable, and within the limits. */
-async function verifyMedia(context: DownloadContext, file: string, isSlideshow: boolean): Promise<number | undefined> {
+async function verifyMedia(context: DownloadContext, file: string, isSlideshow: boolean): Promise<ProbeResult> {
   const { size } = await stat(file);
   if (size > context.config.maxVideoBytes) throw tooLargeError(context.config);
   const probed = await probe(context.tools, file);
@@ -173,7 +173,7 @@ async function verifyMedia(context: DownloadContext, file: string, isSlideshow: 
     throw new UserFacingError("video_unreadable", DOWNLOAD_SENTENCES.video_unreadable);
   }
   if (probed.durationSeconds && probed.durationSeconds > context.config.maxVideoSeconds + 1) throw tooLongError(context.config);
-  return probed.durationSeconds;
+  return probed;
 }
 
 /** Downloads one post into `workDir`; see the module comment for the steps. */
@@ -243,12 +243,12 @@ async function collectDownload(context: DownloadContext, workDir: string, link: 
   const metadata = toVideoMetadata(info, link);
   const file = await findMediaFile(workDir);
   if (!file) throw downloadErrorFrom(output, config);
-  const duration = await verifyMedia(context, file, metadata.isSlideshow);
-  metadata.durationSeconds ??= duration;
+  const probed = await verifyMedia(context, file, metadata.isSlideshow);
+  metadata.durationSeconds ??= probed.durationSeconds;
   const imagePaths = metadata.isSlideshow ? await collectSlides(workDir) : [];
   if (!metadata.isSlideshow) await removeSlides(workDir);
   log.info({ workDir, slideshow: metadata.isSlideshow, images: imagePaths.length }, "post downloaded");
   return metadata.isSlideshow
-    ? { workDir, imagePaths, audioPath: file, metadata }
-    : { workDir, videoPath: file, imagePaths, metadata };
+    ? { workDir, imagePaths, audioPath: file, metadata, probed }
+    : { workDir, videoPath: file, imagePaths, metadata, probed };
 }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { FIT_1280, type FfmpegTools, probe, runFfmpeg } from "./ffmpeg.ts";
+import { FIT_1280, type FfmpegTools, probe, type ProbeResult, runFfmpeg } from "./ffmpeg.ts";
 import type { DownloadedMedia, Frame } from "./types.ts";
 
 /**
@@ -75,8 +75,8 @@ function framePath(workDir: string, index: number): string {
   return path.join(workDir, `frame-${String(index + 1).padStart(3, "0")}.jpg`);
 }
 
-async function framesOfVideo(tools: FfmpegTools, video: string, workDir: string, maxFrames: number): Promise<Frame[]> {
-  const duration = (await probe(tools, video))?.durationSeconds ?? 0;
+async function framesOfVideo(tools: FfmpegTools, video: string, workDir: string, maxFrames: number, probed?: ProbeResult): Promise<Frame[]> {
+  const duration = (probed ?? (await probe(tools, video)))?.durationSeconds ?? 0;
   const fps = Math.min(MAX_SAMPLES_PER_SECOND, MAX_SAMPLES / Math.max(duration, 1));
   const samples = await sampleVideo(tools, video, fps);
   const times = spread(chooseDistinctSamples(samples), maxFrames).map((i) => (i === 0 ? 0 : i / fps));
@@ -104,5 +104,5 @@ async function framesOfSlides(tools: FfmpegTools, images: string[], workDir: str
 export async function extractFrames(tools: FfmpegTools, media: DownloadedMedia, maxFrames: number): Promise<Frame[]> {
   if (media.imagePaths.length > 0) return framesOfSlides(tools, media.imagePaths, media.workDir, maxFrames);
   if (!media.videoPath) return [];
-  return framesOfVideo(tools, media.videoPath, media.workDir, maxFrames);
+  return framesOfVideo(tools, media.videoPath, media.workDir, maxFrames, media.probed);
 }

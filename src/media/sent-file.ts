@@ -23,5 +23,6 @@ export async function openSentVideo(
     videoPath: file,
     imagePaths: [],
     metadata: { hashtags: [], webpageUrl: "", isSlideshow: false, durationSeconds: probed.durationSeconds },
+    probed,
   };
 }

@@ -1,3 +1,5 @@
+import type { ProbeResult } from "./ffmpeg.ts";
+
 /** What the rest of the pipeline knows about a downloaded post; every shape here is JSON-serialisable. */
 
 /** Post metadata from yt-dlp, stored in job checkpoints. */
@@ -26,6 +28,8 @@ export interface DownloadedMedia {
   /** A slideshow's (or audio-only post's) soundtrack; videos carry their audio in `videoPath`. */
   audioPath?: string;
   metadata: VideoMetadata;
+  /** What ffprobe said about `videoPath` (or `audioPath`) when the download was checked: not asked again. */
+  probed?: ProbeResult;
 }
 
 /** One piece of the transcription audio, in order. */
