@@ -35,6 +35,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: "POST", pattern: /^\/v1\/oauth\/revoke$/, name: "POST /v1/oauth/revoke", request: "OauthRevokeBody", response: "OauthRevokeAnswer" },
   { method: "POST", pattern: /^\/v1\/file_uploads$/, name: "POST /v1/file_uploads", request: "CreateFileUploadBody", response: "CreateFileUploadAnswer" },
   { method: "POST", pattern: new RegExp(`^/v1/file_uploads/${ID}/send$`), name: "POST /v1/file_uploads/{id}/send", response: "SendFileUploadAnswer" },
+  { method: "GET", pattern: new RegExp(`^/v1/file_uploads/${ID}$`), name: "GET /v1/file_uploads/{id}", response: "GetFileUploadAnswer" },
   { method: "POST", pattern: new RegExp(`^/v1/file_uploads/${ID}/complete$`), name: "POST /v1/file_uploads/{id}/complete", response: "CompleteFileUploadAnswer" },
   { method: "POST", pattern: new RegExp(`^/v1/data_sources/${ID}/query$`), name: "POST /v1/data_sources/{id}/query", request: "QueryDataSourceBody", response: "QueryDataSourceAnswer" },
   { method: "GET", pattern: new RegExp(`^/v1/data_sources/${ID}$`), name: "GET /v1/data_sources/{id}", response: "GetDataSourceAnswer" },

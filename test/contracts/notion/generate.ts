@@ -37,6 +37,7 @@ export const NOTION_BODIES = [
   "GetPageAnswer",
   "SendFileUploadAnswer",
   "CompleteFileUploadAnswer",
+  "GetFileUploadAnswer",
 ] as const;
 
 /** What a schema was generated from: the installed SDK's version and the types file's sha256. */

@@ -8,6 +8,7 @@ import type {
   CreatePageResponse,
   GetDatabaseResponse,
   GetDataSourceResponse,
+  GetFileUploadResponse,
   GetPageResponse,
   ListBlockChildrenResponse,
   OauthRevokeParameters,
@@ -55,3 +56,4 @@ export type GetDatabaseAnswer = GetDatabaseResponse;
 export type GetPageAnswer = GetPageResponse;
 export type SendFileUploadAnswer = SendFileUploadResponse;
 export type CompleteFileUploadAnswer = CompleteFileUploadResponse;
+export type GetFileUploadAnswer = GetFileUploadResponse;
