@@ -7,7 +7,7 @@ import { createWebApp } from "../web-oauth/app.ts";
 import { mountTelegramWebhook } from "../web-oauth/telegram-webhook.ts";
 import { mountLinking } from "../web-oauth/linking.ts";
 import { answerWhileStarting } from "../web-oauth/starting.ts";
-import { createOnScreenTextReader, createSummarizer, createTranscriber } from "./ai/index.ts";
+import { checkSummarizerModel, createOnScreenTextReader, createSummarizer, createTranscriber } from "./ai/index.ts";
 import { createChatCore, type ChatCore } from "./chat/core.ts";
 import { refreshUserSchemas } from "./chat/refresh-databases.ts";
 import { createSignIn } from "./chat/sign-in.ts";
@@ -79,6 +79,8 @@ export async function startService(requested: Config, log: Logger, hooks: StartH
 
 /** Opens every part in order and connects them; `server` is already listening on `port`. */
 async function wire(config: Config, log: Logger, server: Server, port: number, serve: (app: RequestListener) => void): Promise<Service> {
+  // Before anything is opened: a wrong model name is a configuration error, not a failed job per video.
+  await checkSummarizerModel(config, log);
   const db = await openDatabase(config, log);
   const state = openStateStore(config);
   const cipher = await openTokenCipher(config, log);
@@ -212,6 +214,10 @@ async function main(): Promise<void> {
   try {
     service = await startService(config, log);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
     log.fatal({ err: error }, "could not start");
     process.exit(1);
   }

@@ -4,6 +4,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { checkGeminiModel } from "./gemini-model.ts";
 import { createGeminiSummarizer } from "./summarizer.ts";
 import { createTesseractReader } from "./tesseract-reader.ts";
 import { createOpenAiTranscriber } from "./transcriber.ts";
@@ -58,4 +59,11 @@ export function createSummarizer(config: Config, log: Logger): Summarizer | unde
   const { apiKey, baseUrl, model } = config.gemini;
   if (!apiKey) return undefined;
   return createGeminiSummarizer({ apiKey, baseUrl, model, timeoutMs: config.aiTimeoutMs }, log.child({ ai: "gemini" }));
+}
+
+/** Start-up check of GEMINI_MODEL (and the key) with Gemini; throws ConfigError naming the variable. Nothing to check without a key. */
+export async function checkSummarizerModel(config: Config, log: Logger): Promise<void> {
+  const { apiKey, baseUrl, model } = config.gemini;
+  if (!apiKey) return;
+  await checkGeminiModel({ apiKey, baseUrl, model, timeoutMs: Math.min(config.aiTimeoutMs, 10_000) }, log.child({ ai: "gemini" }));
 }

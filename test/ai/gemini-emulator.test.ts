@@ -61,6 +61,15 @@ describe("Gemini emulator contract", () => {
     expect(await unknown.json()).toMatchObject({ error: { status: "NOT_FOUND" } });
   });
 
+  it("answers models.get for a model it serves, with generateContent among its methods, and 404 NOT_FOUND for another name", async () => {
+    const get = (model: string) => fetch(`${emulator.url}/v1beta/models/${model}`, { headers: { "x-goog-api-key": emulator.apiKey } });
+    const served = await get("gemini-2.5-flash");
+    expect(await served.json()).toMatchObject({ name: "models/gemini-2.5-flash", supportedGenerationMethods: expect.arrayContaining(["generateContent"]) });
+    const unknown = await get("gemini-1.0-pro");
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 404, status: "NOT_FOUND", message: expect.stringContaining("models/gemini-1.0-pro is not found") } });
+  });
+
   it("takes the key in the query too, and answers JSON that fits the schema, with a number found next to the property's name and usage metadata", async () => {
     const viaQuery = await fetch(`${emulator.url}/v1beta/models/gemini-2.5-flash:generateContent?key=${emulator.apiKey}`, {
       method: "POST",

@@ -35,6 +35,8 @@ export interface GeminiEmulatorOptions {
   apiKey?: string;
   /** Replaces the schema-shaped answer (return undefined to keep it). */
   answer?: (call: GeminiCall) => unknown;
+  /** Switch: the models it serves (any other name is 404 NOT_FOUND); default `GEMINI_MODELS`. */
+  models?: string[];
   /** Switch: refuse (400, "too many states for serving") a response schema with more enum values than this in all. */
   maxEnumValues?: number;
 }
@@ -47,6 +49,16 @@ export interface GeminiEmulator extends EmulatorHandle {
   answerNext(answer: GeminiScriptedAnswer): void;
   /** Switch: the most enum values a response schema may hold before the 400 "too many states"; undefined: no limit. */
   maxEnumValues: number | undefined;
+  /** Switch: the model names it serves; others are 404 NOT_FOUND, for models.get and generateContent alike. */
+  models: Set<string>;
+}
+
+/** The text models the emulator serves by default, as Gemini lists them. */
+export const GEMINI_MODELS = ["gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite", "gemini-flash-latest", "gemini-pro-latest"];
+
+/** Gemini's 404 for a model name it does not serve (`method` is the one that was called). */
+function modelNotFound(res: Response, model: string, method: string): void {
+  googleError(res, 404, `models/${model} is not found for API version v1beta, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`);
 }
 
 interface Part {
@@ -112,15 +124,34 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
   const handle = await startEmulator(
     // `self` becomes the returned emulator (Object.assign below), so routes read its switches live.
     (app, self) => {
+      app.get(
+        /^\/v1beta\/models\/([^/:]+)$/,
+        (req, res, next) => (checkKey(req, res, apiKey) ? next() : undefined),
+        (req, res) => {
+          const model = (req.params as Record<string, string>)[0] ?? "";
+          if (!(self as GeminiEmulator).models.has(model)) return modelNotFound(res, model, "get");
+          res.json({
+            name: `models/${model}`,
+            version: "001",
+            displayName: model,
+            inputTokenLimit: 1_048_576,
+            outputTokenLimit: 65_536,
+            supportedGenerationMethods: ["generateContent", "countTokens", "createCachedContent", "batchGenerateContent"],
+            temperature: 1,
+            topP: 0.95,
+            topK: 64,
+            maxTemperature: 2,
+            thinking: true,
+          });
+        },
+      );
       app.post(
         /^\/v1beta\/models\/([^/:]+):generateContent$/,
         (req, res, next) => (checkKey(req, res, apiKey) ? next() : undefined),
         express.json({ limit: "20mb" }),
         (req, res) => {
           const model = (req.params as Record<string, string>)[0] ?? "";
-          if (!model.startsWith("gemini-")) {
-            return googleError(res, 404, `models/${model} is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`);
-          }
+          if (!(self as GeminiEmulator).models.has(model)) return modelNotFound(res, model, "generateContent");
           const body = (req.body ?? {}) as GenerateBody;
           if (!Array.isArray(body.contents) || body.contents.length === 0) {
             return googleError(res, 400, "* GenerateContentRequest.contents: contents is not specified\n");
@@ -156,5 +187,6 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
     calls,
     answerNext: (answer: GeminiScriptedAnswer) => void scripted.push(answer),
     maxEnumValues: options.maxEnumValues,
+    models: new Set(options.models ?? GEMINI_MODELS),
   });
 }

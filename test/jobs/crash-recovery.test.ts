@@ -71,7 +71,7 @@ describe("crash recovery", () => {
       case "ANALYZE":
         return arrived([world.openai.hold((req) => req.path.includes("/audio/transcriptions"))]);
       case "SUMMARIZE":
-        return arrived([world.gemini.hold()]);
+        return arrived([world.gemini.hold((req) => req.method === "POST")]);
       default:
         return arrived([world.notion.hold((req) => req.method === "POST" && req.path === "/v1/pages")]);
     }

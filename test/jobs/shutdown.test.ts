@@ -25,7 +25,7 @@ describe("shutdown", () => {
 
   it("stops claiming, gives a running job back after the grace period with its checkpoints, and another worker finishes it", { timeout: 600_000 }, async () => {
     // The summary never comes back while held, so stopping can only end by giving the job back.
-    const summary = world.gemini.hold();
+    const summary = world.gemini.hold((req) => req.method === "POST");
     const first = await startTestService(world, database.url, { SHUTDOWN_GRACE_SECONDS: "1" });
     services.push(first);
     const person = await connectedPerson(first, world);

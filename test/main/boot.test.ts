@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { startGeminiEmulator } from "../emulators/gemini.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MAIN = path.join(ROOT, "src/main.ts");
@@ -72,5 +73,20 @@ describe("the service process", () => {
     expect(stderr).toMatch(/PORT/);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stderr).not.toContain("dG9vLXNob3J0");
+  });
+
+  it("stops at start-up with one sentence naming GEMINI_MODEL when Gemini does not serve that model, and no stack trace", async () => {
+    const gemini = await startGeminiEmulator();
+    try {
+      const cwd = await mkdtemp(path.join(tmpdir(), "reelnotes-badmodel-"));
+      dirs.push(cwd);
+      const { child, output } = startProcess({ PORT: "0", GEMINI_API_KEY: gemini.apiKey, GEMINI_BASE_URL: gemini.url, GEMINI_MODEL: "gemini-1.0-pro" }, cwd);
+      const [code] = await once(child, "exit");
+      expect(code).toBe(1);
+      expect(output().stderr).toContain('GEMINI_MODEL: Gemini has no model "gemini-1.0-pro"');
+      expect(output().stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await gemini.stop();
+    }
   });
 });
