@@ -10,7 +10,7 @@ import type { NotionApi } from "../notion/client.ts";
 import { reshareMessage } from "../notion/errors.ts";
 import { attachablePictures, uploadPictures } from "../notion/pictures.ts";
 import { publishPage } from "../notion/publish.ts";
-import { buildSummarySchema, type NotionProperties } from "../notion/schema-mapping.ts";
+import { buildSummarySchema, parseNotionProperties } from "../notion/schema-mapping.ts";
 import type { StageQueues } from "./queues.ts";
 import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type SentFileSource, type StageName, type TimedStep, type TranscriptCheckpoint } from "./types.ts";
 
@@ -233,7 +233,7 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
   if (checkpoints.summarize) return;
   if (!deps.summarizer) throw new UserFacingError("not_configured", NOT_CONFIGURED);
   announce(run, "summarize");
-  const { schema: responseSchema, propertyGuide } = buildSummarySchema(schema.properties as unknown as NotionProperties);
+  const { schema: responseSchema, propertyGuide } = buildSummarySchema(parseNotionProperties(schema.properties));
   const download = checkpoints.download!;
   const language = await deps.summaryLanguageOf?.(run.job.id);
   const summary = await deps.queues.summarize.add(
@@ -276,7 +276,7 @@ async function publishTo(run: Run, schema: NotionSchema, token: string): Promise
     {
       jobId: run.job.id,
       dataSourceId: schema.dataSourceId,
-      properties: schema.properties as unknown as NotionProperties,
+      properties: parseNotionProperties(schema.properties),
       summary: checkpoints.summarize!,
       // A sent file's key is no web address: no URL property or bookmark gets it.
       sourceUrl: checkpoints.sentFile ? "" : run.job.canonicalUrl,
