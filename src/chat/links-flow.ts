@@ -67,11 +67,16 @@ export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person
     { userId: person.userId, identityId: person.identityId, sourceText: text, links, schemaId: chosen?.id ?? null, status },
   );
   const waiting = outcomes.filter((o) => o.kind === "queued").length;
-  // Work starts before the replies go out; the progress sink reads the messages afresh at each edit.
-  if (status === "QUEUED" && waiting > 0) deps.wakeWorker();
   const { t } = person;
-  for (const outcome of outcomes) await answerOutcome(deps, platform, t, outcome, reply);
-  await answerOverLimit(t, outcomes, reply);
+  try {
+    for (const outcome of outcomes) await answerOutcome(deps, platform, t, outcome, reply);
+    await answerOverLimit(t, outcomes, reply);
+  } finally {
+    // Work starts once "Queued" is out (or could not go out): a job's first steps start a yt-dlp
+    // and ffmpeg, which would otherwise take the cores while a crowd's replies wait (issue 18).
+    // The jobs are stored already, so a failed reply loses nothing.
+    if (status === "QUEUED" && waiting > 0) deps.wakeWorker();
+  }
   if (status === "QUEUED") return;
   if (waiting === 0) return;
   if (status === "WAITING_FOR_CONNECTION") {
