@@ -47,6 +47,7 @@ const redisUrl = z.preprocess(
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const nonNegative = z.coerce.number().nonnegative();
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { error: "must be true or false" })
   .transform((v) => ["true", "1", "yes", "on"].includes(v));
@@ -141,6 +142,16 @@ const envSchema = z.object({
   VISION_API_ENDPOINT: httpUrl.default("https://vision.googleapis.com"),
   OCR_LOCAL_WORKERS: positiveInt.default(2),
   AI_TIMEOUT_SECONDS: positiveInt.default(120),
+  // List prices in US dollars, looked up on 2026-11-29 (paid tier, no free allowance subtracted):
+  // - transcription: openai.com/api/pricing, gpt-4o-mini-transcribe (the default TRANSCRIBE_MODEL) $0.003 per
+  //   minute of audio; whisper-1 and gpt-4o-transcribe $0.006 (set 0.006 with either);
+  // - Vision: cloud.google.com/vision/pricing, TEXT_DETECTION $1.50 per 1,000 images (units 1,001-5,000,000 a month);
+  // - Gemini: ai.google.dev/gemini-api/docs/pricing, gemini-2.5-flash text input $0.30, output (thinking
+  //   tokens included) $2.50 per 1M tokens.
+  PRICE_TRANSCRIPTION_PER_MINUTE: nonNegative.default(0.003),
+  PRICE_VISION_PER_1000_IMAGES: nonNegative.default(1.5),
+  PRICE_GEMINI_INPUT_PER_1M_TOKENS: nonNegative.default(0.3),
+  PRICE_GEMINI_OUTPUT_PER_1M_TOKENS: nonNegative.default(2.5),
 
   YT_DLP_PATH: z.string().trim().min(1).default("yt-dlp"),
   YT_DLP_COOKIES_FILE: optionalText,
@@ -178,6 +189,14 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
+/** List prices per billed unit, in US dollars (defaults and their source: PRICE_* above). */
+export interface UsagePrices {
+  transcriptionPerMinute: number;
+  visionPer1000Images: number;
+  geminiInputPer1MTokens: number;
+  geminiOutputPer1MTokens: number;
+}
+
 /** The typed, validated configuration every other module receives. */
 export interface Config {
   env: Env["NODE_ENV"];
@@ -207,6 +226,8 @@ export interface Config {
     localWorkers: number;
   };
   aiTimeoutMs: number;
+  /** List prices per billed unit in US dollars, for /usage, /metrics and the bench. */
+  prices: UsagePrices;
   media: {
     ytDlpPath: string;
     /** A cookies.txt of a logged-in browser, for posts behind a login wall. */
@@ -290,6 +311,12 @@ function toConfig(env: Env): Config {
       localWorkers: env.OCR_LOCAL_WORKERS,
     },
     aiTimeoutMs: env.AI_TIMEOUT_SECONDS * 1000,
+    prices: {
+      transcriptionPerMinute: env.PRICE_TRANSCRIPTION_PER_MINUTE,
+      visionPer1000Images: env.PRICE_VISION_PER_1000_IMAGES,
+      geminiInputPer1MTokens: env.PRICE_GEMINI_INPUT_PER_1M_TOKENS,
+      geminiOutputPer1MTokens: env.PRICE_GEMINI_OUTPUT_PER_1M_TOKENS,
+    },
     media: {
       ytDlpPath: env.YT_DLP_PATH,
       ytDlpCookiesFile: env.YT_DLP_COOKIES_FILE,

@@ -85,7 +85,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   const state = openStateStore(config);
   const cipher = await openTokenCipher(config, log);
   const repos = createRepositories(db, cipher);
-  const metrics = createMetrics(config, repos.jobs);
+  const metrics = createMetrics(config, repos.jobs, repos.usage);
   const notion = createNotionApi(config.notion, log, {
     sharedLimits: state instanceof RedisStateStore ? state.client : undefined,
     renewToken: (expired) => tokens.renew(expired),
@@ -105,6 +105,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     publicUrl: config.publicUrl,
     linkOptions: { extraAllowedHosts: config.media.extraAllowedHosts },
     maxLinksPerHour: config.jobs.maxLinksPerHour,
+    prices: config.prices,
     wakeWorker: () => worker?.wake(),
     refreshDatabases: async (userId) => (await refreshSchemas(userId)).map((r) => ({ id: r.id, title: r.title, tag: r.tag })),
     revokeNotion: tokens.revoke,
@@ -112,6 +113,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   const ocr = createOnScreenTextReader(config, log);
   const pipeline: PipelineDeps = {
     summaryLanguageOf: async (jobId) => languageNameOf((await repos.people.languageOfJob(jobId))?.chosen),
+    recordUsage: (job, usage) => repos.usage.record(job.userId, job.id, usage),
     jobs: repos.jobs,
     schemas: repos.schemas,
     log,

@@ -1,7 +1,9 @@
 import diagnostics from "node:diagnostics_channel";
 import client from "prom-client";
 import type { Config } from "./config.ts";
+import { costOf } from "./ai/usage.ts";
 import type { JobRepository } from "./db/jobs.ts";
+import type { UsageRepository } from "./db/usage.ts";
 
 /** The service's Prometheus metrics, served at /metrics. */
 export interface Metrics {
@@ -39,13 +41,43 @@ interface HttpClientRequest {
   getHeader?(name: string): unknown;
 }
 
+/** AI usage and its cost at list prices, summed over every instance (read from the database at scrape time). */
+function usageGauges(config: Config, usage: UsageRepository, registry: client.Registry): void {
+  new client.Gauge({
+    name: "reelnotes_ai_usage_total",
+    help: "AI usage of every job so far, in the unit each service bills by.",
+    labelNames: ["unit"],
+    registers: [registry],
+    async collect() {
+      const t = await usage.totals();
+      this.set({ unit: "transcription_audio_seconds" }, t.audioSeconds);
+      this.set({ unit: "vision_images" }, t.visionImages);
+      this.set({ unit: "gemini_input_tokens" }, t.geminiInputTokens);
+      this.set({ unit: "gemini_output_tokens" }, t.geminiOutputTokens);
+    },
+  });
+  new client.Gauge({
+    name: "reelnotes_ai_cost_usd_total",
+    help: "What that usage cost at the configured list prices (PRICE_*), in US dollars.",
+    labelNames: ["service"],
+    registers: [registry],
+    async collect() {
+      const cost = costOf(await usage.totals(), config.prices);
+      this.set({ service: "transcription" }, cost.transcription);
+      this.set({ service: "vision" }, cost.vision);
+      this.set({ service: "gemini" }, cost.gemini);
+    },
+  });
+}
+
 /**
- * Creates the metrics: jobs by status, queue depth and oldest queued age (read from the
- * database at scrape time), stage duration histograms, external API calls by provider and
+ * Creates the metrics: jobs by status, queue depth and oldest queued age, AI usage and cost
+ * (read from the database at scrape time), stage duration histograms, external API calls by provider and
  * status (429s included) seen on every outgoing fetch/undici/http request, and process metrics.
  */
-export function createMetrics(config: Config, jobs: JobRepository): Metrics {
+export function createMetrics(config: Config, jobs: JobRepository, usage: UsageRepository): Metrics {
   const registry = new client.Registry();
+  usageGauges(config, usage, registry);
   client.collectDefaultMetrics({ register: registry });
   const providers = providersOf(config);
   const providerOf = (origin: string) => providers.find((p) => p.origin === origin)?.provider;

@@ -1,3 +1,6 @@
+import { costOf } from "../../src/ai/usage.ts";
+import type { UsagePrices } from "../../src/config.ts";
+import type { UsageTotals } from "../../src/db/usage.ts";
 import type { ConcurrentRun } from "./concurrent.ts";
 import type { NaiveJob } from "./naive-baseline.ts";
 import type { SoloJob } from "./one-at-a-time.ts";
@@ -19,6 +22,8 @@ export interface BenchFigures {
   peakRssWithChildrenMb: number;
   failedJobs: number;
   throughputJobsPerMin: number;
+  costPerVideoUsd: number;
+  naiveCostPerVideoUsd: number;
 }
 
 /** Everything one run measured. */
@@ -30,9 +35,17 @@ export interface BenchRun {
   solo: SoloJob[];
   naive: NaiveJob[];
   concurrent: ConcurrentRun;
+  /** The list prices the costs are figured at (the service's PRICE_* settings). */
+  prices: UsagePrices;
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+/** Mean cost of the jobs' AI usage at `prices`, in US dollars (0 for no jobs). */
+export function costPerVideo(jobs: { usage: UsageTotals }[], prices: UsagePrices): number {
+  if (jobs.length === 0) return 0;
+  return jobs.reduce((sum, j) => sum + costOf(j.usage, prices).total, 0) / jobs.length;
+}
 
 /**
  * Reduces a run to the headline figures:
@@ -49,7 +62,10 @@ const round = (value: number, digits: number) => Number(value.toFixed(digits));
  * - cpuSecondsPerJob: CPU of the service and its children over the concurrent run, per job;
  * - longClipSeconds: end-to-end time of the longest clip sent alone (the 3-minute one; 6 s in the smoke run);
  * - pageP95Ms: message -> page link p95 over the concurrent run;
- * - failedJobs: failed or unfinished service jobs, in both runs.
+ * - failedJobs: failed or unfinished service jobs, in both runs;
+ * - costPerVideoUsd, naiveCostPerVideoUsd: mean AI cost of a post at the configured list prices,
+ *   ours (usage the service recorded on each one-at-a-time job) and the naive baseline's (usage
+ *   its calls reported), over the same posts.
  */
 export function figuresOf(run: BenchRun): BenchFigures {
   const videos = run.solo.filter((j) => j.video.kind === "video" && j.video.videoSeconds > 0);
@@ -73,6 +89,8 @@ export function figuresOf(run: BenchRun): BenchFigures {
     peakRssWithChildrenMb: Math.round(run.concurrent.peakTreeMb),
     failedJobs: run.solo.filter((j) => j.status !== "DONE").length + run.concurrent.failed + run.concurrent.unfinished,
     throughputJobsPerMin: round(run.concurrent.throughputJobsPerMin, 1),
+    costPerVideoUsd: round(costPerVideo(run.solo, run.prices), 6),
+    naiveCostPerVideoUsd: round(costPerVideo(run.naive, run.prices), 6),
   };
 }
 

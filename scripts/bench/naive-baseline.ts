@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { createOnScreenTextReader, createSummarizer, createTranscriber, mergeOnScreenLines, type OnScreenTextReader } from "../../src/ai/index.ts";
+import { createOnScreenTextReader, createSummarizer, createTranscriber, mergeOnScreenLines, type CallOptions, type OnScreenTextReader } from "../../src/ai/index.ts";
 import { createLogger } from "../../src/log.ts";
 import { FIT_1280, runFfmpeg } from "../../src/media/ffmpeg.ts";
 import { createMediaTools, resolveFfmpeg, type DownloadedMedia } from "../../src/media/index.ts";
@@ -8,6 +8,7 @@ import { createNotionApi } from "../../src/notion/client.ts";
 import { publishPage } from "../../src/notion/publish.ts";
 import { buildSummarySchema, parseNotionProperties } from "../../src/notion/schema-mapping.ts";
 import type { NotionSchema } from "../../src/db/schemas.ts";
+import { sumEntries, type UsageEntry, type UsageTotals } from "../../src/db/usage.ts";
 import type { BenchContext } from "./context.ts";
 import type { BenchPerson } from "./people.ts";
 import type { BenchVideo } from "./videos.ts";
@@ -27,6 +28,8 @@ export interface NaiveJob {
   ms: number;
   frames: number;
   vision: VisionUsage;
+  /** What its AI calls used, as each call reported it. */
+  usage: UsageTotals;
 }
 
 /** Every second of video as a JPEG (a slideshow's pictures as they are). */
@@ -39,9 +42,9 @@ async function framePerSecond(ctx: BenchContext, media: DownloadedMedia): Promis
   return names.map((f) => path.join(media.workDir, f));
 }
 
-async function readOneByOne(reader: OnScreenTextReader, frames: string[]): Promise<string> {
+async function readOneByOne(reader: OnScreenTextReader, frames: string[], call: CallOptions): Promise<string> {
   const perFrame: string[][] = [];
-  for (const frame of frames) perFrame.push((await reader.read([frame])).lines);
+  for (const frame of frames) perFrame.push((await reader.read([frame], call)).lines);
   return mergeOnScreenLines(perFrame).join("\n");
 }
 
@@ -72,17 +75,20 @@ export async function runNaiveBaseline(ctx: BenchContext, videos: BenchVideo[], 
   for (const [index, video] of videos.entries()) {
     const visionFrom = ctx.world.vision.requests.length;
     const started = performance.now();
+    const used: (UsageEntry & { jobId: string })[] = [];
+    const call: CallOptions = { jobId: `naive-${index}`, onUsage: (usage) => void used.push({ ...usage, jobId: `naive-${index}` }) };
     const workDir = await media.createWorkDir(`naive-${index}`);
     try {
       const downloaded = await media.download(video.url, workDir);
       const frames = await framePerSecond(ctx, downloaded);
-      const onScreenText = await readOneByOne(reader, frames);
+      const onScreenText = await readOneByOne(reader, frames, call);
       const chunks = await media.extractAudio(downloaded);
-      const transcript = chunks.length > 0 ? (await transcriber.transcribe(chunks)).text : "";
+      const transcript = chunks.length > 0 ? (await transcriber.transcribe(chunks, call)).text : "";
       const m = downloaded.metadata;
       const summary = await summarizer.summarize(
         { sourceUrl: m.webpageUrl, title: m.title, caption: m.caption, uploader: m.uploader, hashtags: m.hashtags, transcript, onScreenText, propertyGuide },
         responseSchema,
+        call,
       );
       const page = await publishPage(
         notion,
@@ -91,7 +97,7 @@ export async function runNaiveBaseline(ctx: BenchContext, videos: BenchVideo[], 
         { onPageCreated: async () => {} },
       );
       await notify(ctx, who.user.id, `Saved: ${page.url}`);
-      jobs.push({ video, ms: performance.now() - started, frames: frames.length, vision: visionUsageSince(ctx.world, visionFrom) });
+      jobs.push({ video, ms: performance.now() - started, frames: frames.length, vision: visionUsageSince(ctx.world, visionFrom), usage: sumEntries(used) });
       ctx.say(`  naive ${video.label}: ${((performance.now() - started) / 1000).toFixed(1)} s, ${frames.length} frames`);
     } finally {
       await media.removeWorkDir(workDir);

@@ -1,3 +1,4 @@
+import { createUsageRepository, type UsageTotals } from "../../src/db/usage.ts";
 import { checkpointsOf } from "../../src/jobs/types.ts";
 import { finishedJob, firstReply, outcomeReply, progressEdits, sentAt } from "./chat-events.ts";
 import type { BenchContext } from "./context.ts";
@@ -25,11 +26,14 @@ export interface SoloJob {
   edits: number;
   frames: number;
   vision: VisionUsage;
+  /** What its AI calls used, as the service recorded it on the job. */
+  usage: UsageTotals;
 }
 
 /** Sends each video from one person, waiting for its page before sending the next. */
 export async function runOneAtATime(ctx: BenchContext, service: BenchService, videos: BenchVideo[], who: BenchPerson): Promise<SoloJob[]> {
   const jobs: SoloJob[] = [];
+  const usage = createUsageRepository(ctx.db);
   for (const video of videos) {
     const visionFrom = ctx.world.vision.requests.length;
     const sent = who.user.sendText(video.url);
@@ -53,6 +57,7 @@ export async function runOneAtATime(ctx: BenchContext, service: BenchService, vi
       edits: edits.length,
       frames: checkpoints.extract?.frames ?? 0,
       vision: visionUsageSince(ctx.world, visionFrom),
+      usage: await usage.totalsOfJob(job.id),
     });
     ctx.say(`  ${video.label}: ${job.status}, ${(endToEndMs / 1000).toFixed(1)} s (bound ${(boundMs / 1000).toFixed(1)} s)`);
   }

@@ -1,6 +1,8 @@
 import type { StageName } from "../../src/jobs/types.ts";
 import type { AckDiagnosis } from "./ack-diagnosis.ts";
-import { checkTargets, type BenchFigures, type BenchRun } from "./figures.ts";
+import type { UsagePrices } from "../../src/config.ts";
+import type { UsageTotals } from "../../src/db/usage.ts";
+import { checkTargets, costPerVideo, type BenchFigures, type BenchRun } from "./figures.ts";
 import { describeLatencies } from "./latencies.ts";
 import { median, percentile } from "./percentiles.ts";
 import { textTable } from "./text-table.ts";
@@ -40,15 +42,23 @@ function overheadTable(run: BenchRun): string {
   );
 }
 
+const usd = (jobs: { usage: UsageTotals }[], prices: UsagePrices) => `$${costPerVideo(jobs, prices).toFixed(5)}`;
+
 function naiveTable(run: BenchRun): string {
   const rows = run.naive.map((n) => {
     const ours = run.solo.find((j) => j.video.name === n.video.name);
-    return [n.video.label, n.frames, n.vision.requests, s(n.ms), ours ? s(ours.endToEndMs) : "-", ours ? `${(n.ms / ours.endToEndMs).toFixed(2)}×` : "-"];
+    return [
+      n.video.label, n.frames, n.vision.requests, s(n.ms), ours ? s(ours.endToEndMs) : "-", ours ? `${(n.ms / ours.endToEndMs).toFixed(2)}×` : "-",
+      usd([n], run.prices), ours ? usd([ours], run.prices) : "-",
+    ];
   });
   const naive = run.naive.reduce((a, n) => a + n.ms, 0);
   const ours = run.solo.reduce((a, j) => a + j.endToEndMs, 0);
-  rows.push(["all, one after another", run.naive.reduce((a, n) => a + n.frames, 0), run.naive.reduce((a, n) => a + n.vision.requests, 0), s(naive), s(ours), `${(naive / ours).toFixed(2)}×`]);
-  return textTable(["post", "naive frames", "naive vision req", "naive s", "ours s", "speedup"], rows);
+  rows.push([
+    "all, one after another (cost: mean per post)", run.naive.reduce((a, n) => a + n.frames, 0), run.naive.reduce((a, n) => a + n.vision.requests, 0), s(naive), s(ours),
+    `${(naive / ours).toFixed(2)}×`, usd(run.naive, run.prices), usd(run.solo, run.prices),
+  ]);
+  return textTable(["post", "naive frames", "naive vision req", "naive s", "ours s", "speedup", "naive cost", "our cost"], rows);
 }
 
 function ackLines(d: AckDiagnosis): string[] {
@@ -101,7 +111,7 @@ export function renderReport(info: RunInfo, run: BenchRun, figures: BenchFigures
     "Where the time beyond the bound went (claimed: the worker's log line; stage edits run beside the stages; rest: checkpoint saves, queue hand-offs, the final edit waiting for earlier ones):",
     overheadTable(run),
     "",
-    "Naive baseline (stages one after another, a frame per second, one Vision request per frame) against ours, one post at a time:",
+    "Naive baseline (stages one after another, a frame per second, one Vision request per frame) against ours, one post at a time; AI cost at the PRICE_* list prices:",
     naiveTable(run),
     "",
     "Concurrent:",

@@ -74,7 +74,7 @@ export async function runBench(options: BenchOptions): Promise<{ info: RunInfo; 
     say(`${crowd} people at once...`);
     const concurrent = await runConcurrent(ctx, service, videos[0]!, people);
 
-    const run: BenchRun = { coldStartsMs: coldStarts.runsMs, firstStartMs: coldStarts.firstMs, solo: soloJobs, naive, concurrent };
+    const run: BenchRun = { coldStartsMs: coldStarts.runsMs, firstStartMs: coldStarts.firstMs, solo: soloJobs, naive, concurrent, prices: config.prices };
     const info: RunInfo = { startedAt, tookMs: Date.now() - startedAt.getTime(), cores: availableParallelism(), loadBefore, loadAfter: loadavg()[0]!, smoke: options.smoke };
     return { info, run, figures: figuresOf(run) };
   } finally {

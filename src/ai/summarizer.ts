@@ -10,7 +10,7 @@ import { checkAgainstSchema } from "./schema-check.ts";
 import { simplerSchema } from "./schema-simplify.ts";
 import { buildRepairPrompt, buildSummaryPrompt, SUMMARY_INSTRUCTION } from "./summary-prompt.ts";
 import type { CallOptions, Summarizer } from "./types.ts";
-import { logUsage } from "./usage.ts";
+import { reportUsage } from "./usage.ts";
 
 /** Settings of the Gemini summariser; `timeoutMs` bounds each attempt. */
 export interface GeminiSummarizerOptions {
@@ -100,14 +100,14 @@ export function createGeminiSummarizer(options: GeminiSummarizerOptions, log: Lo
       { policy, log, what: "summarise", signal: call.signal },
     );
     const usage = response.usageMetadata;
-    logUsage(
+    reportUsage(
       log,
       {
         provider: "gemini",
         inputTokens: usage?.promptTokenCount,
         outputTokens: (usage?.candidatesTokenCount ?? 0) + (usage?.thoughtsTokenCount ?? 0),
       },
-      call.jobId,
+      call,
     );
     refuseIfBlocked(response);
     return response.text ?? "";

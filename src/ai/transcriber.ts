@@ -8,7 +8,7 @@ import type { Logger } from "../log.ts";
 import { classifyOpenAiFailure } from "./openai-failure.ts";
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from "./retry.ts";
 import type { AudioChunkInput, CallOptions, Transcriber, Transcript, TranscriptSegment } from "./types.ts";
-import { logUsage } from "./usage.ts";
+import { reportUsage } from "./usage.ts";
 
 /** OpenAI's upload limit for one transcription request. */
 export const MAX_TRANSCRIPTION_BYTES = 25 * 1024 * 1024;
@@ -75,7 +75,7 @@ export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: 
       { policy, log, what: `transcribe ${path.basename(chunk.path)}`, signal: call.signal },
     );
     const usage = answer.usage;
-    logUsage(
+    reportUsage(
       log,
       {
         provider: "openai",
@@ -83,7 +83,7 @@ export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: 
         inputTokens: usage?.type === "tokens" ? usage.input_tokens : undefined,
         outputTokens: usage?.type === "tokens" ? usage.output_tokens : undefined,
       },
-      call.jobId,
+      call,
     );
     const text = answer.text.trim();
     const segments =

@@ -1,3 +1,4 @@
+import type { UsageEntry } from "../db/usage.ts";
 import type { Summary, SummaryInput, SummarySchema } from "../summary.ts";
 
 /** One piece of a video's audio track, cut by the media room; `startSeconds` places it in the video. */
@@ -32,18 +33,14 @@ export interface OnScreenText {
   engine: "vision" | "tesseract";
 }
 
-/** What one call cost, logged per job so cost per video can be reported. */
-export interface AiUsage {
-  provider: "openai" | "vision" | "tesseract" | "gemini";
-  audioSeconds?: number;
-  images?: number;
-  inputTokens?: number;
-  outputTokens?: number;
-}
+/** What one call used, in the units its service bills by; recorded per job (src/db/usage.ts). */
+export type AiUsage = UsageEntry;
 
-/** Per-call options: the job to attribute usage to, and a signal to give up early. */
+/** Per-call options: the job to attribute usage to, where to report it, and a signal to give up early. */
 export interface CallOptions {
   jobId?: string;
+  /** Told what each paid call used, as soon as it answers (a later failure does not unpay it). */
+  onUsage?(usage: AiUsage): void;
   signal?: AbortSignal;
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from "../log.ts";
 import { mergeOnScreenLines } from "./on-screen-lines.ts";
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from "./retry.ts";
 import type { OnScreenText, OnScreenTextReader } from "./types.ts";
-import { logUsage } from "./usage.ts";
+import { reportUsage } from "./usage.ts";
 import { MAX_IMAGES_PER_REQUEST, TRANSIENT_RPC_CODES, type AnnotateBatch } from "./vision-batch.ts";
 
 /**
@@ -34,7 +34,7 @@ export function createVisionReader(annotate: AnnotateBatch, log: Logger, retry: 
           else framesLines.push(result.lines);
         });
       }
-      logUsage(log, { provider: "vision", images: framePaths.length }, call.jobId);
+      reportUsage(log, { provider: "vision", images: framePaths.length }, call);
       const lines = mergeOnScreenLines(framesLines);
       const text: OnScreenText = { lines, text: lines.join("\n"), images: framePaths.length, requests, engine: "vision" };
       return text;

@@ -7,6 +7,7 @@ import { databaseButtons, workspaceOf } from "./databases.ts";
 import type { Person } from "./person.ts";
 import { chooseAndStart } from "./choose.ts";
 import { matchByName } from "./tag-match.ts";
+import { usageCommand } from "./usage.ts";
 
 /** `/start`: what the bot does, and the connect link or the current database. */
 export async function startCommand(deps: ChatDeps, person: Person, reply: Reply): Promise<void> {
@@ -165,6 +166,12 @@ export const COMMANDS: readonly Command[] = [
     description: "command.status",
     personal: true,
     run: ({ deps, person, reply }) => statusCommand(deps, person, reply),
+  },
+  {
+    name: "usage",
+    description: "command.usage",
+    personal: true,
+    run: ({ deps, person, reply }) => usageCommand(deps, person, reply),
   },
   {
     name: "language",

@@ -1,3 +1,4 @@
+import type { UsagePrices } from "../config.ts";
 import type { Repositories } from "../db/repositories.ts";
 import type { DatabaseChoice } from "../db/schemas.ts";
 import type { LinkOptions } from "../links.ts";
@@ -15,6 +16,8 @@ export interface ChatDeps {
   publicUrl: string;
   linkOptions: LinkOptions;
   maxLinksPerHour: number;
+  /** List prices per billed unit, for /usage. */
+  prices: UsagePrices;
   /** The clock of the hourly link allowance; tests move it. */
   now?: () => number;
   /** Tells this process's worker that jobs are waiting. */

@@ -8,6 +8,7 @@ import { createJobRepository, type JobRepository } from "./jobs.ts";
 import { createPeopleRepository, type PeopleRepository } from "./people.ts";
 import { createSchemaRepository, type SchemaRepository } from "./schemas.ts";
 import type { TokenCipher } from "./token-cipher.ts";
+import { createUsageRepository, type UsageRepository } from "./usage.ts";
 
 /** One repository per concern; the only way the rest of the service reaches a table. */
 export interface Repositories {
@@ -15,6 +16,7 @@ export interface Repositories {
   people: PeopleRepository;
   connections: ConnectionRepository;
   schemas: SchemaRepository;
+  usage: UsageRepository;
 }
 
 /** The repositories over an open database; Notion tokens are encrypted with `cipher`. */
@@ -24,5 +26,6 @@ export function createRepositories(db: Database, cipher: TokenCipher): Repositor
     people: createPeopleRepository(db),
     connections: createConnectionRepository(db, cipher),
     schemas: createSchemaRepository(db),
+    usage: createUsageRepository(db),
   };
 }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { AiQuotaExhaustedError, type OnScreenTextReader, type Summarizer, type Transcriber } from "../ai/index.ts";
+import { AiQuotaExhaustedError, type AiUsage, type CallOptions, type OnScreenTextReader, type Summarizer, type Transcriber } from "../ai/index.ts";
 import type { JobRepository, JobStage } from "../db/jobs.ts";
 import type { NotionSchema, SchemaRepository } from "../db/schemas.ts";
 import { isTransient, UserFacingError } from "../errors.ts";
@@ -37,6 +37,8 @@ export interface PipelineDeps {
   metrics: Pick<Metrics, "observeStage" | "jobFinished" | "aiQuotaExhausted">;
   /** The language (English name) the job's person chose for summaries with /language; undefined: the video's own. */
   summaryLanguageOf?(jobId: string): Promise<string | undefined>;
+  /** Stores what one paid AI call of the job used (src/db/usage.ts). */
+  recordUsage?(job: Job, usage: AiUsage): Promise<void>;
 }
 
 /** One job being worked on by one worker that holds its lease. */
@@ -55,6 +57,8 @@ interface Run {
    * OCR and the summary (only the page needs them); publishing waits for them. Never rejects.
    */
   pictures?: Promise<PicturesOutcome>;
+  /** Usage records being written; the run waits for them before it ends. */
+  recording: Promise<void>[];
 }
 
 /** How the picture uploads ended: saved, or an error for publishing to raise or pass over. */
@@ -78,6 +82,21 @@ async function timed<T>(run: Run, stage: TimedStep, work: () => Promise<T>): Pro
 async function save(run: Run, stage: JobStage, patch: Partial<Checkpoints>): Promise<void> {
   Object.assign(run.checkpoints, patch);
   await run.deps.jobs.saveCheckpoint(run.job, run.owner, stage, { ...patch, timings: { ...run.timings } });
+}
+
+/** The AI call options of this job: usage is attributed to it and recorded as each call answers. */
+function callOptions(run: Run): CallOptions {
+  const { recordUsage } = run.deps;
+  return {
+    jobId: run.job.id,
+    onUsage: (usage) => {
+      if (!recordUsage) return;
+      run.recording.push(
+        // A lost usage row understates a bill; it must not fail a job whose call is already paid.
+        recordUsage(run.job, usage).catch((error: unknown) => run.log.warn({ err: error, usage }, "could not record AI usage")),
+      );
+    },
+  };
 }
 
 /** Shows a stage change without making the stage wait for the chat (a 429 there must not slow the job). */
@@ -189,7 +208,7 @@ async function transcribeSpeech(run: Run, chunks: AudioChunk[]): Promise<Transcr
   const { deps } = run;
   if (chunks.length === 0 || !deps.transcriber) return { text: "", segments: [], audioSeconds: 0 };
   try {
-    const transcript = await deps.queues.transcribe.add(() => timed(run, "transcribe", () => deps.transcriber!.transcribe(chunks, { jobId: run.job.id })));
+    const transcript = await deps.queues.transcribe.add(() => timed(run, "transcribe", () => deps.transcriber!.transcribe(chunks, callOptions(run))));
     return { text: transcript.text, language: transcript.language, audioSeconds: transcript.audioSeconds, segments: transcript.segments };
   } catch (error) {
     if (!(error instanceof AiQuotaExhaustedError)) throw error;
@@ -213,7 +232,7 @@ async function readScreen(run: Run, frames: Frame[]): Promise<void> {
     frames.length === 0
       ? { text: "", lines: [], images: 0, requests: 0 }
       : await deps.queues.ocr.add(
-          () => timed(run, "ocr", () => deps.ocr.read(frames.map((f) => f.path), { jobId: run.job.id })),
+          () => timed(run, "ocr", () => deps.ocr.read(frames.map((f) => f.path), callOptions(run))),
         );
   await save(run, "ANALYZE", { ocr: { text: text.text, lines: text.lines, images: text.images, requests: text.requests } });
 }
@@ -252,7 +271,7 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
             ...(language ? { language } : {}),
           },
           responseSchema,
-          { jobId: run.job.id },
+          callOptions(run),
         ),
       ),
   );
@@ -353,7 +372,7 @@ export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): 
   }
   const checkpoints = checkpointsOf(job);
   const log = deps.log.child({ jobId: job.id, userId: job.userId });
-  const run: Run = { deps, log, job, owner, checkpoints, timings: { ...checkpoints.timings }, shown: Promise.resolve() };
+  const run: Run = { deps, log, job, owner, checkpoints, timings: { ...checkpoints.timings }, shown: Promise.resolve(), recording: [] };
   try {
     await analyseVideo(run);
     await summarise(run, schema);
@@ -364,5 +383,6 @@ export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): 
     await run.pictures;
     // A failure message must come after the last stage edit, never before it.
     await run.shown;
+    await Promise.all(run.recording);
   }
 }

@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const COUNTS = ["jobs", "visionRequestsPerVideo", "failedJobs"] as const;
 const MEASURES = [
   "overheadRatio", "naiveSpeedup", "visionImagesPerVideoMinute", "ackP95Ms", "coldStartMs", "cpuSecondsPerJob",
-  "longClipSeconds", "pageP95Ms", "peakRssMb", "peakRssWithChildrenMb", "throughputJobsPerMin",
+  "longClipSeconds", "pageP95Ms", "peakRssMb", "peakRssWithChildrenMb", "throughputJobsPerMin", "costPerVideoUsd", "naiveCostPerVideoUsd",
 ] as const;
 
 describe("the benchmark's smoke run", () => {

@@ -10,6 +10,7 @@ import { createChatCore, type ChatCore } from "../../src/chat/core.ts";
 import { english as t } from "../../src/i18n/index.ts";
 import type { Person } from "../../src/db/people.ts";
 import { UserFacingError } from "../../src/errors.ts";
+import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { MemoryStateStore } from "../../src/state/index.ts";
 import { memoryRepositories, type MemoryRepositories } from "../harness/memory-repositories.ts";
@@ -43,6 +44,9 @@ const buttonsOf = (s: Said) => (s.message.buttons ?? []).flat();
 const command = (name: string, argument = "") => core.handleCommand(ada, name, argument, reply);
 const press = (data: string) => core.handleButton(ada, data, reply);
 const send = (text: string) => core.handleText(ada, text, reply);
+
+/** This calendar month as /usage names it. */
+const monthNow = (language: string) => new Intl.DateTimeFormat(language, { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date());
 
 /** Ada as the core knows her now. */
 async function person(): Promise<Person> {
@@ -79,6 +83,7 @@ beforeEach(() => {
     publicUrl: PUBLIC_URL,
     linkOptions: {},
     maxLinksPerHour: 30,
+    prices: loadConfig({}).prices,
     wakeWorker: () => void (woken += 1),
     async refreshDatabases(userId) {
       refreshes.push(userId);
@@ -187,6 +192,49 @@ describe("/status", () => {
     await send(video(1));
     await command("status");
     expect(last().message.text).toBe(`${t("statusTitle")}\n${t("jobStatus.QUEUED", { url: video(1) })}`);
+  });
+});
+
+describe("/usage", () => {
+  it("says nothing was used this month by someone who saved nothing, privately", async () => {
+    await command("usage");
+    expect(last().message.text).toBe(t("usage.none", { month: monthNow("en") }));
+    expect(last().personal).toBe(true);
+  });
+
+  it("sums this month's recorded usage of every job and prices it at the configured list prices", async () => {
+    const me = await person();
+    await repos.usage.record(me.userId, "job-1", { provider: "openai", audioSeconds: 90, inputTokens: 10, outputTokens: 5 });
+    await repos.usage.record(me.userId, "job-1", { provider: "vision", images: 12 });
+    await repos.usage.record(me.userId, "job-1", { provider: "gemini", inputTokens: 4000, outputTokens: 600 });
+    await repos.usage.record(me.userId, "job-2", { provider: "openai", audioSeconds: 30 });
+    await repos.usage.record(me.userId, "job-2", { provider: "tesseract", images: 7 });
+    await repos.usage.record(me.userId, "job-2", { provider: "gemini", inputTokens: 1000, outputTokens: 400 });
+    // Someone else's usage is not Ada's.
+    await repos.usage.record("someone-else", "job-3", { provider: "vision", images: 500 });
+    await command("usage");
+    // 2 minutes at $0.003 + 12 images at $1.50/1000 + 5000 and 1000 tokens at $0.30 and $2.50 per million.
+    const cost = 2 * 0.003 + (12 / 1000) * 1.5 + (5000 / 1e6) * 0.3 + (1000 / 1e6) * 2.5;
+    expect(cost).toBeCloseTo(0.028, 9);
+    expect(last().message.text!.split("\n")).toEqual([
+      t("usage.videos", { count: 2, month: monthNow("en"), cost: "$0.028" }),
+      "• 120 seconds of speech transcribed.",
+      "• 12 images read for on-screen text.",
+      "• Gemini tokens: 5,000 read and 1,000 written.",
+      t("usage.prices"),
+    ]);
+  });
+
+  it("answers in the person's language with its plurals and number format", async () => {
+    const me = await person();
+    await repos.people.chooseLanguage(me.userId, "de");
+    await repos.usage.record(me.userId, "job-1", { provider: "openai", audioSeconds: 1 });
+    await repos.usage.record(me.userId, "job-1", { provider: "gemini", inputTokens: 12000, outputTokens: 1 });
+    await command("usage");
+    const lines = last().message.text!.split("\n");
+    // 1/60 min at $0.003 + 12,000 input and 1 output tokens: $0.0036525, shown to three digits, German style.
+    expect(lines[0]).toBe(`Im ${monthNow("de")} hat dein 1 Video zu Listenpreisen etwa 0,00365\u00a0$ gekostet:`);
+    expect(lines.slice(1, 4)).toEqual(["• 1 Sekunde Sprache transkribiert.", "• 0 Bilder nach Text im Bild gelesen.", "• Gemini-Tokens: 12.000 gelesen und 1 geschrieben."]);
   });
 });
 
@@ -374,6 +422,7 @@ describe("the hourly link limit", () => {
       publicUrl: PUBLIC_URL,
       linkOptions: {},
       maxLinksPerHour: 3,
+      prices: loadConfig({}).prices,
       now: () => clock,
       wakeWorker: () => void (woken += 1),
       refreshDatabases: async (userId) => repos.schemas.list(userId),

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatSender, OutgoingMessage, Reply } from "../../src/chat/adapter.ts";
 import { createChatCore } from "../../src/chat/core.ts";
 import { parseVideoLinks, MAX_LINK_LENGTH } from "../../src/links.ts";
+import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { MemoryStateStore } from "../../src/state/index.ts";
 import { memoryRepositories } from "../harness/memory-repositories.ts";
@@ -31,6 +32,7 @@ function core() {
     publicUrl: "https://reelnotes.example",
     linkOptions: {},
     maxLinksPerHour: 30,
+    prices: loadConfig({}).prices,
     wakeWorker: () => undefined,
     refreshDatabases: async (userId) => repos.schemas.list(userId),
     revokeNotion: async () => true,

@@ -107,6 +107,28 @@ describe.each([
     expect(await repos.connections.loadAuth(bo.userId)).toEqual({ accessToken: "ntn_contract", refreshToken: undefined, workspaceId: "ws-1" });
   });
 
+  it("sums a person's AI usage from a date on, a job's, and everyone's, in billed units (tesseract's images are free)", async () => {
+    const ada = await someone();
+    const bob = await someone();
+    const first = await job(ada, 71, null);
+    const second = await job(ada, 72, null);
+    const before = await repos.usage.totals();
+    const since = new Date(Date.now() - 60_000);
+    await repos.usage.record(ada.userId, first.id, { provider: "openai", audioSeconds: 61.5, inputTokens: 9, outputTokens: 3 });
+    await repos.usage.record(ada.userId, first.id, { provider: "vision", images: 8 });
+    await repos.usage.record(ada.userId, first.id, { provider: "gemini", inputTokens: 2100, outputTokens: 350 });
+    await repos.usage.record(ada.userId, second.id, { provider: "tesseract", images: 5 });
+    await repos.usage.record(ada.userId, second.id, { provider: "gemini", inputTokens: 900, outputTokens: 150 });
+    await repos.usage.record(bob.userId, undefined, { provider: "gemini", inputTokens: 40, outputTokens: 2 });
+    const adas = { audioSeconds: 61.5, visionImages: 8, geminiInputTokens: 3000, geminiOutputTokens: 500, jobs: 2 };
+    expect(await repos.usage.totalsOf(ada.userId, since)).toEqual(adas);
+    expect(await repos.usage.totalsOf(ada.userId, new Date(Date.now() + 60_000))).toEqual({ audioSeconds: 0, visionImages: 0, geminiInputTokens: 0, geminiOutputTokens: 0, jobs: 0 });
+    expect(await repos.usage.totalsOfJob(second.id)).toEqual({ audioSeconds: 0, visionImages: 0, geminiInputTokens: 900, geminiOutputTokens: 150, jobs: 1 });
+    const after = await repos.usage.totals();
+    expect(after.geminiInputTokens - before.geminiInputTokens).toBe(3040);
+    expect(after.jobs - before.jobs).toBe(2);
+  });
+
   it("remembers the chosen database", async () => {
     const ada = await someone();
     const [recipes] = await repos.schemas.sync(ada.userId, [source("Recipes", "r")]);

@@ -21,7 +21,7 @@ afterAll(async () => w?.stop());
 
 describe("the Discord journey, end to end on the emulators", () => {
   it("registers /connect, /tag (with autocomplete), /status, /help and /disconnect for DMs at boot", () => {
-    expect(w.discord.commands.map((c) => c.name)).toEqual(["connect", "tag", "status", "language", "help", "disconnect"]);
+    expect(w.discord.commands.map((c) => c.name)).toEqual(["connect", "tag", "status", "usage", "language", "help", "disconnect"]);
     expect(w.discord.commands.every((c) => c.contexts?.includes(1))).toBe(true);
     expect(w.discord.commands.find((c) => c.name === "tag")!.options).toMatchObject([{ name: "name", type: 3, autocomplete: true }]);
   });

@@ -12,6 +12,7 @@ import type { Repositories } from "../../src/db/repositories.ts";
 import { english } from "../../src/i18n/index.ts";
 import { assignTags } from "../../src/db/schema-tags.ts";
 import type { NotionSchema, SchemaRepository } from "../../src/db/schemas.ts";
+import { sumEntries, type UsageEntry, type UsageRepository } from "../../src/db/usage.ts";
 
 /** What the in-memory repositories hold, open for tests to arrange and inspect. */
 export interface MemoryTables {
@@ -20,6 +21,7 @@ export interface MemoryTables {
   connections: Map<string, GrantToSave & { revoked: boolean }>;
   schemas: Map<string, NotionSchema>;
   jobs: Map<string, Job>;
+  usage: (UsageEntry & { userId: string; jobId: string | undefined; createdAt: Date })[];
 }
 
 /** Repositories over plain maps, plus the maps themselves. */
@@ -252,8 +254,26 @@ function jobsOver(t: MemoryTables): JobRepository {
   };
 }
 
+function usageOver(t: MemoryTables): UsageRepository {
+  return {
+    async record(userId, jobId, usage) {
+      t.usage.push({ ...usage, userId, jobId, createdAt: new Date() });
+    },
+    totalsOf: async (userId, since) => sumEntries(t.usage.filter((r) => r.userId === userId && r.createdAt >= since)),
+    totalsOfJob: async (jobId) => sumEntries(t.usage.filter((r) => r.jobId === jobId)),
+    totals: async () => sumEntries(t.usage),
+  };
+}
+
 /** Fresh, empty in-memory repositories. */
 export function memoryRepositories(): MemoryRepositories {
-  const tables: MemoryTables = { users: new Map(), identities: new Map(), connections: new Map(), schemas: new Map(), jobs: new Map() };
-  return { tables, people: peopleOver(tables), connections: connectionsOver(tables), schemas: schemasOver(tables), jobs: jobsOver(tables) };
+  const tables: MemoryTables = { users: new Map(), identities: new Map(), connections: new Map(), schemas: new Map(), jobs: new Map(), usage: [] };
+  return {
+    tables,
+    people: peopleOver(tables),
+    connections: connectionsOver(tables),
+    schemas: schemasOver(tables),
+    jobs: jobsOver(tables),
+    usage: usageOver(tables),
+  };
 }
