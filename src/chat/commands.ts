@@ -4,6 +4,7 @@ import type { ChatPlatform, Reply } from "./adapter.ts";
 import { createConnectLink } from "./connect-link.ts";
 import type { ChatDeps } from "./context.ts";
 import { databaseButtons, workspaceOf } from "./databases.ts";
+import { jobLabel } from "./job-label.ts";
 import type { Person } from "./person.ts";
 import { chooseAndStart } from "./choose.ts";
 import { matchByName } from "./tag-match.ts";
@@ -70,7 +71,7 @@ export async function statusCommand(deps: ChatDeps, person: Person, reply: Reply
   const lines = jobs.map((job) => {
     const reason = job.status === "FAILED" ? textRefFrom(job.errorText) : undefined;
     return t(`jobStatus.${job.status}`, {
-      url: job.canonicalUrl,
+      url: jobLabel(t, job),
       database: job.schema?.title ?? "Notion",
       page: job.notionPageUrl ?? "",
       reason: reason ? t(reason.key, reason.params) : "",

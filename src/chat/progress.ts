@@ -5,6 +5,7 @@ import { isTransient } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { OutgoingMessage } from "./adapter.ts";
 import type { AdapterRegistry } from "./context.ts";
+import { jobLabel } from "./job-label.ts";
 import { speakingLanguage, translator, type Translate } from "../i18n/index.ts";
 
 const MIN_EDIT_INTERVAL_MS = 1000;
@@ -45,7 +46,7 @@ export function createProgressSink(repos: Repositories, adapters: AdapterRegistr
     const settings = await repos.people.languageOfJob(job.id);
     return translator(speakingLanguage(settings?.chosen, settings?.locale));
   }
-  const stageText = (t: Translate, job: Job, stage: StageName) => t(`stage.${stage}`, { url: job.canonicalUrl });
+  const stageText = (t: Translate, job: Job, stage: StageName) => t(`stage.${stage}`, { url: jobLabel(t, job) });
 
   return {
     async stage({ job, stage }) {
@@ -75,7 +76,7 @@ export function createProgressSink(repos: Repositories, adapters: AdapterRegistr
       await editAll(
         job,
         {
-          text: t("failed", { reason: t(text.key, text.params), url: job.canonicalUrl }),
+          text: t("failed", { reason: t(text.key, text.params), url: jobLabel(t, job) }),
           buttons: [[{ text: t("tryAgain"), data: `retry:${job.id}` }]],
         },
         false,

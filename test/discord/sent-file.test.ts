@@ -28,7 +28,9 @@ describe("a video sent to the Discord bot as an attachment", () => {
     expect(queued.text).toBe(english("queuedFile"));
     const saved = await outcomeOf(ada, queued.messageId);
     expect(saved.text).toMatch(/^Saved to /);
-    expect(saved.edits.some((text) => /^(Downloading|Preparing|Transcribing|Reading|Summarising|Saving)/.test(text))).toBe(true);
+    // Progress names the file, never its de-duplication key.
+    expect(saved.edits.some((text) => /^(Downloading|Preparing|Transcribing|Reading|Summarising|Saving)…\nYour file noodles\.mp4$/.test(text))).toBe(true);
+    expect(saved.edits.join("\n")).not.toContain("discord-file:");
 
     const job = await waitUntil(() => w.service.db.prisma.job.findFirst({ where: { platform: "file", status: "DONE" } }), 30_000, "the job to be DONE");
     expect(job.canonicalUrl).toMatch(/^discord-file:[0-9a-f]{64}$/);
@@ -53,6 +55,13 @@ describe("a video sent to the Discord bot as an attachment", () => {
     expect(answer.text).toBe(english("alreadySavedFile"));
     expect(answer.buttons?.flat()[0]?.url).toMatch(/^https:\/\/www\.notion\.so\//);
     expect(w.world.notion.pages.length).toBe(pages);
+  });
+
+  it("lists the sent file by its name in /status, not by a key", async () => {
+    ada.runCommand("status");
+    const status = await botMessage(ada, (e) => e.kind === "response" && e.text.startsWith("Your last videos:"));
+    expect(status.text).toContain("• Your file noodles.mp4\n   Saved to ");
+    expect(status.text).not.toContain("discord-file:");
   });
 
   it("fetches the video with a fresh URL when the one it came with has expired", async () => {
