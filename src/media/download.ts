@@ -7,6 +7,7 @@ import { UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { parseVideoLinks } from "../links.ts";
 import { DOWNLOAD_SENTENCES, downloadErrorFrom, tooLargeError, tooLongError } from "./download-errors.ts";
+import { startEgressGuard, type EgressGuard } from "./egress-guard.ts";
 import { type FfmpegTools, probe, type ProbeResult } from "./ffmpeg.ts";
 import { expectedBytes, toVideoMetadata, type YtDlpInfo, ytDlpInfo } from "./metadata.ts";
 import { stoppedError, watchProcessTree } from "./run.ts";
@@ -190,6 +191,8 @@ export async function downloadPost(
   const socketTimeout = Math.max(5, Math.min(30, Math.floor(config.downloadTimeoutMs / 3000)));
   const infoFile = path.join(workDir, INFO_FILE);
   const outputs = [path.join(workDir, `${MEDIA_STEM}.%(ext)s`), `thumbnail:${path.join(workDir, "slide.%(ext)s")}`];
+  // Through the guard unless the operator routes yt-dlp through a proxy of their own (YT_DLP_PROXY).
+  const guard = config.ytDlpProxy ? undefined : await startEgressGuard(config.extraAllowedHosts);
   try {
     const output = await runYtDlp(
       context,
@@ -208,7 +211,7 @@ export async function downloadPost(
         // yt-dlp takes --ffmpeg-location as a path; a bare "ffmpeg" would make it merge without ffmpeg.
         ...(context.tools.source === "PATH" ? {} : { ffmpegLocation: context.tools.ffmpeg }),
         ...(config.ytDlpCookiesFile ? { cookies: config.ytDlpCookiesFile } : {}),
-        ...(config.ytDlpProxy ? { proxy: config.ytDlpProxy } : {}),
+        proxy: config.ytDlpProxy ?? guard!.proxyUrl,
         noMtime: true,
         noProgress: true,
         output: outputs,
@@ -218,14 +221,29 @@ export async function downloadPost(
       deadline,
       signal,
     );
+    refuseInternalDestinations(context, guard, link);
     return await collectDownload(context, workDir, link, output, await readInfo(infoFile));
   } catch (error) {
     // Nothing half-made stays behind: a refused or failed post may have left thumbnails or parts.
     await removeDownloaded(workDir);
+    refuseInternalDestinations(context, guard, link);
     if (error instanceof UserFacingError && error.kind === "login_required") context.log.warn({ link }, loginWallAdvice(config));
     throw error;
+  } finally {
+    await guard?.close();
   }
 }
+
+/**
+ * A post that led anywhere the guard refused fails as one answer, whatever else happened, so the
+ * reply never tells what is listening at an internal address.
+ */
+function refuseInternalDestinations(context: DownloadContext, guard: EgressGuard | undefined, link: string): void {
+  if (!guard?.refused.length) return;
+  context.log.warn({ link, refused: guard.refused }, "a download led to an internal or private address; refused");
+  throw new UserFacingError("download_failed", DOWNLOAD_SENTENCES.download_failed);
+}
+
 
 /** What the operator can do about a login wall, given what is already set. */
 function loginWallAdvice(config: DownloadContext["config"]): string {

@@ -47,13 +47,28 @@ export interface VideoHost extends EmulatorHandle {
   loginCookie: string | undefined;
   /** Requests that reached the host as an HTTP proxy (absolute URLs), in order. */
   readonly proxied: string[];
+  /**
+   * An address off this host (a canary on an internal port, say) that two posts lead to:
+   * `redirectingUrl` answers 302 to it, `pointingUrl` is a page whose video and cover live there.
+   */
+  elsewhere: string;
+  redirectingUrl: string;
+  pointingUrl: string;
 }
 
 const MISSING_ID = "7000000000000000404";
 const STALL_ID = "7000000000000000001";
 const STATUS_PREFIX = "70000000000000";
 const UNSIZED_ID = "7000000000000000002";
+const REDIRECTING_ID = "7000000000000000003";
+const POINTING_ID = "7000000000000000004";
 const CHUNK = Buffer.alloc(64 * 1024, 1);
+
+/** A post page whose video and cover are at `elsewhere`, off this host. */
+function pointingPage(elsewhere: string): string {
+  const ld = { "@context": "https://schema.org", "@type": "VideoObject", name: "Away", description: "Hosted elsewhere", contentUrl: `${elsewhere}/video.mp4`, thumbnailUrl: [`${elsewhere}/cover.jpg`], encodingFormat: "video/mp4" };
+  return `<!DOCTYPE html><html><head><title>Away | TikTok</title><meta property="og:image" content="${escapeHtml(`${elsewhere}/cover.jpg`)}"><script type="application/ld+json">${JSON.stringify(ld)}</script></head><body></body></html>`;
+}
 
 /** A post page that names a chunked video and no size, as a site that does not know it. */
 function unsizedPage(base: string): string {
@@ -130,6 +145,7 @@ export async function startVideoHost(options: { dir: string; unsizedBytes?: numb
   const unsized = { sent: 0, hungUp: false };
   const stalled = new Set<Response>();
   const wall = { cookie: undefined as string | undefined };
+  const away = { url: "http://127.0.0.1:9" };
   const proxied: string[] = [];
   const handle = await startEmulator((app, self) => {
     // A proxy is sent the absolute URL; Express routes it by its path like any other request.
@@ -151,6 +167,8 @@ export async function startVideoHost(options: { dir: string; unsizedBytes?: numb
         return;
       }
       if (id === UNSIZED_ID) return void res.type("html").send(unsizedPage(self.url));
+      if (id === REDIRECTING_ID) return void res.redirect(302, `${away.url}/@away/video/${REDIRECTING_ID}`);
+      if (id === POINTING_ID) return void res.type("html").send(pointingPage(away.url));
       if (id.startsWith(STATUS_PREFIX) && id !== MISSING_ID) {
         res.status(Number(id.slice(STATUS_PREFIX.length))).type("html").send("<html><body>status</body></html>");
         return;
@@ -196,6 +214,14 @@ export async function startVideoHost(options: { dir: string; unsizedBytes?: numb
     missingUrl: `${handle.url}/@ghost/video/${MISSING_ID}`,
     stallUrl: `${handle.url}/@slow/video/${STALL_ID}`,
     unsizedUrl: `${handle.url}/@endless/video/${UNSIZED_ID}`,
+    redirectingUrl: `${handle.url}/@away/video/${REDIRECTING_ID}`,
+    pointingUrl: `${handle.url}/@away/video/${POINTING_ID}`,
+    get elsewhere() {
+      return away.url;
+    },
+    set elsewhere(value: string) {
+      away.url = value;
+    },
     unsized,
     proxied,
     get loginCookie() {
