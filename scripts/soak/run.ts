@@ -116,8 +116,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     db = await openPostgres(postgres.url, undefined, 4);
     const config = loadConfig(env);
     const [clips, people, ...workers] = await Promise.all([
-      makeSoakClips(world.mediaDir, world.videoHost, // The short run's long clip stays one audio chunk: a retried multi-chunk transcription still pays again for finished chunks (README, Soak).
-      options.short ? { short: 5, long: 1, longSeconds: 25, carousels: 0 } : { short: 8, long: 2, longSeconds: 40, carousels: 1 }),
+      makeSoakClips(world.mediaDir, world.videoHost, options.short ? { short: 5, long: 1, longSeconds: 40, carousels: 0 } : { short: 8, long: 2, longSeconds: 40, carousels: 1 }),
       connectPeople(db, config, world, tg, Array.from({ length: peopleCount }, (_, i) => FIRST_USER + i)),
       startRun("worker", env),
       startRun("worker", env),

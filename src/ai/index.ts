@@ -17,6 +17,7 @@ export type {
   AiUsage,
   AudioChunkInput,
   CallOptions,
+  ChunkTranscript,
   OnScreenText,
   OnScreenTextReader,
   Summarizer,

@@ -7,7 +7,7 @@ import { UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { classifyOpenAiFailure } from "./openai-failure.ts";
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from "./retry.ts";
-import type { AudioChunkInput, CallOptions, Transcriber, Transcript, TranscriptSegment } from "./types.ts";
+import type { AudioChunkInput, CallOptions, ChunkTranscript, Transcriber, Transcript, TranscribeOptions } from "./types.ts";
 import { reportUsage } from "./usage.ts";
 
 /** OpenAI's upload limit for one transcription request. */
@@ -24,12 +24,6 @@ export interface OpenAiTranscriberOptions {
 
 /** Transcription requests this process has open at once (a 3-minute clip is six to twelve chunks). */
 export const CHUNKS_IN_FLIGHT = 8;
-
-interface ChunkTranscript {
-  text: string;
-  language?: string;
-  segments: TranscriptSegment[];
-}
 
 /** Only whisper-1 answers `verbose_json` (language + segment timings); the gpt-4o transcribers answer `json`. */
 function givesTimings(model: string): boolean {
@@ -91,14 +85,26 @@ export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: 
         ? answer.segments.map((s) => ({ start: chunk.startSeconds + s.start, end: chunk.startSeconds + s.end, text: s.text.trim() }))
         : [{ start: chunk.startSeconds, end: chunk.startSeconds + chunk.durationSeconds, text }];
     const language = "language" in answer && typeof answer.language === "string" ? answer.language : undefined;
-    return { text, language, segments: segments.filter((s) => s.text !== "") };
+    return { startSeconds: chunk.startSeconds, durationSeconds: chunk.durationSeconds, text, language, segments: segments.filter((s) => s.text !== "") };
+  }
+
+  /** A chunk's words: from an earlier attempt when it transcribed this very stretch, else asked for and handed to `onChunk`. */
+  async function chunkWords(chunk: AudioChunkInput, call: TranscribeOptions): Promise<ChunkTranscript> {
+    const earlier = call.done?.find((d) => d.startSeconds === chunk.startSeconds && d.durationSeconds === chunk.durationSeconds);
+    if (earlier) return earlier;
+    const part = await inFlight.add(() => transcribeChunk(chunk, call), { signal: call.signal });
+    await call.onChunk?.(part);
+    return part;
   }
 
   return {
     async transcribe(chunks, call = {}) {
       const ordered = [...chunks].sort((a, b) => a.startSeconds - b.startSeconds);
-      // A failed chunk fails the whole (its retries are inside); the others' answers are then dropped.
-      const parts = await Promise.all(ordered.map((chunk) => inFlight.add(() => transcribeChunk(chunk, call), { signal: call.signal })));
+      // A failed chunk (its retries are inside) fails the whole, but only once the others have answered and been kept.
+      const settled = await Promise.allSettled(ordered.map((chunk) => chunkWords(chunk, call)));
+      const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failure) throw failure.reason;
+      const parts = settled.map((r) => (r as PromiseFulfilledResult<ChunkTranscript>).value);
       const transcript: Transcript = {
         text: parts.map((p) => p.text).filter(Boolean).join(" "),
         language: parts.find((p) => p.language)?.language,

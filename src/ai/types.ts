@@ -44,9 +44,26 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** One chunk's words, kept by the pipeline as soon as they arrive so a resumed job pays for no chunk twice. */
+export interface ChunkTranscript {
+  startSeconds: number;
+  durationSeconds: number;
+  text: string;
+  language?: string;
+  segments: TranscriptSegment[];
+}
+
+/** How one transcription goes: which chunks are already paid for, and who keeps each new one. */
+export interface TranscribeOptions extends CallOptions {
+  /** Chunks an earlier attempt transcribed (matched by start and length): used as they are, not sent again. */
+  done?: ChunkTranscript[];
+  /** Called with each chunk's words as they arrive; the whole fails only once every chunk has answered or failed. */
+  onChunk?(part: ChunkTranscript): Promise<void>;
+}
+
 /** Turns audio chunks into one transcript. */
 export interface Transcriber {
-  transcribe(chunks: AudioChunkInput[], options?: CallOptions): Promise<Transcript>;
+  transcribe(chunks: AudioChunkInput[], options?: TranscribeOptions): Promise<Transcript>;
 }
 
 /** Reads the text shown on a video's frames. `close` frees local workers, if any. */

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { AiQuotaExhaustedError, type AiUsage, type CallOptions, type OnScreenTextReader, type Summarizer, type Transcriber } from "../ai/index.ts";
+import { AiQuotaExhaustedError, type AiUsage, type CallOptions, type ChunkTranscript, type OnScreenTextReader, type Summarizer, type Transcriber } from "../ai/index.ts";
 import type { JobRepository, JobStage } from "../db/jobs.ts";
 import type { NotionSchema, SchemaRepository } from "../db/schemas.ts";
 import { isTransient, UserFacingError } from "../errors.ts";
@@ -59,6 +59,8 @@ interface Run {
   pictures?: Promise<PicturesOutcome>;
   /** Usage records being written; the run waits for them before it ends. */
   recording: Promise<void>[];
+  /** Saves of transcribed chunks, one after another so each writes every chunk before it. */
+  chunksKept: Promise<void>;
 }
 
 /** How the picture uploads ended: saved, or an error for publishing to raise or pass over. */
@@ -208,7 +210,8 @@ async function transcribeSpeech(run: Run, chunks: AudioChunk[]): Promise<Transcr
   const { deps } = run;
   if (chunks.length === 0 || !deps.transcriber) return { text: "", segments: [], audioSeconds: 0 };
   try {
-    const transcript = await deps.queues.transcribe.add(() => timed(run, "transcribe", () => deps.transcriber!.transcribe(chunks, callOptions(run))));
+    const options = { ...callOptions(run), done: run.checkpoints.speechChunks, onChunk: chunks.length > 1 ? (part: ChunkTranscript) => keepChunk(run, part) : undefined };
+    const transcript = await deps.queues.transcribe.add(() => timed(run, "transcribe", () => deps.transcriber!.transcribe(chunks, options)));
     return { text: transcript.text, language: transcript.language, audioSeconds: transcript.audioSeconds, segments: transcript.segments };
   } catch (error) {
     if (!(error instanceof AiQuotaExhaustedError)) throw error;
@@ -219,6 +222,13 @@ async function transcribeSpeech(run: Run, chunks: AudioChunk[]): Promise<Transcr
     deps.metrics.aiQuotaExhausted("openai");
     return { text: "", segments: [], audioSeconds: 0, missing: "quota_exhausted" };
   }
+}
+
+/** Saves a paid chunk's words at once: a kill or a failed chunk later in the clip does not pay for this one again. */
+function keepChunk(run: Run, part: ChunkTranscript): Promise<void> {
+  const kept = run.chunksKept.catch(() => undefined).then(() => save(run, "ANALYZE", { speechChunks: [...(run.checkpoints.speechChunks ?? []), part] }));
+  run.chunksKept = kept;
+  return kept;
 }
 
 async function transcribe(run: Run, chunks: AudioChunk[]): Promise<void> {
@@ -372,7 +382,7 @@ export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): 
   }
   const checkpoints = checkpointsOf(job);
   const log = deps.log.child({ jobId: job.id, userId: job.userId });
-  const run: Run = { deps, log, job, owner, checkpoints, timings: { ...checkpoints.timings }, shown: Promise.resolve(), recording: [] };
+  const run: Run = { deps, log, job, owner, checkpoints, timings: { ...checkpoints.timings }, shown: Promise.resolve(), recording: [], chunksKept: Promise.resolve() };
   try {
     await analyseVideo(run);
     await summarise(run, schema);

@@ -1,4 +1,5 @@
 import type { Job } from "../db/jobs.ts";
+import type { ChunkTranscript } from "../ai/index.ts";
 import type { VideoMetadata } from "../media/index.ts";
 import type { UploadedPictures } from "../notion/pictures.ts";
 import type { TextRef } from "../i18n/index.ts";
@@ -52,6 +53,8 @@ export interface Checkpoints {
   sentFile?: SentFile;
   download?: DownloadCheckpoint;
   extract?: { frames: number; audioChunks: number };
+  /** A clip of several audio chunks: each chunk's words as they arrive, so a retry pays only for the rest. */
+  speechChunks?: ChunkTranscript[];
   transcribe?: TranscriptCheckpoint;
   ocr?: OnScreenCheckpoint;
   /** The cover and key frames (or the post's pictures), uploaded to Notion and waiting to be attached. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AiQuotaExhaustedError, AiRequestError, createOpenAiTranscriber, createTranscriber } from "../../src/ai/index.ts";
+import { AiQuotaExhaustedError, AiRequestError, createOpenAiTranscriber, createTranscriber, type ChunkTranscript } from "../../src/ai/index.ts";
 import { loadConfig } from "../../src/config.ts";
 import { TransientError, UserFacingError } from "../../src/errors.ts";
 import { startOpenAiEmulator, type OpenAiEmulator } from "../emulators/openai.ts";
@@ -68,6 +68,39 @@ describe("OpenAI transcriber against the emulator", () => {
     const [usage] = usageLogged(lines, "job-usage");
     expect(usage).toMatchObject({ provider: "openai" });
     expect(usage!.audioSeconds).toBeGreaterThan(0);
+  });
+
+  it("sends only the chunks an earlier attempt did not transcribe, and hands each new one over as it arrives", async () => {
+    const earlier = { startSeconds: 0, durationSeconds: 30, text: "Boil the water. Wait ten minutes.", language: "english", segments: [{ start: 0, end: 2, text: "Boil the water. Wait ten minutes." }] };
+    const kept: ChunkTranscript[] = [];
+    const before = emulator.uploads.length;
+    const transcript = await transcriber("whisper-1").transcribe(
+      [
+        { path: first, startSeconds: 0, durationSeconds: 30 },
+        { path: second, startSeconds: 30, durationSeconds: 2 },
+      ],
+      { done: [earlier], onChunk: async (part) => void kept.push(part) },
+    );
+    expect(emulator.uploads.slice(before).map((u) => u.filename)).toEqual(["second.mp3"]);
+    expect(kept.map((k) => [k.startSeconds, k.durationSeconds, k.text])).toEqual([[30, 2, "Then add the pasta and stir."]]);
+    expect(transcript.text).toBe("Boil the water. Wait ten minutes. Then add the pasta and stir.");
+  });
+
+  it("hands over the chunks that answered before failing for a chunk that cannot be transcribed", async () => {
+    const notAudio = path.join(dir, "broken.txt");
+    await writeFile(notAudio, "not audio at all");
+    const kept: ChunkTranscript[] = [];
+    const failure = await transcriber("whisper-1")
+      .transcribe(
+        [
+          { path: notAudio, startSeconds: 0, durationSeconds: 30 },
+          { path: second, startSeconds: 30, durationSeconds: 2 },
+        ],
+        { onChunk: async (part) => void kept.push(part) },
+      )
+      .catch((e: unknown) => e);
+    expect(failure).toMatchObject({ kind: "video_unreadable" });
+    expect(kept.map((k) => k.text)).toEqual(["Then add the pasta and stir."]);
   });
 
   it("is not created without an OpenAI key", () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Person } from "../../src/db/people.ts";
 import type { JobStage } from "../../src/db/jobs.ts";
 import { acceptLinks } from "../../src/jobs/intake.ts";
+import { checkpointsOf } from "../../src/jobs/types.ts";
 import { parseVideoLinks } from "../../src/links.ts";
 import type { Hold } from "../emulators/kit.ts";
 import { makeCaptionedClip } from "../fixtures/media.ts";
@@ -31,6 +32,9 @@ describe("crash recovery", () => {
         makeCaptionedClip(world.mediaDir, { name: `crash-${stage}`, seconds: 3, captions: [`Stage ${stage}`], speech: `Stage ${stage}.` }),
       ),
     );
+    // Two audio chunks: 30 s is the longest one.
+    const sentences = Array.from({ length: 12 }, (_, i) => `Step ${i + 1}. Stir the dough and wait.`).join(" ");
+    await makeCaptionedClip(world.mediaDir, { name: "crash-chunks", seconds: 40, captions: ["Long bread"], speech: sentences, width: 270, height: 480 });
     database = await openFreshDatabase();
     // Observes and seeds the database; takes no jobs itself.
     observer = await startTestService(world, database.url, { WORKER_ENABLED: "false" });
@@ -85,15 +89,50 @@ describe("crash recovery", () => {
     { stage: "PUBLISH", finished: ["transcriptions", "ocr", "summaries"] },
   ];
 
-  it.each(cases)("finishes a job whose worker was killed during $stage, paying once for finished stages", { timeout: 600_000 }, async ({ stage, finished }) => {
-    const url = world.videoHost.postUrl(`crash-${stage.toLowerCase()}`);
+  async function queue(name: string): Promise<string> {
+    const url = world.videoHost.postUrl(name);
     const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
     const [outcome] = await acceptLinks(
       { jobs: observer.repos.jobs, state: observer.state, maxLinksPerHour: 100 },
       { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
     );
     if (outcome?.kind !== "queued") throw new Error("not queued");
-    const jobId = outcome.job.id;
+    return outcome.job.id;
+  }
+
+  async function finished(jobId: string) {
+    return waitUntil(async () => {
+      const job = await observer.repos.jobs.find(jobId);
+      return job && (job.status === "DONE" || job.status === "FAILED") ? job : undefined;
+    }, 300_000, "the job to finish after the restart");
+  }
+
+  it("pays once for each audio chunk of a clip whose worker was killed while its last chunk was being transcribed", { timeout: 600_000 }, async () => {
+    const jobId = await queue("crash-chunks");
+    let transcriptions = 0;
+    const hold = world.openai.hold((req) => req.path.includes("/audio/transcriptions") && ++transcriptions === 2);
+    const first = await startServiceProcess(env);
+    processes.push(first);
+    await hold.arrived;
+    // The chunk that did answer is kept before anything else happens to the job.
+    await waitUntil(async () => checkpointsOf((await observer.repos.jobs.find(jobId))!).speechChunks?.length === 1, 300_000, "the first chunk to be kept");
+    await first.kill("SIGKILL");
+    const atKill = world.openai.uploads.length;
+    hold.release();
+
+    const second = await startServiceProcess(env);
+    processes.push(second);
+    const done = await finished(jobId);
+    await second.kill("SIGTERM");
+
+    expect(done.status).toBe("DONE");
+    expect(checkpointsOf(done).extract?.audioChunks).toBe(2);
+    expect(world.openai.uploads.length - atKill, "chunks transcribed after the restart").toBe(1);
+    expect(checkpointsOf(done).speechChunks?.map((c) => c.startSeconds)).toHaveLength(2);
+  });
+
+  it.each(cases)("finishes a job whose worker was killed during $stage, paying once for finished stages", { timeout: 600_000 }, async ({ stage, finished: paidBefore }) => {
+    const jobId = await queue(`crash-${stage.toLowerCase()}`);
 
     const { holds, inside } = holdInside(stage, jobId);
     const first = await startServiceProcess(env);
@@ -105,10 +144,7 @@ describe("crash recovery", () => {
 
     const second = await startServiceProcess(env);
     processes.push(second);
-    const done = await waitUntil(async () => {
-      const job = await observer.repos.jobs.find(jobId);
-      return job && (job.status === "DONE" || job.status === "FAILED") ? job : undefined;
-    }, 300_000, "the job to finish after the restart");
+    const done = await finished(jobId);
     await second.kill("SIGTERM");
 
     expect(done.errorMessage).toBeNull();
@@ -119,6 +155,6 @@ describe("crash recovery", () => {
     expect(pages).toHaveLength(1);
     expect(pages[0]!.id).toBe(done.notionPageId);
     const after = counts();
-    for (const kind of finished) expect(after[kind], `${kind} repeated after a kill during ${stage}`).toBe(atKill[kind]);
+    for (const kind of paidBefore) expect(after[kind], `${kind} repeated after a kill during ${stage}`).toBe(atKill[kind]);
   });
 });
