@@ -2,7 +2,7 @@ import path from "node:path";
 import { AiQuotaExhaustedError, type AiUsage, type CallOptions, type ChunkTranscript, type OnScreenTextReader, type Summarizer, type Transcriber } from "../ai/index.ts";
 import type { JobRepository, JobStage } from "../db/jobs.ts";
 import type { NotionSchema, SchemaRepository } from "../db/schemas.ts";
-import { isTransient, UserFacingError } from "../errors.ts";
+import { isStoreUnavailable, isTransient, UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import { spread, type AudioChunk, type DownloadedMedia, type Frame, type MediaTools } from "../media/index.ts";
@@ -39,7 +39,12 @@ export interface PipelineDeps {
   summaryLanguageOf?(jobId: string): Promise<string | undefined>;
   /** Stores what one paid AI call of the job used (src/db/usage.ts). */
   recordUsage?(job: Job, usage: AiUsage): Promise<void>;
+  /** How often and how far apart a result is written again while the database does not answer (default: STORE_RETRY). */
+  storeRetry?: { attempts: number; delayMs: number };
 }
+
+/** A minute of a database restarting: long enough for Postgres to come back, short of a stuck job. */
+const STORE_RETRY = { attempts: 60, delayMs: 1000 };
 
 /** One job being worked on by one worker that holds its lease. */
 interface Run {
@@ -81,9 +86,27 @@ async function timed<T>(run: Run, stage: TimedStep, work: () => Promise<T>): Pro
   }
 }
 
+/**
+ * Writes a result, waiting for a database that does not answer (a restart) rather than failing:
+ * the result stays in memory meanwhile, so a paid answer is never asked for again just because
+ * it could not be written. Nobody can take the job over while the database is down.
+ */
+async function stored(run: Run, write: () => Promise<void>): Promise<void> {
+  const { attempts, delayMs } = run.deps.storeRetry ?? STORE_RETRY;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isStoreUnavailable(error) || attempt >= attempts) throw error;
+      if (attempt === 1) run.log.warn({ err: error }, "the database did not answer; keeping the result until it does");
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
 async function save(run: Run, stage: JobStage, patch: Partial<Checkpoints>): Promise<void> {
   Object.assign(run.checkpoints, patch);
-  await run.deps.jobs.saveCheckpoint(run.job, run.owner, stage, { ...patch, timings: { ...run.timings } });
+  await stored(run, () => run.deps.jobs.saveCheckpoint(run.job, run.owner, stage, { ...patch, timings: { ...run.timings } }));
 }
 
 /** The AI call options of this job: usage is attributed to it and recorded as each call answers. */
@@ -319,7 +342,7 @@ async function publishTo(run: Run, schema: NotionSchema, token: string): Promise
     {
       existingPageId: run.job.notionPageId ?? undefined,
       onPageCreated: async (pageId, url) => {
-        await deps.jobs.recordPage(run.job, run.owner, pageId, url);
+        await stored(run, () => deps.jobs.recordPage(run.job, run.owner, pageId, url));
         run.job = { ...run.job, notionPageId: pageId, notionPageUrl: url };
       },
     },
