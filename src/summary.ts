@@ -32,6 +32,8 @@ export interface SummaryInput {
   propertyGuide: string;
   /** The language (its English name) the person chose for summaries; without it, the video's own. */
   language?: string;
+  /** The language transcription detected in the speech (whisper's name or code), followed when none was chosen. */
+  spokenLanguage?: string;
 }
 
 /**

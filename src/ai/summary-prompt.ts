@@ -16,6 +16,30 @@ function section(tag: string, text: string | undefined): string {
   return `<${tag}>\n${body === "" ? "(none)" : body.replaceAll(`</${tag}>`, "")}\n</${tag}>`;
 }
 
+const languageNames = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" });
+
+/** The English name of a detected language, as whisper reports it ("spanish") or as a code ("es"). */
+export function spokenLanguageName(detected: string | undefined): string | undefined {
+  const raw = detected?.trim();
+  if (!raw) return undefined;
+  if (/^[a-z]{2,3}(-[a-z0-9]+)*$/i.test(raw)) {
+    try {
+      const name = languageNames.of(raw);
+      if (name) return name;
+    } catch {
+      // Not a well-formed code after all: treated as a name below.
+    }
+  }
+  return raw.replace(/\p{L}+/gu, (word) => word[0]!.toUpperCase() + word.slice(1).toLowerCase());
+}
+
+/** The sentence saying which language to write in: the person's choice, else the speech's detected one. */
+function languageLine(input: SummaryInput): string[] {
+  if (input.language) return [`Write "title", "summary" and "keyPoints" in ${input.language}, whatever language the video speaks.`];
+  const spoken = spokenLanguageName(input.spokenLanguage);
+  return spoken ? [`The speech in the video was detected as ${spoken}: write "title", "summary" and "keyPoints" in ${spoken}.`] : [];
+}
+
 /**
  * The prompt for one video: its material in tagged sections, then the properties to fill with
  * their kinds, options and descriptions (the Notion room's property guide).
@@ -31,7 +55,7 @@ export function buildSummaryPrompt(input: SummaryInput): string {
     section("on_screen_text", input.onScreenText),
     section("properties", input.propertyGuide),
     'Fill "title" (a short page title), "summary" (two to four sentences), "keyPoints" (the main points, one sentence each) and "properties" (one entry per property listed above, keyed by its exact name).',
-    ...(input.language ? [`Write "title", "summary" and "keyPoints" in ${input.language}, whatever language the video speaks.`] : []),
+    ...languageLine(input),
   ].join("\n\n");
 }
 

@@ -302,6 +302,7 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
             onScreenText: checkpoints.ocr?.text ?? "",
             propertyGuide,
             ...(language ? { language } : {}),
+            ...(checkpoints.transcribe?.language ? { spokenLanguage: checkpoints.transcribe.language } : {}),
           },
           responseSchema,
           callOptions(run),

@@ -94,6 +94,17 @@ describe("Gemini summariser against the emulator", () => {
     expect((failure as UserFacingError).userMessage).toContain(words);
   });
 
+  it.each([
+    ["spanish", undefined, 'The speech in the video was detected as Spanish: write "title", "summary" and "keyPoints" in Spanish.'],
+    ["pt", undefined, "detected as Portuguese"],
+    ["spanish", "Japanese", '"keyPoints" in Japanese, whatever language the video speaks.'],
+  ])("asks for the summary in the detected speech language %s unless the person chose %s", async (spokenLanguage, language, sentence) => {
+    await summarizer().summarize({ ...RECIPE_INPUT, spokenLanguage, ...(language ? { language } : {}) }, RECIPE_SCHEMA);
+    const prompt = emulator.calls.at(-1)!.userText;
+    expect(prompt).toContain(sentence);
+    if (language) expect(prompt).not.toContain("detected as");
+  });
+
   it("is not created without a Gemini key", () => {
     expect(createSummarizer(loadConfig({}), capturingLogger().log)).toBeUndefined();
     expect(createSummarizer(loadConfig({ GEMINI_API_KEY: "g" }), capturingLogger().log)).toBeDefined();

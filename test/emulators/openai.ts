@@ -54,6 +54,8 @@ export interface OpenAiEmulator extends EmulatorHandle {
   setTranscript(transcript: OpenAiEmulatorOptions["transcript"]): void;
   /** Spends (true) or tops up (false) the account from now on. */
   setQuotaExhausted(exhausted: boolean): void;
+  /** Switch: the language verbose_json reports from now on (whisper names it: "spanish"). */
+  setLanguage(language: string): void;
 }
 
 /** The upload limit the real API enforces. */
@@ -130,7 +132,7 @@ async function readForm(req: Request, dir: string): Promise<ParsedForm> {
 export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): Promise<OpenAiEmulator> {
   const apiKey = options.apiKey ?? "sk-test-emulator";
   let transcript = options.transcript ?? DEFAULT_SCRIPT;
-  const language = options.language ?? "english";
+  let language = options.language ?? "english";
   const uploads: UploadSeen[] = [];
   let quotaExhausted = options.quotaExhausted ?? false;
 
@@ -208,6 +210,9 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
     },
     setQuotaExhausted(exhausted: boolean) {
       quotaExhausted = exhausted;
+    },
+    setLanguage(next: string) {
+      language = next;
     },
   });
 }
