@@ -2,6 +2,7 @@ import express from "express";
 import { describe, expect, it } from "vitest";
 import { startEmulator } from "../emulators/kit.ts";
 import { discordContract } from "./discord.ts";
+import { geminiContract } from "./gemini.ts";
 import { notionContract } from "./notion.ts";
 import { openAiContract } from "./openai.ts";
 import { telegramContract } from "./telegram.ts";
@@ -115,5 +116,32 @@ describe("negative controls: vision", () => {
     const errors = vision.checkResponse(annotate, 200, answer).errors.join("\n");
     expect(errors).toMatch(/textAnotations is not a field of AnnotateImageResponse/);
     expect(errors).toMatch(/\/responses\/0\/error\/code must be int32/);
+  });
+});
+
+describe("negative controls: gemini", () => {
+  const generate = (body: unknown) => post("/v1beta/models/gemini-2.5-flash:generateContent", body);
+
+  it("contents as a string, a misspelt schema type and a config field under the wrong name are refused", () => {
+    const body = { contents: "Summarise this", generationConfig: { responseMimeType: "application/json", responseSchema: { type: "STRINGY" }, response_schema: {} } };
+    const errors = geminiContract().checkRequest(generate(body)).errors.join("\n");
+    expect(errors).toMatch(/\/contents must be array/);
+    expect(errors).toMatch(/\/generationConfig\/responseSchema\/type must be equal to one of the allowed values/);
+    expect(errors).toMatch(/\/generationConfig must NOT have additional properties/);
+  });
+
+  it("an answer with an unknown finish reason and text outside its parts, and an error without its code, are refused", () => {
+    const request = generate({ contents: [{ role: "user", parts: [{ text: "hi" }] }] });
+    const answer = { candidates: [{ content: { role: "model", text: "{}" }, finishReason: "DONE", index: 0 }] };
+    const errors = geminiContract().checkResponse(request, 200, answer).errors.join("\n");
+    expect(errors).toMatch(/\/candidates\/0\/finishReason must be equal to one of the allowed values/);
+    expect(errors).toMatch(/\/candidates\/0\/content must NOT have additional properties/);
+    expect(geminiContract().checkResponse(request, 503, { error: { message: "overloaded", status: "UNAVAILABLE", code: "503" } }).errors.join("\n")).toMatch(/\/error\/code must be int32/);
+  });
+
+  it("the summariser's own request passes: the check is not refusing everything", () => {
+    const schema = { type: "OBJECT", properties: { keyPoints: { type: "ARRAY", items: { type: "STRING" }, maxItems: 12 } }, required: ["keyPoints"], propertyOrdering: ["keyPoints"] };
+    const body = { contents: [{ role: "user", parts: [{ text: "hi" }] }], systemInstruction: { role: "user", parts: [{ text: "Summarise." }] }, generationConfig: { temperature: 0.2, responseMimeType: "application/json", responseSchema: schema } };
+    expect(geminiContract().checkRequest(generate(body)).errors).toEqual([]);
   });
 });

@@ -87,19 +87,34 @@ function checkValue(field: protobuf.Field, value: unknown, at: string, errors: s
   if (!ok) errors.push(`${at} must be ${field.type}`);
 }
 
+let loaded: protobuf.Root | undefined;
+const protos = () => (loaded ??= loadRoot());
+
+/**
+ * Where a Google API's error body breaks its JSON error form, `{ error: google.rpc.Status plus
+ * the HTTP status name }`, which Vision and Gemini share.
+ */
+export function googleErrorProblems(body: unknown): string[] {
+  const { error } = (body ?? {}) as { error?: Record<string, unknown> };
+  if (!error) return ["/error is required"];
+  const { status: _name, ...rest } = error;
+  const errors: string[] = [];
+  check(protos().lookupType("google.rpc.Status"), rest, "/error", errors);
+  return errors;
+}
+
 let contract: (Contract & { checkMessage(name: string, value: unknown): Verdict }) | undefined;
 
 /** Vision's REST API under /v1, checked against the installed .proto (one per process). */
 export function visionContract(): Contract & { checkMessage(name: string, value: unknown): Verdict } {
   if (contract) return contract;
-  const root = loadRoot();
+  const root = protos();
   const message = (name: string) => root.lookupType(`google.cloud.vision.v1.${name}`);
   const verdict = (operation: string, type: protobuf.Type, value: unknown): Verdict => {
     const errors: string[] = [];
     check(type, value, "", errors);
     return { operation, described: true, errors };
   };
-  const status = root.lookupType("google.rpc.Status");
   contract = {
     service: "vision",
     checkMessage: (name, value) => verdict(name, message(name), value),
@@ -110,13 +125,7 @@ export function visionContract(): Contract & { checkMessage(name: string, value:
     checkResponse(exchange, code, body) {
       if (exchange.method !== "POST" || exchange.path !== "/v1/images:annotate") return undescribed(`${exchange.method} ${exchange.path} ${code}`);
       if (code < 400) return verdict(`POST /v1/images:annotate ${code}`, message("BatchAnnotateImagesResponse"), body);
-      // Errors come as { error: google.rpc.Status plus the HTTP status name }, Google's JSON error form.
-      const { error } = (body ?? {}) as { error?: Record<string, unknown> };
-      if (!error) return { operation: `POST /v1/images:annotate ${code}`, described: true, errors: ["/error is required"] };
-      const { status: _name, ...rest } = error;
-      const errors: string[] = [];
-      check(status, rest, "/error", errors);
-      return { operation: `POST /v1/images:annotate ${code}`, described: true, errors };
+      return { operation: `POST /v1/images:annotate ${code}`, described: true, errors: googleErrorProblems(body) };
     },
   };
   return contract;

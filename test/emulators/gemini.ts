@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import express, { type Request, type Response } from "express";
+import { geminiContract } from "../contracts/gemini.ts";
 import { startEmulator, type EmulatorHandle } from "./kit.ts";
 import { fillValue } from "./gemini/answer.ts";
 import { materialOf } from "./gemini/material.ts";
@@ -179,7 +180,7 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
         },
       );
     },
-    { respondToFault: googleFaultResponder("The model is overloaded. Please try again later.") },
+    { respondToFault: googleFaultResponder("The model is overloaded. Please try again later."), contract: geminiContract() },
   );
 
   return Object.assign(handle, {

@@ -1,8 +1,6 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createGenerator } from "ts-json-schema-generator";
+import { generateSdkSchema, sdkSchemaSource, type SchemaSource } from "../validation/sdk-schema.ts";
 
 /**
  * Generates the JSON Schema of Notion's request and response bodies from the SDK's types
@@ -40,16 +38,12 @@ export const NOTION_BODIES = [
   "GetFileUploadAnswer",
 ] as const;
 
-/** What a schema was generated from: the installed SDK's version and the types file's sha256. */
-export function notionSchemaSource(): { package: string; version: string; typesSha256: string } {
-  const manifest = JSON.parse(readFileSync(path.resolve("node_modules/@notionhq/client/package.json"), "utf8")) as { version: string };
-  return { package: "@notionhq/client", version: manifest.version, typesSha256: createHash("sha256").update(readFileSync(TYPES_FILE)).digest("hex") };
+/** What a schema made now would be generated from. */
+export function notionSchemaSource(): SchemaSource {
+  return sdkSchemaSource("@notionhq/client", TYPES_FILE);
 }
 
-/** Runs ts-json-schema-generator over sdk-types.ts (about 20 s): one draft-07 document with every body under `definitions`. */
+/** Runs ts-json-schema-generator over sdk-types.ts (about 30 s): one draft-07 document with every body under `definitions`. */
 export function generateNotionSchema(): Record<string, unknown> {
-  const generator = createGenerator({ path: TYPES_FILE, tsconfig: path.resolve("tsconfig.json"), skipTypeCheck: true, expose: "export", topRef: true, additionalProperties: false });
-  const definitions: Record<string, unknown> = {};
-  for (const name of NOTION_BODIES) Object.assign(definitions, generator.createSchema(name).definitions);
-  return { $schema: "http://json-schema.org/draft-07/schema#", "x-generatedFrom": notionSchemaSource(), definitions };
+  return generateSdkSchema("@notionhq/client", TYPES_FILE, NOTION_BODIES);
 }

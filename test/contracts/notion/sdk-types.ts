@@ -25,7 +25,7 @@ import type {
 /**
  * The Notion request and response bodies reelnotes exchanges, named from the SDK's own types
  * (the SDK's path and query parameters left out: they are not in the body). The JSON Schema in
- * schema.json is generated from this file with ts-json-schema-generator (`generate-schema.ts`).
+ * schema.json is generated from this file with ts-json-schema-generator (scripts/generate-sdk-schemas.ts).
  */
 
 /** POST /v1/pages */
