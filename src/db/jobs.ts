@@ -46,6 +46,9 @@ export interface JobRepository {
    * Claims the oldest runnable job: queued and due, or running under an expired lease (its
    * worker died). At most `perUserCap` live jobs per person, so one person's fifty links never
    * starve another's one. `running`: jobs this worker still runs, never claimed again by it.
+   * Attempts count runs that end (done, retried or failed): a claim from the queue starts one;
+   * taking over a lapsed lease (its worker died or lost the database) carries on the attempt that
+   * was cut short, so kills and restarts do not spend a job's JOB_MAX_ATTEMPTS.
    */
   claimNext(owner: string, leaseMs: number, perUserCap: number, running?: string[]): Promise<Job | undefined>;
   /** The job, or undefined when there is none with this id. */
@@ -126,7 +129,7 @@ export function createJobRepository(db: Database): JobRepository {
          )
          UPDATE "Job" SET status = 'RUNNING', "leaseOwner" = $1,
            "leaseUntil" = ${NOW} + ($2::int * interval '1 millisecond'),
-           attempts = attempts + 1, "updatedAt" = ${NOW}
+           attempts = attempts + CASE WHEN "Job".status = 'QUEUED' THEN 1 ELSE 0 END, "updatedAt" = ${NOW}
          FROM candidate WHERE "Job".id = candidate.id
          RETURNING "Job".id`,
         [owner, leaseMs, perUserCap, running],

@@ -160,7 +160,7 @@ function jobsOver(t: MemoryTables): JobRepository {
         .filter((j) => (j.status === "QUEUED" && j.runAfter.getTime() <= now) || (j.status === "RUNNING" && j.leaseUntil && j.leaseUntil.getTime() < now))
         .find((j) => live(j.userId) < perUserCap);
       if (!job) return undefined;
-      Object.assign(job, { status: "RUNNING", leaseOwner: owner, leaseUntil: new Date(now + leaseMs), attempts: job.attempts + 1 });
+      Object.assign(job, { status: "RUNNING", leaseOwner: owner, leaseUntil: new Date(now + leaseMs), attempts: job.attempts + (job.status === "QUEUED" ? 1 : 0) });
       return { ...job };
     },
     find: async (id) => (t.jobs.has(id) ? { ...t.jobs.get(id)! } : undefined),
