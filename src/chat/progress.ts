@@ -79,7 +79,7 @@ export function createProgressSink(repos: Repositories, adapters: AdapterRegistr
           text: t("failed", { reason: t(text.key, text.params), url: jobLabel(t, job) }),
           buttons: [[{ text: t("tryAgain"), data: `retry:${job.id}` }]],
         },
-        false,
+        true,
       );
     },
   };

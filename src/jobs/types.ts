@@ -81,7 +81,8 @@ export type ProgressEvent =
 
 /**
  * The port the chat core implements so the pipeline can report progress. `done` is the
- * NOTIFY stage: it must resolve only once the person has been told (it is retried on failure).
+ * NOTIFY stage and `failed` comes before a failure is recorded: each must resolve only once the
+ * person has been told, and reject on a passing failure (it is told again later).
  */
 export interface ProgressSink {
   stage(event: Extract<ProgressEvent, { type: "stage" }>): Promise<void>;

@@ -5,6 +5,7 @@ import { isStoreUnavailable, isTransient, TransientError, UserFacingError, userT
 import { retryDelayMs } from "./backoff.ts";
 import { runPipeline, type PipelineDeps } from "./pipeline.ts";
 import { LeaseLostError } from "../db/jobs.ts";
+import type { TextRef } from "../i18n/index.ts";
 import type { Job } from "./types.ts";
 
 /** A worker loop of this process: claims jobs, runs them, retries or fails them. */
@@ -54,9 +55,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     if (error instanceof UserFacingError) {
       log.info({ jobId: job.id, userId: job.userId, kind: error.kind }, "job failed for a reason the person can act on");
       if (error.kind === "notion_revoked") await options.onNotionRevoked(job.userId);
-      await deps.jobs.fail(job, owner, error.kind, error.text);
-      deps.metrics.jobFinished("FAILED");
-      await deps.sink.failed({ type: "failed", job, kind: error.kind, text: error.text });
+      await failForGood(job, error.kind, error.text);
       return;
     }
     if (isTransient(error) && job.attempts < jobs.maxAttempts) {
@@ -67,10 +66,18 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     }
     const kind = isTransient(error) ? error.kind : "bug";
     log.error({ jobId: job.id, userId: job.userId, err: error, attempts: job.attempts }, "job failed");
-    const text = userTextOf(error);
+    await failForGood(job, kind, userTextOf(error));
+  }
+
+  /**
+   * Tells the person, then records the failure: a failure is final only once it has been told.
+   * Should telling fail, or the worker die in between, the job stays running under its lease and
+   * whoever takes it over decides and tells again (an edit of the same message, so twice is harmless).
+   */
+  async function failForGood(job: Job, kind: string, text: TextRef): Promise<void> {
+    await deps.sink.failed({ type: "failed", job, kind, text });
     await deps.jobs.fail(job, owner, kind, text);
     deps.metrics.jobFinished("FAILED");
-    await deps.sink.failed({ type: "failed", job, kind, text });
   }
 
   async function work(entry: ActiveJob): Promise<void> {

@@ -27,22 +27,27 @@ interface Setup {
   failed: Failed[];
   finished: string[];
   revoked: string[];
+  /** The job's status each time the person was told of its failure. */
+  toldWhile: string[];
   /** Resolves with the job once the worker has put it back in the queue, or failed it and told the person. */
   settled: Promise<Job>;
   worker: Worker;
+  deps: PipelineDeps;
+  config: ReturnType<typeof loadConfig>;
 }
 
 let running: Worker | undefined;
 afterEach(async () => running?.stop(0));
 
 /** A worker whose every run fails with `error` (the first thing the pipeline does, making the work folder, throws it). */
-async function workerFailingWith(error: unknown, env: Record<string, string> = {}, schema: "present" | "deleted" = "present"): Promise<Setup> {
+async function workerFailingWith(error: unknown, env: Record<string, string> = {}, schema: "present" | "deleted" = "present", tellingFails: unknown[] = []): Promise<Setup> {
   const repos = memoryRepositories();
   const person = await repos.people.ensurePerson({ platform: "TELEGRAM", externalUserId: "1", chatId: "1" });
   const [recipes] = await repos.schemas.sync(person.userId, [{ databaseId: "db", dataSourceId: "ds", title: "Recipes", properties: {} }]);
   const failed: Failed[] = [];
   const finished: string[] = [];
   const revoked: string[] = [];
+  const toldWhile: string[] = [];
   let settle: (job: Job) => void = () => undefined;
   const settled = new Promise<Job>((resolve) => (settle = resolve));
   const jobs = {
@@ -68,22 +73,26 @@ async function workerFailingWith(error: unknown, env: Record<string, string> = {
     sink: {
       stage: async () => undefined,
       done: async () => undefined,
-      // The last thing the worker does for a failed job: tell the person.
       async failed(event) {
+        if (tellingFails.length > 0) throw tellingFails.shift();
         failed.push(event);
-        settle((await repos.jobs.find(event.job.id))!);
+        toldWhile.push((await repos.jobs.find(event.job.id))!.status);
       },
     },
     queues: createStageQueues(config.jobs.concurrency),
     today: () => "2026-11-29",
-    metrics: { observeStage: () => undefined, jobFinished: (status) => void finished.push(status), aiQuotaExhausted: () => undefined },
+    metrics: { observeStage: () => undefined, jobFinished: (status) => {
+        // The last thing the worker does for a failed job: count it, once told and recorded.
+        finished.push(status);
+        settle({ ...[...repos.tables.jobs.values()][0]! });
+      }, aiQuotaExhausted: () => undefined },
   };
   const schemaId = schema === "present" ? recipes!.id : "00000000-0000-4000-8000-000000000000";
   await repos.jobs.create({ userId: person.userId, identityId: person.identityId, sourceText: "x", canonicalUrl: "https://www.tiktok.com/@a/video/1", platform: "tiktok", schemaId, status: "QUEUED" });
   const worker = createWorker(deps, { jobs: config.jobs, onNotionRevoked: async (userId) => void revoked.push(userId), pollMs: 10 });
   running = worker;
   worker.start();
-  return { repos, person, failed, finished, revoked, settled, worker };
+  return { repos, person, failed, finished, revoked, toldWhile, settled, worker, deps, config };
 }
 
 describe("the worker after a failed run", () => {
@@ -111,7 +120,31 @@ describe("the worker after a failed run", () => {
     const job = await w.settled;
     expect(job).toMatchObject({ status: "FAILED", errorKind: "video_private", errorMessage: "This video is private, so I can't save it.", attempts: 1 });
     expect(w.failed.map((f) => f.text)).toEqual([{ key: "error.videoPrivate" }]);
+    // Told while the job was still running: the failure is recorded only once it has been told.
+    expect(w.toldWhile).toEqual(["RUNNING"]);
     expect(w.revoked).toEqual([]);
+  });
+
+  it("records no failure it could not tell: the job stays under its lease, and whoever takes it over tells and records it", async () => {
+    let refused: () => void = () => undefined;
+    const tellingRefused = new Promise<void>((resolve) => (refused = resolve));
+    const chatDown = new TransientError("server_error", "Telegram said 502");
+    const w = await workerFailingWith(new UserFacingError("video_private", "error.videoPrivate"), {}, "present", [chatDown]);
+    const sink = w.deps.sink;
+    w.deps.sink = { ...sink, failed: (event) => sink.failed(event).catch((error: unknown) => (refused(), Promise.reject(error))) };
+    await tellingRefused;
+    await w.worker.stop(600_000);
+    const [job] = [...w.repos.tables.jobs.values()];
+    expect(job).toMatchObject({ status: "RUNNING", errorKind: null });
+    expect(w.failed).toEqual([]);
+
+    // The worker died or lost touch: its lease runs out and another takes the job over.
+    job!.leaseUntil = new Date(Date.now() - 1000);
+    running = createWorker(w.deps, { jobs: w.config.jobs, onNotionRevoked: async () => undefined, pollMs: 10 });
+    running.start();
+    expect(await w.settled).toMatchObject({ status: "FAILED", errorKind: "video_private", attempts: 1 });
+    expect(w.toldWhile).toEqual(["RUNNING"]);
+    expect(w.finished).toEqual(["FAILED"]);
   });
 
   it("forgets the Notion token when Notion revoked it", async () => {
