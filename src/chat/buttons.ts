@@ -9,6 +9,7 @@ import type { Reply } from "./adapter.ts";
 import { chooseAndStart } from "./choose.ts";
 import { confirmDisconnect, confirmLanguage } from "./commands.ts";
 import type { ChatDeps } from "./context.ts";
+import { confirmForget } from "./forget.ts";
 import { takeAllowance } from "../jobs/intake.ts";
 
 /** What a button's handler is called with. */
@@ -61,6 +62,14 @@ export const BUTTONS: readonly ButtonAction[] = [
     async run({ deps, person, value, reply }) {
       if (value === "yes") return confirmDisconnect(deps, person, reply);
       await reply({ text: person.t("disconnectKept") }, { personal: true });
+    },
+  },
+  {
+    action: "forget",
+    value: /^(?:yes|no)$/,
+    async run({ deps, person, value, reply }) {
+      if (value === "yes") return confirmForget(deps, person, reply);
+      await reply({ text: person.t("forgetKept") }, { personal: true });
     },
   },
   {

@@ -7,6 +7,7 @@ import { databaseButtons, workspaceOf } from "./databases.ts";
 import { jobLabel } from "./job-label.ts";
 import type { Person } from "./person.ts";
 import { chooseAndStart } from "./choose.ts";
+import { forgetCommand } from "./forget.ts";
 import { matchByName } from "./tag-match.ts";
 import { usageCommand } from "./usage.ts";
 
@@ -190,6 +191,12 @@ export const COMMANDS: readonly Command[] = [
     description: "command.disconnect",
     personal: true,
     run: ({ deps, person, reply }) => disconnectCommand(deps, person, reply),
+  },
+  {
+    name: "forget",
+    description: "command.forget",
+    personal: true,
+    run: ({ person, reply }) => forgetCommand(person, reply),
   },
 ];
 

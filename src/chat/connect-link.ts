@@ -24,11 +24,16 @@ function keyOf(token: string): string {
 export async function createConnectLink(state: StateStore, publicUrl: string, identityId: string): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   const key = keyOf(token);
-  const earlier = await state.get(`connect-latest:${identityId}`);
-  if (earlier) await state.delete(`connect:${earlier}`);
+  await revokeConnectLink(state, identityId);
   await state.set(`connect:${key}`, identityId, CONNECT_LINK_TTL_SECONDS);
   await state.set(`connect-latest:${identityId}`, key, CONNECT_LINK_TTL_SECONDS);
   return `${publicUrl}/connect/${token}`;
+}
+
+/** Revokes the identity's open connect link, if any (the person asked to be forgotten). */
+export async function revokeConnectLink(state: StateStore, identityId: string): Promise<void> {
+  const latest = await state.take(`connect-latest:${identityId}`);
+  if (latest) await state.delete(`connect:${latest}`);
 }
 
 /** Why a connect token was refused. */

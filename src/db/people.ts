@@ -59,6 +59,11 @@ export interface PeopleRepository {
   chooseLanguage(userId: string, language: string | null): Promise<void>;
   /** The language settings behind a job: its person's choice, and the chat app of the identity that sent it. */
   languageOfJob(jobId: string): Promise<LanguageSettings | undefined>;
+  /**
+   * Deletes the person and everything stored about them (/forget): their chat identities, Notion
+   * connection, databases and jobs with their texts, in one statement (the foreign keys cascade).
+   */
+  forget(userId: string): Promise<void>;
 }
 
 /** The people repository over Postgres or PGlite. */
@@ -125,6 +130,9 @@ export function createPeopleRepository(db: Database): PeopleRepository {
         select: { user: { select: { language: true } }, identity: { select: { locale: true } } },
       });
       return job ? { chosen: job.user.language, locale: job.identity.locale } : undefined;
+    },
+    async forget(userId) {
+      await db.prisma.user.deleteMany({ where: { id: userId } });
     },
   };
 }

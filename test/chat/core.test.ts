@@ -267,6 +267,42 @@ describe("/disconnect", () => {
   });
 });
 
+describe("/forget", () => {
+  it("asks first, privately, with a yes and a keep button", async () => {
+    await connected("Recipes");
+    await command("forget");
+    expect(last()).toMatchObject({ message: { text: t("forgetConfirm") }, personal: true });
+    expect(buttonsOf(last()).map((b) => "data" in b && b.data)).toEqual(["forget:yes", "forget:no"]);
+  });
+
+  it("forget:yes revokes the token at Notion first, then deletes the person with identities, connection, databases and jobs", async () => {
+    const me = await connected("Recipes");
+    await send("https://www.tiktok.com/@chef/video/7300000000000000001");
+    expect(await jobsOf()).toHaveLength(1);
+    await press("forget:yes");
+    expect(revocations).toEqual([{ userId: me.userId, stored: true }]);
+    expect(last()).toEqual({ message: { text: t("forgotten") }, personal: true });
+    const { users, identities, connections, schemas, jobs } = repos.tables;
+    expect([users.size, identities.size, connections.size, schemas.size, jobs.size]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("forget:yes still deletes everything when Notion does not confirm the revocation, and says how to remove it there", async () => {
+    await connected("Recipes");
+    revokeConfirmed = false;
+    await press("forget:yes");
+    expect(last()).toEqual({ message: { text: t("forgottenNotRevoked") }, personal: true });
+    expect(repos.tables.users.size).toBe(0);
+  });
+
+  it("forget:no keeps everything", async () => {
+    const me = await connected("Recipes");
+    await press("forget:no");
+    expect(last()).toEqual({ message: { text: t("forgetKept") }, personal: true });
+    expect(revocations).toEqual([]);
+    expect(await repos.connections.loadAccessToken(me.userId)).toBe("ntn_test");
+  });
+});
+
 describe("buttons", () => {
   it("disconnect:yes revokes the token at Notion, then forgets the token and the databases", async () => {
     const me = await connected("Recipes");

@@ -20,8 +20,8 @@ beforeAll(async () => {
 afterAll(async () => w?.stop());
 
 describe("the Discord journey, end to end on the emulators", () => {
-  it("registers /connect, /tag (with autocomplete), /status, /help and /disconnect for DMs at boot", () => {
-    expect(w.discord.commands.map((c) => c.name)).toEqual(["connect", "tag", "status", "usage", "language", "help", "disconnect"]);
+  it("registers /connect, /tag (with autocomplete), /status, /usage, /help, /disconnect and /forget for DMs at boot", () => {
+    expect(w.discord.commands.map((c) => c.name)).toEqual(["connect", "tag", "status", "usage", "language", "help", "disconnect", "forget"]);
     expect(w.discord.commands.every((c) => c.contexts?.includes(1))).toBe(true);
     expect(w.discord.commands.find((c) => c.name === "tag")!.options).toMatchObject([{ name: "name", type: 3, autocomplete: true }]);
   });

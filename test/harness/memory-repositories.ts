@@ -72,6 +72,13 @@ function peopleOver(t: MemoryTables): PeopleRepository {
       if (!job) return undefined;
       return { chosen: t.users.get(job.userId)?.language ?? null, locale: t.identities.get(job.identityId)?.locale ?? null };
     },
+    async forget(userId) {
+      t.users.delete(userId);
+      t.connections.delete(userId);
+      for (const table of [t.identities, t.schemas, t.jobs] as Map<string, { userId: string }>[]) {
+        for (const [id, row] of table) if (row.userId === userId) table.delete(id);
+      }
+    },
   };
 }
 

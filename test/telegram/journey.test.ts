@@ -18,7 +18,7 @@ afterAll(async () => w?.stop());
 
 describe("the Telegram journey, end to end on the emulators", () => {
   it("registers the command menu at boot", () => {
-    expect(w.tg.commands.map((c) => c.command)).toEqual(["start", "tag", "status", "usage", "language", "help", "disconnect"]);
+    expect(w.tg.commands.map((c) => c.command)).toEqual(["start", "tag", "status", "usage", "language", "help", "disconnect", "forget"]);
   });
 
   it("goes from /start through Notion consent, /tag and a shared link to a saved page with its link", async () => {
