@@ -61,7 +61,8 @@ export interface PeopleRepository {
   languageOfJob(jobId: string): Promise<LanguageSettings | undefined>;
   /**
    * Deletes the person and everything stored about them (/forget): their chat identities, Notion
-   * connection, databases and jobs with their texts, in one statement (the foreign keys cascade).
+   * connection, databases, jobs with their texts and usage records, in one statement (the
+   * foreign keys cascade).
    */
   forget(userId: string): Promise<void>;
 }

@@ -275,15 +275,16 @@ describe("/forget", () => {
     expect(buttonsOf(last()).map((b) => "data" in b && b.data)).toEqual(["forget:yes", "forget:no"]);
   });
 
-  it("forget:yes revokes the token at Notion first, then deletes the person with identities, connection, databases and jobs", async () => {
+  it("forget:yes revokes the token at Notion first, then deletes the person with identities, connection, databases, jobs and usage", async () => {
     const me = await connected("Recipes");
     await send("https://www.tiktok.com/@chef/video/7300000000000000001");
-    expect(await jobsOf()).toHaveLength(1);
+    const [job] = await jobsOf();
+    await repos.usage.record(me.userId, job!.id, { provider: "gemini", audioSeconds: 0, images: 0, inputTokens: 10, outputTokens: 5 });
     await press("forget:yes");
     expect(revocations).toEqual([{ userId: me.userId, stored: true }]);
     expect(last()).toEqual({ message: { text: t("forgotten") }, personal: true });
-    const { users, identities, connections, schemas, jobs } = repos.tables;
-    expect([users.size, identities.size, connections.size, schemas.size, jobs.size]).toEqual([0, 0, 0, 0, 0]);
+    const { users, identities, connections, schemas, jobs, usage } = repos.tables;
+    expect([users.size, identities.size, connections.size, schemas.size, jobs.size, usage.length]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it("forget:yes still deletes everything when Notion does not confirm the revocation, and says how to remove it there", async () => {

@@ -48,7 +48,7 @@ async function everyRow(): Promise<string[]> {
   const { rows: tables } = await service.db.sql.query<{ name: string }>(
     `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'`,
   );
-  expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["User", "ChatIdentity", "NotionConnection", "NotionSchema", "Job"]));
+  expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["User", "ChatIdentity", "NotionConnection", "NotionSchema", "Job", "UsageRecord"]));
   const rows: string[] = [];
   for (const { name } of tables) {
     const { rows: found } = await service.db.sql.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${name}" t`);

@@ -78,6 +78,7 @@ function peopleOver(t: MemoryTables): PeopleRepository {
       for (const table of [t.identities, t.schemas, t.jobs] as Map<string, { userId: string }>[]) {
         for (const [id, row] of table) if (row.userId === userId) table.delete(id);
       }
+      t.usage = t.usage.filter((row) => row.userId !== userId);
     },
   };
 }
