@@ -173,6 +173,7 @@ const envSchema = z.object({
   JOB_LEASE_SECONDS: positiveInt.default(60),
   JOBS_IN_FLIGHT: positiveInt.default(8),
   JOBS_PER_USER_IN_FLIGHT: positiveInt.default(2),
+  JOB_TEXT_RETENTION_DAYS: positiveInt.default(30),
   CONCURRENCY_DOWNLOAD: positiveInt.default(4),
   CONCURRENCY_FFMPEG: positiveInt.default(Math.max(1, availableParallelism())),
   CONCURRENCY_TRANSCRIBE: positiveInt.default(4),
@@ -251,6 +252,8 @@ export interface Config {
     leaseMs: number;
     inFlight: number;
     perUserInFlight: number;
+    /** Days a finished job keeps its texts (message, transcript, on-screen text, summary) before they are purged. */
+    textRetentionDays: number;
     concurrency: { download: number; ffmpeg: number; transcribe: number; ocr: number; summarize: number };
     shutdownGraceMs: number;
   };
@@ -337,6 +340,7 @@ function toConfig(env: Env): Config {
       leaseMs: env.JOB_LEASE_SECONDS * 1000,
       inFlight: env.JOBS_IN_FLIGHT,
       perUserInFlight: env.JOBS_PER_USER_IN_FLIGHT,
+      textRetentionDays: env.JOB_TEXT_RETENTION_DAYS,
       concurrency: {
         download: env.CONCURRENCY_DOWNLOAD,
         ffmpeg: env.CONCURRENCY_FFMPEG,

@@ -18,6 +18,7 @@ import { createTokenCipher, loadOrCreateEmbeddedKey, type TokenCipher } from "./
 import { describeFeatures } from "./features.ts";
 import type { PipelineDeps } from "./jobs/pipeline.ts";
 import { createStageQueues } from "./jobs/queues.ts";
+import { startTextRetention } from "./jobs/retention.ts";
 import { createWorker, type Worker } from "./jobs/worker.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { createMediaTools } from "./media/index.ts";
@@ -163,6 +164,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   serve(app);
   log.info({ port, publicUrl: config.publicUrl }, "web site ready");
   worker?.start();
+  const retention = config.jobs.workerEnabled ? startTextRetention({ jobs: repos.jobs, days: config.jobs.textRetentionDays, log }) : undefined;
 
   for (const feature of describeFeatures(config)) {
     log.info({ feature: feature.name, enabled: feature.enabled }, `${feature.name}: ${feature.detail}`);
@@ -172,6 +174,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   const close = () =>
     (closing ??= (async () => {
       await Promise.all([telegram?.stop(), discord?.stop()]);
+      retention?.stop();
       await worker?.stop(config.jobs.shutdownGraceMs);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -92,7 +92,16 @@ export interface JobRepository {
   countDue(): Promise<number>;
   /** When the oldest still-queued job was created, if any. */
   oldestQueuedAt(): Promise<Date | undefined>;
+  /**
+   * Forgets the texts of finished (done or failed) jobs created more than `days` days ago: the
+   * person's message and the transcript, on-screen text and summary checkpoints (the page in
+   * Notion holds them). Returns how many jobs lost texts.
+   */
+  purgeTexts(days: number): Promise<number>;
 }
+
+/** The checkpoints that hold a job's texts, dropped by {@link JobRepository.purgeTexts}. */
+export const TEXT_CHECKPOINTS = ["speechChunks", "transcribe", "ocr", "summarize"] as const;
 
 /** Reads a job's progress message list as the typed value it was written as. */
 export function progressMessagesOf(job: Pick<Job, "progressMessage">): ProgressMessageRef[] {
@@ -225,6 +234,15 @@ export function createJobRepository(db: Database): JobRepository {
     async oldestQueuedAt() {
       const oldest = await db.prisma.job.findFirst({ where: { status: "QUEUED" }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
       return oldest?.createdAt;
+    },
+    async purgeTexts(days) {
+      const { rows } = await db.sql.query(
+        `UPDATE "Job" SET "sourceText" = NULL, checkpoints = checkpoints - $2::text[], "updatedAt" = ${NOW}
+         WHERE status IN ('DONE', 'FAILED') AND "createdAt" < ${NOW} - ($1::int * interval '1 day') AND "sourceText" IS NOT NULL
+         RETURNING id`,
+        [days, TEXT_CHECKPOINTS],
+      );
+      return rows.length;
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ConnectionRepository, GrantToSave } from "../../src/db/connections.ts";
-import { LeaseLostError, progressMessagesOf, type Job, type JobRepository, type NewJob } from "../../src/db/jobs.ts";
+import { LeaseLostError, progressMessagesOf, TEXT_CHECKPOINTS, type Job, type JobRepository, type NewJob } from "../../src/db/jobs.ts";
 import type { ChatIdentity, ChatPlatform, PeopleRepository } from "../../src/db/people.ts";
 import type { Repositories } from "../../src/db/repositories.ts";
 import { english } from "../../src/i18n/index.ts";
@@ -259,6 +259,16 @@ function jobsOver(t: MemoryTables): JobRepository {
     },
     countDue: async () => all().filter((j) => j.status === "QUEUED" && j.runAfter.getTime() <= Date.now()).length,
     oldestQueuedAt: async () => all().find((j) => j.status === "QUEUED")?.createdAt,
+    async purgeTexts(days) {
+      const cutoff = Date.now() - days * 24 * 3600_000;
+      const old = all().filter((j) => ["DONE", "FAILED"].includes(j.status) && j.createdAt.getTime() < cutoff && j.sourceText !== null);
+      for (const job of old) {
+        const checkpoints = { ...(job.checkpoints as Record<string, unknown>) };
+        for (const key of TEXT_CHECKPOINTS) delete checkpoints[key];
+        Object.assign(job, { sourceText: null, checkpoints, updatedAt: new Date() });
+      }
+      return old.length;
+    },
   };
 }
 
