@@ -19,11 +19,12 @@ export async function summariseContractCounts(): Promise<Record<string, ServiceC
   for (const file of files) {
     const counts = JSON.parse(await readFile(path.join(COUNTS_DIR, file), "utf8")) as Record<string, ServiceCounts>;
     for (const [service, entry] of Object.entries(counts)) {
-      const sum = (total[service] ??= { requestsValidated: 0, responsesValidated: 0, invalidRequestsRefused: 0, undescribed: 0, undescribedOperations: {}, violations: 0 });
+      const sum = (total[service] ??= { requestsValidated: 0, responsesValidated: 0, invalidRequestsRefused: 0, undescribed: 0, unexplained: 0, undescribedOperations: {}, violations: 0 });
       sum.requestsValidated += entry.requestsValidated;
       sum.responsesValidated += entry.responsesValidated;
       sum.invalidRequestsRefused += entry.invalidRequestsRefused;
       sum.undescribed += entry.undescribed;
+      sum.unexplained += entry.unexplained;
       sum.violations += entry.violations;
       for (const [operation, seen] of Object.entries(entry.undescribedOperations)) {
         sum.undescribedOperations[operation] = (sum.undescribedOperations[operation] ?? 0) + seen;

@@ -142,7 +142,7 @@ export function telegramContract(): Contract & { checkUpdate(update: unknown): V
     checkUpdate: (value) => ({ operation: "webhook Update", described: true, errors: update(value) ? [] : describeErrors(update.errors) }),
     checkRequest(exchange) {
       const method = methodOf(exchange);
-      if (!method) return undescribed(`${exchange.method} ${exchange.path.replace(/^\/bot[^/]+/, "/bot<token>")}`);
+      if (!method) return undescribed(`${exchange.method} ${exchange.path.replace(/^(\/file)?\/bot[^/]+/, "$1/bot<token>")}`);
       const isJson = exchange.contentType === "application/json";
       const params = { ...exchange.query, ...((exchange.body as Record<string, unknown> | undefined) ?? {}) };
       const value = isJson && Object.keys(exchange.query).length === 0 ? params : typedParams(method.fields ?? [], params);
@@ -152,7 +152,7 @@ export function telegramContract(): Contract & { checkUpdate(update: unknown): V
     },
     checkResponse(exchange, status, body) {
       const method = methodOf(exchange);
-      if (!method) return undescribed(`${exchange.method} ${exchange.path.replace(/^\/bot[^/]+/, "/bot<token>")} ${status}`);
+      if (!method) return undescribed(`${exchange.method} ${exchange.path.replace(/^(\/file)?\/bot[^/]+/, "$1/bot<token>")} ${status}`);
       const schema =
         status === 200
           ? { type: "object", properties: { ok: { const: true }, result: oneOfTypes(method.returns ?? []), description: { type: "string" } }, required: ["ok", "result"], additionalProperties: false }

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { explainedUndescribed } from "../undescribed.ts";
 import type { Verdict } from "./contract.ts";
 
 /**
@@ -16,7 +17,9 @@ export interface ServiceCounts {
   invalidRequestsRefused: number;
   /** Exchanges the description does not cover (unknown path or undocumented status). */
   undescribed: number;
-  /** Which operations those were, with how often each was seen. */
+  /** Of those, the ones with no reason in undescribed.json: a gap in the checking, or a description to vendor. */
+  unexplained: number;
+  /** Which operations those were (by their undescribed.json name when listed), with how often each was seen. */
   undescribedOperations: Record<string, number>;
   violations: number;
 }
@@ -35,7 +38,7 @@ let pending: Violation[] = [];
 const countsOf = (service: string): ServiceCounts => {
   let entry = counts.get(service);
   if (!entry) {
-    entry = { requestsValidated: 0, responsesValidated: 0, invalidRequestsRefused: 0, undescribed: 0, undescribedOperations: {}, violations: 0 };
+    entry = { requestsValidated: 0, responsesValidated: 0, invalidRequestsRefused: 0, undescribed: 0, unexplained: 0, undescribedOperations: {}, violations: 0 };
     counts.set(service, entry);
   }
   return entry;
@@ -48,8 +51,11 @@ const countsOf = (service: string): ServiceCounts => {
 export function recordVerdict(service: string, direction: Violation["direction"], verdict: Verdict, status: number): void {
   const entry = countsOf(service);
   if (!verdict.described) {
+    const listed = explainedUndescribed(service, verdict.operation);
     entry.undescribed += 1;
-    entry.undescribedOperations[verdict.operation] = (entry.undescribedOperations[verdict.operation] ?? 0) + 1;
+    if (!listed) entry.unexplained += 1;
+    const name = listed ?? verdict.operation;
+    entry.undescribedOperations[name] = (entry.undescribedOperations[name] ?? 0) + 1;
     return;
   }
   if (direction === "request") entry.requestsValidated += 1;
