@@ -21,7 +21,7 @@ import { createStageQueues } from "./jobs/queues.ts";
 import { startTextRetention } from "./jobs/retention.ts";
 import { createWorker, type Worker } from "./jobs/worker.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { createMediaTools } from "./media/index.ts";
+import { createMediaTools, readYtDlpVersion, YT_DLP_STALE_DAYS, type YtDlpVersion } from "./media/index.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { createNotionApi } from "./notion/client.ts";
 import { createNotionTokens } from "./notion/tokens.ts";
@@ -95,6 +95,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   const loadNotionToken = tokens.load;
   const refreshSchemas = (userId: string) => refreshUserSchemas(notion, repos.schemas, userId, loadNotionToken);
   const media = createMediaTools(config.media, log, { workRoot: path.join(config.dataDir, "work") });
+  const ytDlp = await checkYtDlp(config, log, metrics);
   const swept = await media.sweepStaleWorkDirs();
   if (swept > 0) log.info({ swept }, "removed work folders left by a crash");
 
@@ -153,6 +154,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
       { name: "database", check: () => db.ping() },
       { name: state.kind === "redis" ? "redis" : "state store", check: () => state.ping() },
     ],
+    readinessDetails: () => ({ ytDlp: ytDlp ?? { version: "unknown" } }),
     metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics(), token: config.metricsToken },
     mount: (site) => {
       mountLinking(site, { config, log, state, signIn, botLinks });
@@ -186,6 +188,28 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
       await db.close();
     })());
   return { config, db, repos, state, chat, worker, pipeline, metrics, port, close };
+}
+
+/**
+ * Reads `yt-dlp --version` once: TikTok and Instagram break old releases within weeks, so an old
+ * one is a warning for the operator; the version goes to /ready's details and /metrics.
+ */
+async function checkYtDlp(config: Config, log: Logger, metrics: Metrics): Promise<YtDlpVersion | undefined> {
+  const found = await readYtDlpVersion(config.media);
+  if (!found) {
+    log.warn({ ytDlp: config.media.ytDlpPath }, "could not read `yt-dlp --version`: links cannot be downloaded until YT_DLP_PATH names a working yt-dlp");
+    return undefined;
+  }
+  metrics.ytDlpVersion(found.version, found.ageDays);
+  if (found.stale) {
+    log.warn(
+      { ytDlp: found },
+      `yt-dlp ${found.version} is ${found.ageDays} days old (over ${YT_DLP_STALE_DAYS}): TikTok and Instagram break old releases; update it (pip install -U yt-dlp, or rebuild the container)`,
+    );
+  } else {
+    log.info({ ytDlp: found }, "yt-dlp version");
+  }
+  return found;
 }
 
 /** With PORT=0 and no PUBLIC_URL, the default public address names the port the OS gave us. */

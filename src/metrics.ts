@@ -14,6 +14,8 @@ export interface Metrics {
   jobFinished(status: "DONE" | "FAILED"): void;
   /** Counts a call refused because the AI account has no credit left (the page is made without that part). */
   aiQuotaExhausted(provider: "openai" | "gemini" | "vision"): void;
+  /** Records the yt-dlp version found at start-up (and its release's age, when the version is a date). */
+  ytDlpVersion(version: string, ageDays: number | undefined): void;
   /** Stops listening to outgoing requests. */
   close(): void;
 }
@@ -101,6 +103,18 @@ export function createMetrics(config: Config, jobs: JobRepository, usage: UsageR
     labelNames: ["provider"],
     registers: [registry],
   });
+  const ytDlpInfo = new client.Gauge({
+    name: "reelnotes_yt_dlp_info",
+    help: "The yt-dlp version this process runs (value 1); TikTok and Instagram break old releases within weeks.",
+    labelNames: ["version"],
+    registers: [registry],
+  });
+  const ytDlpAge = new client.Gauge({
+    name: "reelnotes_yt_dlp_release_age_days",
+    help: "Days since the running yt-dlp release came out (read from its YYYY.MM.DD version) when this process started.",
+    labelNames: ["version"],
+    registers: [registry],
+  });
   const external = new client.Counter({
     name: "reelnotes_external_requests_total",
     help: "Requests to external APIs by provider and HTTP status.",
@@ -169,6 +183,12 @@ export function createMetrics(config: Config, jobs: JobRepository, usage: UsageR
     observeStage: (stage, ms) => stageSeconds.observe({ stage }, ms / 1000),
     jobFinished: (status) => finished.inc({ status }),
     aiQuotaExhausted: (provider) => quotaExhausted.inc({ provider }),
+    ytDlpVersion: (version, ageDays) => {
+      ytDlpInfo.reset();
+      ytDlpInfo.set({ version }, 1);
+      ytDlpAge.reset();
+      if (ageDays !== undefined) ytDlpAge.set({ version }, ageDays);
+    },
     close: () => {
       diagnostics.unsubscribe("undici:request:headers", onUndiciHeaders);
       diagnostics.unsubscribe("undici:request:error", onUndiciError);

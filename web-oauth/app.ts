@@ -14,6 +14,8 @@ export interface ReadinessCheck {
 export interface WebAppOptions {
   log: Logger;
   readiness: ReadinessCheck[];
+  /** Facts /ready shows beside its checks (the yt-dlp version, for one); they never make it fail. */
+  readinessDetails?: () => Record<string, unknown>;
   /** Serves Prometheus metrics at /metrics: to `Authorization: Bearer <token>` when a token is set, else to loopback only. */
   metrics?: { contentType: string; render(): Promise<string>; token?: string };
   /** Adds the routes of later rooms (linking pages, webhook, metrics) before the error handler. */
@@ -76,11 +78,12 @@ export function createWebApp(options: WebAppOptions): Express {
     const results = await Promise.all(options.readiness.map(async (c) => [c.name, await runCheck(c)] as const));
     const failing = results.filter(([, error]) => error !== undefined).map(([name]) => name);
     const checks = Object.fromEntries(results.map(([name, error]) => [name, error === undefined ? "ok" : "unavailable"]));
+    const details = options.readinessDetails?.();
     if (failing.length > 0) {
-      res.status(503).json({ status: "unavailable", failing, checks, message: `Not ready: ${failing.join(", ")} unreachable.` });
+      res.status(503).json({ status: "unavailable", failing, checks, details, message: `Not ready: ${failing.join(", ")} unreachable.` });
       return;
     }
-    res.json({ status: "ok", checks });
+    res.json({ status: "ok", checks, details });
   });
 
   const metrics = options.metrics;

@@ -10,7 +10,7 @@ import { DOWNLOAD_SENTENCES, downloadErrorFrom, tooLargeError, tooLongError } fr
 import { startEgressGuard, type EgressGuard } from "./egress-guard.ts";
 import { type FfmpegTools, probe, type ProbeResult } from "./ffmpeg.ts";
 import { expectedBytes, toVideoMetadata, type YtDlpInfo, ytDlpInfo } from "./metadata.ts";
-import { stoppedError, watchProcessTree } from "./run.ts";
+import { runTool, stoppedError, watchProcessTree } from "./run.ts";
 import type { DownloadedMedia } from "./types.ts";
 
 /**
@@ -269,4 +269,37 @@ async function collectDownload(context: DownloadContext, workDir: string, link: 
   return metadata.isSlideshow
     ? { workDir, imagePaths, audioPath: file, metadata, probed }
     : { workDir, videoPath: file, imagePaths, metadata, probed };
+}
+
+/** The yt-dlp on this machine: its version and how long ago that release came out. */
+export interface YtDlpVersion {
+  version: string;
+  /** Release date read from the version (yt-dlp numbers releases YYYY.MM.DD), when it has one. */
+  released?: string;
+  ageDays?: number;
+  /** Older than {@link YT_DLP_STALE_DAYS}: TikTok and Instagram break old releases within weeks. */
+  stale: boolean;
+}
+
+/** Releases older than this are reported as stale at start-up. */
+export const YT_DLP_STALE_DAYS = 90;
+
+/** Reads a yt-dlp version string ("2025.10.22", nightly "2025.10.22.232815") against `now`. */
+export function describeYtDlpVersion(version: string, now: Date): YtDlpVersion {
+  const match = /^(\d{4})\.(\d{2})\.(\d{2})/.exec(version);
+  if (!match) return { version, stale: false };
+  const released = `${match[1]}-${match[2]}-${match[3]}`;
+  const ageDays = Math.floor((now.getTime() - Date.parse(`${released}T00:00:00Z`)) / 86_400_000);
+  return { version, released, ageDays, stale: ageDays > YT_DLP_STALE_DAYS };
+}
+
+/** Runs `yt-dlp --version`; undefined when yt-dlp cannot be started or says nothing useful. */
+export async function readYtDlpVersion(config: Pick<Config["media"], "ytDlpPath">, now = new Date()): Promise<YtDlpVersion | undefined> {
+  try {
+    const { code, stdout } = await runTool(config.ytDlpPath, ["--version"], { timeoutMs: 15_000 });
+    const version = stdout.toString().trim().split("\n")[0]?.trim();
+    return code === 0 && version ? describeYtDlpVersion(version, now) : undefined;
+  } catch {
+    return undefined;
+  }
 }

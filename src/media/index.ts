@@ -14,6 +14,7 @@ export { downloadErrorFrom, DOWNLOAD_SENTENCES } from "./download-errors.ts";
 export { chooseDistinctSamples, spread } from "./frames.ts";
 export { DEFAULT_CHUNK_SECONDS, chunkSecondsFor } from "./audio.ts";
 export { DEFAULT_WORK_ROOT } from "./workdir.ts";
+export { readYtDlpVersion, YT_DLP_STALE_DAYS, type YtDlpVersion } from "./download.ts";
 
 /** Options of {@link createMediaTools} that are not configuration. */
 export interface MediaToolOptions {
