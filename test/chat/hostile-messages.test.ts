@@ -5,39 +5,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ChatSender, OutgoingMessage, Reply } from "../../src/chat/adapter.ts";
-import { createChatCore } from "../../src/chat/core.ts";
-import { parseVideoLinks, MAX_LINK_LENGTH } from "../../src/links.ts";
-import { loadConfig } from "../../src/config.ts";
-import { createLogger } from "../../src/log.ts";
-import { MemoryStateStore } from "../../src/state/index.ts";
-import { memoryRepositories } from "../harness/memory-repositories.ts";
-
-/** Pieces of links, schemes, hosts and tricks, glued in random order with random text between. */
-const fragment = fc.oneof(
-  fc.string(),
-  fc.string({ unit: "grapheme" }),
-  fc.constantFrom(
-    "https://", "http://", "javascript:", "www.tiktok.com", "vm.tiktok.com/", "tiktok.com@evil.example", "instagram.com/reel/",
-    "/@chef/video/", "7234567890123456789", "/p/", "Cabc123xyz", "?a=1&b=", "#", "%2F", "..", "//", "\u202e", "\u0000", "　", "[x](", ")", "/start", "@",
-  ),
-);
-const message = fc.array(fragment, { maxLength: 20 }).map((parts) => parts.join(""));
-
-function core() {
-  const repos = memoryRepositories();
-  return createChatCore({
-    repos,
-    state: new MemoryStateStore(),
-    log: createLogger({ logLevel: "silent", logPretty: false }),
-    publicUrl: "https://reelnotes.example",
-    linkOptions: {},
-    maxLinksPerHour: 30,
-    prices: loadConfig({}).prices,
-    wakeWorker: () => undefined,
-    refreshDatabases: async (userId) => repos.schemas.list(userId),
-    revokeNotion: async () => true,
-  });
-}
+import { MAX_LINK_LENGTH, parseVideoLinks } from "../../src/links.ts";
+import { hostileCore as core, hostileMessage as message, isSentence } from "./hostile-input.ts";
 
 function recorder() {
   const said: OutgoingMessage[] = [];
@@ -46,8 +15,6 @@ function recorder() {
 }
 
 const sender: ChatSender = { platform: "TELEGRAM", externalUserId: "42", chatId: "42", displayName: "Fuzz" };
-/** A sentence: something to read that ends like one (or an ellipsis of progress). */
-const isSentence = (text: string) => /\S/.test(text) && /[.?!…:)]\s*$|\/\S+$/.test(text.trim());
 
 describe("hostile chat input", () => {
   it("parseVideoLinks never throws and gives only canonical, unique, bounded links", () => {
