@@ -1,3 +1,4 @@
+import { contractLines } from "./contracts.ts";
 import type { BlockOutline, SavedPage } from "./page.ts";
 import type { ConversationLine } from "./person.ts";
 import type { DemoResult } from "./run.ts";
@@ -56,6 +57,7 @@ export function renderReport(result: DemoResult): string {
   if (result.page) parts.push(renderPage(result.page));
   const stages = Object.entries(result.stageSeconds ?? {});
   if (stages.length > 0) parts.push([rule("Stage durations (from /metrics)"), ...stages.map(([stage, s]) => `  ${stage.padEnd(12)} ${s.toFixed(2)} s`)].join("\n"));
+  if (result.contracts) parts.push([rule("Exchanges checked against the official API descriptions"), ...contractLines(result.contracts)].join("\n"));
   parts.push(result.ok ? `Done in ${result.seconds} s.` : `The demo failed after ${result.seconds} s: ${result.error}`);
   return `${parts.join("\n\n")}\n`;
 }

@@ -1,5 +1,6 @@
 import type { Language } from "../../src/i18n/index.ts";
 import { consentInBrowser } from "./browser.ts";
+import { contractCheck, type ContractCheck } from "./contracts.ts";
 import { stageDurations } from "./metrics.ts";
 import { savedPage, type SavedPage } from "./page.ts";
 import type { ConversationLine, DemoPerson } from "./person.ts";
@@ -30,6 +31,8 @@ export interface DemoResult {
   seconds: number;
   /** Seconds per pipeline stage as the service's /metrics reports them after the job. */
   stageSeconds?: Record<string, number>;
+  /** What the official API descriptions found in the emulators' exchanges. */
+  contracts?: ContractCheck;
 }
 
 /** How long the shared link may take from "Queued" to "Saved". */
@@ -79,9 +82,15 @@ export async function runDemo(options: DemoOptions, progress: (step: string) => 
     const pageUrl = await playJourney(person, sending, options.tag, progress);
     const page = savedPage(stage.world.notion, pageUrl);
     const stageSeconds = await stageDurations(stage.service.config.publicUrl);
-    return finish({ ok: true, conversation: person.conversation(), page, stageSeconds });
+    const contracts = contractCheck();
+    if (contracts.violations) {
+      const error = `The emulators saw exchanges that the official API descriptions reject:\n${contracts.violations}`;
+      return finish({ ok: false, conversation: person.conversation(), page, stageSeconds, contracts, error });
+    }
+    return finish({ ok: true, conversation: person.conversation(), page, stageSeconds, contracts });
   } catch (error) {
-    return finish({ ok: false, conversation: person.conversation(), page: null, error: error instanceof Error ? error.message : String(error) });
+    const contracts = contractCheck();
+    return finish({ ok: false, conversation: person.conversation(), page: null, error: error instanceof Error ? error.message : String(error), contracts });
   } finally {
     await stage.stop();
   }

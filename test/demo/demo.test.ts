@@ -26,6 +26,10 @@ describe("npm run demo", () => {
     expect(stdout).toContain("── Conversation on telegram");
     expect(stdout).toContain("── Page in Notion");
     expect(stdout).toMatch(/── Stage durations \(from \/metrics\)[^]*download +\d+\.\d\d s/);
+    // Every exchange with the emulators was checked, and none broke a description (a violation fails the demo).
+    expect(stdout).toMatch(/── Exchanges checked against the official API descriptions[^]*notion +[1-9]\d* requests, [1-9]\d* responses checked; \d+ undescribed \(0 unexplained\); 0 violations/);
+    expect(stdout).toMatch(/telegram +[1-9]\d* requests, [1-9]\d* responses checked; \d+ undescribed \(0 unexplained\); 0 violations/);
+    expect(stdout).not.toMatch(/; [1-9]\d* violations/);
   });
 
   it("--file: the person sends the video itself; the page's cover is a Notion file upload and its blocks include images", async () => {

@@ -77,6 +77,11 @@ export function takeViolations(): Violation[] {
   return taken;
 }
 
+/** This process's counts so far, kept: for a run outside the test runner, such as the demo. */
+export function countsSoFar(): Record<string, ServiceCounts> {
+  return structuredClone(Object.fromEntries(counts));
+}
+
 /** Errors deepest in the value first: in a union the deepest are the branch that nearly matched. */
 const deepestFirst = (errors: string[]): string[] =>
   [...errors].sort((a, b) => b.split(" ")[0]!.split("/").length - a.split(" ")[0]!.split("/").length);
