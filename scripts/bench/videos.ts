@@ -1,4 +1,4 @@
-import { makeCaptionedClip, makeSilentClip, makeSlideshow, type MediaFixture } from "../../test/fixtures/media.ts";
+import { makeCaptionedClip, makeSilentClip, makeSlideshow, type MediaFixture, type PostInfo } from "../../test/fixtures/media.ts";
 import type { VideoHost } from "../../test/emulators/video-host.ts";
 
 /** One post of the benchmark, as served by the local video host. */
@@ -6,7 +6,7 @@ export interface BenchVideo {
   name: string;
   /** What the table calls it. */
   label: string;
-  kind: "video" | "slideshow";
+  kind: PostInfo["kind"];
   /** Length of the video (0 for a slideshow: it has pictures, not video minutes). */
   videoSeconds: number;
   url: string;

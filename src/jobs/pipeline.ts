@@ -5,7 +5,7 @@ import type { NotionSchema, SchemaRepository } from "../db/schemas.ts";
 import { isStoreUnavailable, isTransient, UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
-import { spread, type AudioChunk, type DownloadedMedia, type Frame, type MediaTools } from "../media/index.ts";
+import { firstFrameOfEachItem, spread, type AudioChunk, type DownloadedMedia, type Frame, type MediaTools } from "../media/index.ts";
 import type { NotionApi } from "../notion/client.ts";
 import { reshareMessage } from "../notion/errors.ts";
 import { attachablePictures, uploadPictures } from "../notion/pictures.ts";
@@ -275,7 +275,8 @@ async function keepPictures(run: Run, media: DownloadedMedia, frames: Frame[]): 
   const token = await run.deps.loadNotionToken(run.job.userId);
   // Without a connection there is nowhere to upload; publishing will say so, and a retry comes back here.
   if (!token) return;
-  const chosen = media.metadata.isSlideshow ? frames : spread(frames, KEY_FRAMES);
+  // A carousel shows every item once, in post order; a photo post all its pictures; a video a few key frames.
+  const chosen = media.items ? firstFrameOfEachItem(frames) : media.metadata.isSlideshow ? frames : spread(frames, KEY_FRAMES);
   const pictures = await uploadPictures(run.deps.notion, token, chosen.map((f) => f.path), run.log);
   await save(run, "ANALYZE", { pictures });
 }

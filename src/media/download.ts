@@ -6,10 +6,12 @@ import type { Config } from "../config.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { parseVideoLinks } from "../links.ts";
-import { DOWNLOAD_SENTENCES, downloadErrorFrom, tooLargeError, tooLongError } from "./download-errors.ts";
+import { collectCarousel, readPlaylist } from "./carousel.ts";
+import { DOWNLOAD_SENTENCES, downloadErrorFrom, tooLargeError } from "./download-errors.ts";
 import { startEgressGuard, type EgressGuard } from "./egress-guard.ts";
-import { type FfmpegTools, probe, type ProbeResult } from "./ffmpeg.ts";
-import { expectedBytes, toVideoMetadata, type YtDlpInfo, ytDlpInfo } from "./metadata.ts";
+import type { FfmpegTools } from "./ffmpeg.ts";
+import { checkDeclaredLimits, verifyMedia } from "./limits.ts";
+import { toVideoMetadata, type YtDlpInfo, ytDlpInfo } from "./metadata.ts";
 import { runTool, stoppedError, watchProcessTree } from "./run.ts";
 import type { DownloadedMedia } from "./types.ts";
 
@@ -34,6 +36,9 @@ interface DownloadContext {
 /** The media file name stem inside a work folder. */
 const MEDIA_STEM = "media";
 const INFO_FILE = "post.info.json";
+const PLAYLIST_FILE = "post.playlist.json";
+/** A carousel item's files are named `media-<n>.<ext>` and `slide-<n>.<ext>`; a single post's `media.<ext>`. */
+const ITEM_SUFFIX = "%(playlist_index&-|)s%(playlist_index|)s";
 
 async function runYtDlp(
   context: DownloadContext,
@@ -43,7 +48,7 @@ async function runYtDlp(
   workDir: string,
   deadline: number,
   signal: AbortSignal | undefined,
-): Promise<string> {
+): Promise<{ output: string; failed: boolean }> {
   const ytDlp = createYtDlp(context.config.ytDlpPath);
   const child = ytDlp.exec(rawArgs as never, { ignoreConfig: true, noWarnings: true, ...flags } as never, {
     cwd: workDir,
@@ -62,8 +67,8 @@ async function runYtDlp(
     if ((result as { failed?: boolean }).failed && result.exitCode === undefined) {
       throw new Error(`yt-dlp could not start: ${context.config.ytDlpPath}`);
     }
-    if (result.exitCode !== 0) throw downloadErrorFrom(result.all ?? result.stderr, context.config);
-    return result.stdout;
+    // A carousel's pictures fail as "No video formats found" while their pictures are written: the caller judges.
+    return { output: result.all ?? result.stderr, failed: result.exitCode !== 0 };
   } finally {
     sizeWatch.close();
     watch.release();
@@ -71,7 +76,7 @@ async function runYtDlp(
 }
 
 /**
- * Calls `exceeded` as soon as the media yt-dlp is writing into `workDir` (parts included) passes
+ * Calls `exceeded` as soon as the media yt-dlp is writing into `workDir` for one item (parts included) passes
  * `maxBytes`. yt-dlp's --max-filesize only knows a size declared in advance; a chunked answer of
  * unknown length would otherwise be downloaded whole before the file is measured.
  */
@@ -83,11 +88,14 @@ function watchMediaSize(workDir: string, maxBytes: number, exceeded: () => void)
     checking = true;
     do {
       again = false;
-      let total = 0;
+      // Per item: a carousel's `media-<n>.*` parts count towards item n only.
+      const totals = new Map<string, number>();
       for (const name of await readdir(workDir).catch(() => [])) {
-        if (name.startsWith(`${MEDIA_STEM}.`)) total += (await stat(path.join(workDir, name)).catch(() => undefined))?.size ?? 0;
+        if (!/^media(-\d+)?\./.test(name)) continue;
+        const item = name.slice(0, name.indexOf("."));
+        totals.set(item, (totals.get(item) ?? 0) + ((await stat(path.join(workDir, name)).catch(() => undefined))?.size ?? 0));
       }
-      if (total > maxBytes) return exceeded();
+      if ([...totals.values()].some((total) => total > maxBytes)) return exceeded();
     } while (again);
     checking = false;
   };
@@ -113,14 +121,6 @@ function checkLink(url: string, config: Config["media"]): string {
   return link.url;
 }
 
-function checkLimits(info: YtDlpInfo, config: Config["media"]): void {
-  if (info._type === "playlist") throw new UserFacingError("unsupported_link", DOWNLOAD_SENTENCES.unsupported_link);
-  if (info.is_live) throw new UserFacingError("unsupported_link", DOWNLOAD_SENTENCES.unsupported_link);
-  if (info.duration && info.duration > config.maxVideoSeconds) throw tooLongError(config);
-  const bytes = expectedBytes(info);
-  if (bytes && bytes > config.maxVideoBytes) throw tooLargeError(config);
-}
-
 /** The page's information as yt-dlp wrote it before checking the limits (the first post's, one JSON per line). */
 async function readInfo(file: string): Promise<YtDlpInfo | undefined> {
   const first = (await readFile(file, "utf8").catch(() => "")).split("\n").find((line) => line.startsWith("{"));
@@ -130,10 +130,20 @@ async function readInfo(file: string): Promise<YtDlpInfo | undefined> {
   return parsed.data;
 }
 
+/** Every entry's information, in the order yt-dlp wrote them (a carousel's items). */
+async function readInfos(file: string): Promise<YtDlpInfo[]> {
+  const lines = (await readFile(file, "utf8").catch(() => "")).split("\n").filter((line) => line.startsWith("{"));
+  return lines.map((line) => {
+    const parsed = ytDlpInfo.safeParse(JSON.parse(line));
+    if (!parsed.success) throw new UserFacingError("download_failed", DOWNLOAD_SENTENCES.download_failed, { cause: parsed.error });
+    return parsed.data;
+  });
+}
+
 /** Removes the media and slides yt-dlp wrote into `workDir`. */
 async function removeDownloaded(workDir: string): Promise<void> {
   for (const name of await readdir(workDir).catch(() => [])) {
-    if (name.startsWith(`${MEDIA_STEM}.`) || name.startsWith("slide")) await rm(path.join(workDir, name), { force: true });
+    if (name.startsWith(MEDIA_STEM) || name.startsWith("slide") || name.startsWith("item-")) await rm(path.join(workDir, name), { recursive: true, force: true });
   }
 }
 
@@ -165,18 +175,6 @@ async function findMediaFile(workDir: string): Promise<string | undefined> {
   return name && path.join(workDir, name);
 }
 
-/** Checks the downloaded file the way ffmpeg will read it: readable, and within the limits. */
-async function verifyMedia(context: DownloadContext, file: string, isSlideshow: boolean): Promise<ProbeResult> {
-  const { size } = await stat(file);
-  if (size > context.config.maxVideoBytes) throw tooLargeError(context.config);
-  const probed = await probe(context.tools, file);
-  if (!probed || (!isSlideshow && !probed.hasVideo) || (isSlideshow && !probed.hasAudio)) {
-    throw new UserFacingError("video_unreadable", DOWNLOAD_SENTENCES.video_unreadable);
-  }
-  if (probed.durationSeconds && probed.durationSeconds > context.config.maxVideoSeconds + 1) throw tooLongError(context.config);
-  return probed;
-}
-
 /** Downloads one post into `workDir`; see the module comment for the steps. */
 export async function downloadPost(
   context: DownloadContext,
@@ -190,16 +188,19 @@ export async function downloadPost(
   // A stalled socket should fail as a timeout well before the hard deadline when there is room.
   const socketTimeout = Math.max(5, Math.min(30, Math.floor(config.downloadTimeoutMs / 3000)));
   const infoFile = path.join(workDir, INFO_FILE);
-  const outputs = [path.join(workDir, `${MEDIA_STEM}.%(ext)s`), `thumbnail:${path.join(workDir, "slide.%(ext)s")}`];
+  const outputs = [path.join(workDir, `${MEDIA_STEM}${ITEM_SUFFIX}.%(ext)s`), `thumbnail:${path.join(workDir, `slide${ITEM_SUFFIX}.%(ext)s`)}`];
   // Through the guard unless the operator routes yt-dlp through a proxy of their own (YT_DLP_PROXY).
   const guard = config.ytDlpProxy ? undefined : await startEgressGuard(config.extraAllowedHosts);
   try {
     const output = await runYtDlp(
       context,
-      ["--use-extractors", extractorsFor(link, config), "--print-to-file", "pre_process:%()j", infoFile],
+      ["--use-extractors", extractorsFor(link, config), "--print-to-file", "pre_process:%()j", infoFile,
+        "--print-to-file", "playlist:%()j", path.join(workDir, PLAYLIST_FILE)],
       {
         socketTimeout,
         noPlaylist: true,
+        // A carousel's pictures have no formats: their thumbnails are the pictures.
+        ignoreNoFormatsError: true,
         matchFilter: `!is_live & duration <=? ${config.maxVideoSeconds}`,
         maxFilesize: String(config.maxVideoBytes),
         format: "bv*[height<=1920]+ba/b[height<=1920]/bv*+ba/b",
@@ -222,7 +223,10 @@ export async function downloadPost(
       signal,
     );
     refuseInternalDestinations(context, guard, link);
-    return await collectDownload(context, workDir, link, output, await readInfo(infoFile));
+    const playlist = await readPlaylist(path.join(workDir, PLAYLIST_FILE));
+    if (playlist) return await collectCarousel(context, workDir, link, playlist, await readInfos(infoFile), output);
+    if (output.failed) throw downloadErrorFrom(output.output, config);
+    return await collectDownload(context, workDir, link, output.output, await readInfo(infoFile));
   } catch (error) {
     // Nothing half-made stays behind: a refused or failed post may have left thumbnails or parts.
     await removeDownloaded(workDir);
@@ -257,7 +261,7 @@ async function collectDownload(context: DownloadContext, workDir: string, link: 
   const { config, log } = context;
   if (!info) throw downloadErrorFrom(output, config);
   // A post yt-dlp skipped by the filter gets its precise sentence from the same information.
-  checkLimits(info, config);
+  checkDeclaredLimits(info, config);
   const metadata = toVideoMetadata(info, link);
   const file = await findMediaFile(workDir);
   if (!file) throw downloadErrorFrom(output, config);

@@ -4,6 +4,7 @@ import { DEFAULT_CHUNK_SECONDS, extractAudio } from "./audio.ts";
 import { downloadPost } from "./download.ts";
 import { resolveFfmpeg } from "./ffmpeg.ts";
 import { extractFrames } from "./frames.ts";
+import { audioOfPost, framesOfPost } from "./items.ts";
 import { openSentVideo } from "./sent-file.ts";
 import type { MediaTools } from "./types.ts";
 import { createWorkDir, DEFAULT_MAX_AGE_MS, DEFAULT_WORK_ROOT, removeWorkDir, sweepStaleWorkDirs } from "./workdir.ts";
@@ -12,6 +13,7 @@ export type { AudioChunk, DownloadedMedia, Frame, MediaTools, VideoMetadata } fr
 export { resolveFfmpeg, probe, type FfmpegTools, type ProbeResult } from "./ffmpeg.ts";
 export { downloadErrorFrom, DOWNLOAD_SENTENCES } from "./download-errors.ts";
 export { chooseDistinctSamples, spread } from "./frames.ts";
+export { firstFrameOfEachItem } from "./items.ts";
 export { DEFAULT_CHUNK_SECONDS, chunkSecondsFor } from "./audio.ts";
 export { DEFAULT_WORK_ROOT } from "./workdir.ts";
 export { readYtDlpVersion, YT_DLP_STALE_DAYS, type YtDlpVersion } from "./download.ts";
@@ -35,8 +37,8 @@ export function createMediaTools(config: Config["media"], log: Logger, options: 
     createWorkDir: (jobId) => createWorkDir(root, jobId),
     download: (url, workDir, signal) => downloadPost({ config, tools, log }, url, workDir, signal),
     openSentVideo: (file, workDir) => openSentVideo({ config, tools }, file, workDir),
-    extractAudio: (media) => extractAudio(tools, media, options.audioChunkSeconds ?? DEFAULT_CHUNK_SECONDS),
-    extractFrames: (media) => extractFrames(tools, media, config.maxFrames),
+    extractAudio: (media) => audioOfPost(media, (item) => extractAudio(tools, item, options.audioChunkSeconds ?? DEFAULT_CHUNK_SECONDS)),
+    extractFrames: (media) => framesOfPost(media, (item) => extractFrames(tools, item, config.maxFrames)),
     removeWorkDir: (dir) => removeWorkDir(root, dir),
     sweepStaleWorkDirs: () => sweepStaleWorkDirs(root, options.staleAfterMs ?? DEFAULT_MAX_AGE_MS),
   };

@@ -18,6 +18,8 @@ export const ytDlpInfo = z.looseObject({
   upload_date: z.string().nullish(),
   webpage_url: z.string().nullish(),
   is_live: z.boolean().nullish(),
+  /** A playlist entry's place (1-based): a carousel item's. */
+  playlist_index: z.number().nullish(),
   vcodec: z.string().nullish(),
   filesize: z.number().nullish(),
   filesize_approx: z.number().nullish(),

@@ -28,6 +28,11 @@ export interface DownloadedMedia {
   /** A slideshow's (or audio-only post's) soundtrack; videos carry their audio in `videoPath`. */
   audioPath?: string;
   metadata: VideoMetadata;
+  /**
+   * A post of several items (an Instagram carousel): each item in post order, in a folder of its
+   * own; a picture item is a one-picture slideshow without sound. The post's own paths stay empty.
+   */
+  items?: DownloadedMedia[];
   /** What ffprobe said about `videoPath` (or `audioPath`) when the download was checked: not asked again. */
   probed?: ProbeResult;
 }
@@ -43,6 +48,8 @@ export interface AudioChunk {
 export interface Frame {
   path: string;
   timeSeconds: number;
+  /** The carousel item (0-based) it comes from; absent for a post of one item. */
+  item?: number;
 }
 
 /** Everything the pipeline does with media, behind one small interface (tests can replace it). */
@@ -53,9 +60,9 @@ export interface MediaTools {
   download(url: string, workDir: string, signal?: AbortSignal): Promise<DownloadedMedia>;
   /** A video the person sent as a file, already in `workDir`: checked against the length limit and read like a download. */
   openSentVideo(file: string, workDir: string): Promise<DownloadedMedia>;
-  /** Mono 16 kHz mp3 chunks for transcription; [] when the post has no audio. */
+  /** Mono 16 kHz mp3 chunks for transcription (a carousel's video items in post order); [] when the post has no audio. */
   extractAudio(media: DownloadedMedia): Promise<AudioChunk[]>;
-  /** Distinct frames (scene changes, near-duplicates dropped); slideshow images become the frames. */
+  /** Distinct frames (scene changes, near-duplicates dropped); slideshow images become the frames; a carousel's items in post order. */
   extractFrames(media: DownloadedMedia): Promise<Frame[]>;
   /** Removes a job's folder; fine to call twice. */
   removeWorkDir(dir: string): Promise<void>;

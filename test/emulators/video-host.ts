@@ -18,6 +18,11 @@ import { startEmulator, type EmulatorHandle } from "./kit.ts";
  *  - a slideshow (photo) post is an `AudioObject` whose contentUrl is its soundtrack and whose
  *    `thumbnailUrl` lists the slides in order; that is how the media room recognises a slideshow
  *    (no video stream; the images come through as the post's thumbnails).
+ *  - a carousel (Instagram's post of several pictures and videos) is a page whose player lists the
+ *    items in order (JW Player's `setup({ playlist })`, which the generic extractor reads): yt-dlp
+ *    then answers as its Instagram extractor does for a carousel, a playlist whose entries are the
+ *    items, a video with its formats, a picture with no formats and its image as the thumbnail
+ *    (yt-dlp reports "No video formats found" for each picture and writes its thumbnail).
  * Also served: unknown ids answer 404, `stallUrl` sends half a page and then nothing, and
  * `statusUrl(code)` answers any HTTP status (403, 410, 429, 503 ...), and `unsizedUrl` is a post
  * whose page declares no size and whose video comes chunked: `unsizedBytes` (option) and then
@@ -125,6 +130,32 @@ function postPage(post: PostInfo, base: string, pageUrl: string, contentSize: nu
 </html>`;
 }
 
+function carouselPage(post: PostInfo, base: string, pageUrl: string): string {
+  const mediaUrl = (file: string) => `${base}/media/${encodeURIComponent(file)}`;
+  const playlist = (post.items ?? []).map((item, index) => ({
+    mediaid: `${postIdFor(post.name)}-${index + 1}`,
+    title: `${post.title} (${index + 1})`,
+    image: mediaUrl(item.kind === "picture" ? item.file : item.file.replace(/\.mp4$/, ".cover.jpg")),
+    sources: item.kind === "video" ? [{ file: mediaUrl(item.file), type: "video/mp4" }] : [],
+  }));
+  const meta = [
+    ["og:type", "article"],
+    ["og:url", pageUrl],
+    ["og:title", post.title],
+    ["og:description", post.caption],
+  ].map(([p, c]) => `<meta property="${p}" content="${escapeHtml(c!)}">`).join("\n    ");
+  const setup = JSON.stringify({ playlist }).replace(/</g, "\\u003c");
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>${escapeHtml(post.title)} | Instagram</title>
+    ${meta}
+  </head>
+  <body><div id="player"></div><script>jwplayer("player").setup(${setup});</script></body>
+</html>`;
+}
+
 async function findPost(dir: string, id: string): Promise<PostInfo | undefined> {
   for (const file of await readdir(dir)) {
     if (!file.endsWith(".post.json")) continue;
@@ -175,6 +206,7 @@ export async function startVideoHost(options: { dir: string; unsizedBytes?: numb
       }
       const post = await findPost(dir, id);
       if (!post) return notFound(res);
+      if (post.kind === "carousel") return void res.type("html").send(carouselPage(post, self.url, `${self.url}${req.path}`));
       const contentFile = post.kind === "video" ? post.media : post.audio;
       const size = contentFile ? (await stat(path.join(dir, contentFile))).size : 0;
       res.type("html").send(postPage(post, self.url, `${self.url}${req.path}`, size));
