@@ -170,5 +170,5 @@ export function mountLinking(app: Express, deps: LinkingDeps): void {
 /** The page that shows how the sign-in ended. */
 function outcomePage(outcome: SignInOutcome, chat: ChatLink | undefined): Page {
   if (outcome.kind === "exchange_failed") return outcome.transient ? notionUnavailablePage() : exchangeFailedPage();
-  return connectedPage({ workspaceName: outcome.workspaceName, databases: outcome.databases, discoveryFailed: outcome.discoveryFailed, chat });
+  return connectedPage({ ...outcome, chat });
 }

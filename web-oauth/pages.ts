@@ -75,12 +75,18 @@ export function connectedPage(info: {
   workspaceName: string;
   databases: { title: string; tag: string }[];
   discoveryFailed: boolean;
+  /** Notion's search did not list the shared databases yet; the bot keeps looking and tells the chat. */
+  stillLooking?: boolean;
   chat?: ChatLink;
 }): Page {
   const intro = paragraphs(`Your chat is now connected to the Notion workspace “${info.workspaceName}”.`);
   let found: string;
   if (info.discoveryFailed) {
     found = paragraphs("Notion did not let us list your databases just now. Send /tag in the chat in a minute to see them.");
+  } else if (info.stillLooking) {
+    found = paragraphs(
+      "Notion has not listed the databases you shared yet (it can take a moment after you connect). The bot keeps looking and tells you in the chat as soon as it sees them.",
+    );
   } else if (info.databases.length === 0) {
     found = paragraphs(
       "We found no databases shared with reelnotes. Send /start in the chat for a fresh link and tick at least one database on Notion's page.",

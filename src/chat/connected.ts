@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from "./adapter.ts";
+import type { ChatPlatform, OutgoingMessage } from "./adapter.ts";
 import type { ChatDeps, AdapterRegistry } from "./context.ts";
 import { databaseButtons } from "./databases.ts";
 import type { LinkNotifier } from "./notifier.ts";
@@ -6,15 +6,28 @@ import { speakingLanguage, translator } from "../i18n/index.ts";
 
 /**
  * Tells a person in their chat that Notion is connected, and starts the links they sent
- * before connecting: at once when there is one database (or a current one), else after they choose.
+ * before connecting: at once when there is one database (or a current one), else after they
+ * choose. While Notion's search still lags after consent, it says the bot keeps looking.
  */
 export function createLinkNotifier(deps: ChatDeps, adapters: AdapterRegistry): LinkNotifier {
+  async function identityOf(identityId: string) {
+    const identity = await deps.repos.people.identity(identityId);
+    if (!identity) throw new Error(`no chat identity ${identityId}`);
+    return { identity, t: translator(speakingLanguage(identity.language.chosen, identity.language.locale)) };
+  }
+  async function sendTo(identity: { platform: ChatPlatform; dmChatId: string }, message: OutgoingMessage): Promise<void> {
+    const adapter = adapters.get(identity.platform);
+    if (adapter) await adapter.send(identity.dmChatId, message);
+    else deps.log.warn({ platform: identity.platform }, "connected, but this process runs no adapter for the person's chat");
+  }
   return {
+    async notifyStillLooking(identityId, info) {
+      const { identity, t } = await identityOf(identityId);
+      await sendTo(identity, { text: t("connectedStillLooking", { workspace: info.workspaceName }) });
+    },
     async notifyConnected(identityId, info) {
-      const identity = await deps.repos.people.identity(identityId);
-      if (!identity) throw new Error(`no chat identity ${identityId}`);
+      const { identity, t } = await identityOf(identityId);
       const databases = await deps.repos.schemas.list(identity.userId);
-      const t = translator(speakingLanguage(identity.language.chosen, identity.language.locale));
       const workspace = info.workspaceName;
       let current = databases.find((d) => d.id === identity.activeSchemaId);
       if (!current && databases.length === 1) {
@@ -37,9 +50,7 @@ export function createLinkNotifier(deps: ChatDeps, adapters: AdapterRegistry): L
         const buttons = databases.length > 0 ? databaseButtons(databases, waiting > 0 ? "use" : "tag") : undefined;
         message = { text: waiting > 0 ? `${text}\n${t("chooseForWaiting", { count: waiting })}` : text, buttons };
       }
-      const adapter = adapters.get(identity.platform);
-      if (adapter) await adapter.send(identity.dmChatId, message);
-      else deps.log.warn({ platform: identity.platform }, "connected, but this process runs no adapter for the person's chat");
+      await sendTo(identity, message);
       // After the message, so "Starting your link now" comes before the link's own progress.
       if (started > 0) deps.wakeWorker();
     },

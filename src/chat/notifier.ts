@@ -14,4 +14,6 @@ export interface FoundDatabase {
 export interface LinkNotifier {
   /** Sends "Connected to <workspace>. Found N databases: ... Choose one with /tag." to the identity's chat. */
   notifyConnected(identityId: string, info: { workspaceName: string; databases: FoundDatabase[] }): Promise<void>;
+  /** Says Notion is connected but its search does not list the shared databases yet, and the bot keeps looking. */
+  notifyStillLooking(identityId: string, info: { workspaceName: string }): Promise<void>;
 }

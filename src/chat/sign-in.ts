@@ -1,8 +1,9 @@
 /**
  * The Notion sign-in, as a use case of the conversation: after the person consented on
  * Notion's page, exchange the code, keep the grant (token encrypted), read the databases they
- * shared and tell them in their chat. The linking site only parses the callback and shows the
- * outcome as a page.
+ * shared and tell them in their chat. When Notion's search does not list them yet (it lags right
+ * after consent), the person is told the bot is still looking, and it looks again on its own.
+ * The linking site only parses the callback and shows the outcome as a page.
  */
 import type { Config } from "../config.ts";
 import type { ChatIdentity } from "../db/people.ts";
@@ -23,11 +24,22 @@ export interface SignInDeps {
   notionOAuth: Config["notion"];
   notifier: LinkNotifier;
   log: Logger;
+  /** Runs `run` after `delayMs` (default: a timer that does not keep the process alive); tests run it themselves. */
+  later?: (delayMs: number, run: () => Promise<void>) => void;
 }
+
+/**
+ * Right after consent Notion's search may not list the databases just shared. When it finds
+ * none, the bot looks again after these pauses (about two minutes in all) before it believes it.
+ */
+export const LOOK_AGAIN_AFTER_MS: readonly number[] = [2_000, 5_000, 15_000, 30_000, 60_000];
+
+const afterTimer = (delayMs: number, run: () => Promise<void>) => void setTimeout(() => void run(), delayMs).unref();
 
 /** How a sign-in ended. */
 export type SignInOutcome =
-  | { kind: "connected"; workspaceName: string; databases: FoundDatabase[]; discoveryFailed: boolean }
+  /** `stillLooking`: search listed no database yet; the bot looks again on its own and tells the chat. */
+  | { kind: "connected"; workspaceName: string; databases: FoundDatabase[]; discoveryFailed: boolean; stillLooking: boolean }
   /** Notion refused the code; `transient` when Notion was only unavailable. */
   | { kind: "exchange_failed"; transient: boolean };
 
@@ -57,6 +69,30 @@ export function createSignIn(deps: SignInDeps): SignIn {
     }
   }
 
+  const pauses = LOOK_AGAIN_AFTER_MS;
+  const later = deps.later ?? afterTimer;
+
+  async function tell(identityId: string, workspaceName: string, databases: FoundDatabase[]): Promise<void> {
+    try {
+      await deps.notifier.notifyConnected(identityId, { workspaceName, databases });
+    } catch (error) {
+      // The page still tells the person; the chat message is a courtesy.
+      deps.log.warn({ kind: errorKind(error) }, "could not tell the chat that Notion is connected");
+    }
+  }
+
+  /** Looks for the shared databases again after the `attempt`th pause; the last look's answer is told whatever it is. */
+  function lookAgain(identityId: string, userId: string, grant: NotionGrant, workspaceName: string, attempt: number): void {
+    later(pauses[attempt]!, async () => {
+      const found = await databasesOf(userId, grant);
+      if ((found && found.length > 0) || attempt + 1 >= pauses.length) {
+        deps.log.info({ identityId, looks: attempt + 2, databases: found?.length ?? 0 }, "looked again for the databases shared with us");
+        return tell(identityId, workspaceName, found ?? []);
+      }
+      lookAgain(identityId, userId, grant, workspaceName, attempt + 1);
+    });
+  }
+
   return {
     identity: (identityId) => deps.repos.people.identity(identityId),
     async finish({ identityId, userId }, code) {
@@ -73,14 +109,19 @@ export function createSignIn(deps: SignInDeps): SignIn {
       const workspaceName = grant.workspaceName ?? "your Notion workspace";
       const found = await databasesOf(userId, grant);
       const databases = found ?? [];
-      deps.log.info({ identityId, workspaceId: grant.workspaceId, databases: databases.length }, "notion connected");
-      try {
-        await deps.notifier.notifyConnected(identityId, { workspaceName, databases });
-      } catch (error) {
-        // The page still tells the person; the chat message is a courtesy.
-        deps.log.warn({ kind: errorKind(error) }, "could not tell the chat that Notion is connected");
+      const stillLooking = found !== undefined && found.length === 0 && pauses.length > 0;
+      deps.log.info({ identityId, workspaceId: grant.workspaceId, databases: databases.length, stillLooking }, "notion connected");
+      if (stillLooking) {
+        try {
+          await deps.notifier.notifyStillLooking(identityId, { workspaceName });
+        } catch (error) {
+          deps.log.warn({ kind: errorKind(error) }, "could not tell the chat that the bot is still looking for the databases");
+        }
+        lookAgain(identityId, userId, grant, workspaceName, 0);
+      } else {
+        await tell(identityId, workspaceName, databases);
       }
-      return { kind: "connected", workspaceName, databases, discoveryFailed: found === undefined };
+      return { kind: "connected", workspaceName, databases, discoveryFailed: found === undefined, stillLooking };
     },
   };
 }

@@ -34,6 +34,8 @@ let revocations: { userId: string; stored: boolean }[];
 let revokeConfirmed: boolean;
 let typing: string[];
 let said: Said[];
+/** What the core sent to chats on its own (not as a reply). */
+let pushed: OutgoingMessage[];
 
 const reply: Reply = async (message, options) => {
   said.push({ message, personal: options?.personal ?? false });
@@ -76,6 +78,7 @@ beforeEach(() => {
   revokeConfirmed = true;
   typing = [];
   said = [];
+  pushed = [];
   core = createChatCore({
     repos,
     state: new MemoryStateStore(),
@@ -97,7 +100,7 @@ beforeEach(() => {
   });
   const adapter: ChatAdapter = {
     platform: "TELEGRAM",
-    send: async (chatId) => ({ chatId, messageId: "sent" }),
+    send: async (chatId, message) => (pushed.push(message), { chatId, messageId: "sent" }),
     edit: async () => undefined,
     typing: async (chatId) => void typing.push(chatId),
   };
@@ -435,6 +438,16 @@ describe("links and the states they wait in", () => {
     expect((await jobsOf()).map((j) => j.status)).toEqual(["QUEUED"]);
     expect((await person()).activeSchemaId).toBe(await schemaIdOf("Recipes"));
     expect(woken).toBe(1);
+  });
+
+  it("says it is still looking while Notion's search lags, and leaves links kept before connecting waiting", async () => {
+    await send(video(1));
+    const me = await connected();
+    await core.notifier.notifyStillLooking(me.identityId, { workspaceName: "Ada's Notion" });
+    expect(pushed).toEqual([{ text: t("connectedStillLooking", { workspace: "Ada's Notion" }) }]);
+    expect(pushed[0]!.text).not.toBe(t("connectedNoDatabases", { workspace: "Ada's Notion" }));
+    expect((await jobsOf()).map((j) => j.status)).toEqual(["WAITING_FOR_CONNECTION"]);
+    expect(woken).toBe(0);
   });
 
   it("moves links kept before connecting on to waiting for a choice when several databases are shared", async () => {

@@ -34,6 +34,10 @@ export interface LinkingSite {
   logLines: string[];
   /** Every "connected" message the chat would have sent. */
   notified: Parameters<LinkNotifier["notifyConnected"]>[];
+  /** Every "still looking for your databases" message the chat would have sent. */
+  stillLooking: Parameters<LinkNotifier["notifyStillLooking"]>[];
+  /** The new looks for databases the sign-in has scheduled and that have not run yet, oldest first: a test runs them. */
+  lookAgain: { delayMs: number; run(): Promise<void> }[];
   /** A user with one chat identity on `platform`, named `@ada` unless `account` says otherwise. */
   newIdentity(platform?: "TELEGRAM" | "DISCORD", account?: { displayName?: string | null; locale?: string }): Promise<{ identityId: string; userId: string }>;
   connectLink(identityId: string): Promise<string>;
@@ -82,9 +86,14 @@ export async function startLinkingSite(options: {
   const cipher = createTokenCipher(config.tokenKeys);
   const repos = createRepositories(fresh.db, cipher);
   const notified: LinkingSite["notified"] = [];
+  const stillLooking: LinkingSite["stillLooking"] = [];
+  const lookAgain: LinkingSite["lookAgain"] = [];
   const notifier: LinkNotifier = {
     notifyConnected: async (...args) => {
       notified.push(args);
+    },
+    notifyStillLooking: async (...args) => {
+      stillLooking.push(args);
     },
   };
   const app = createWebApp({
@@ -95,7 +104,14 @@ export async function startLinkingSite(options: {
         config,
         log,
         state,
-        signIn: createSignIn({ repos, notion: createNotionApi(config.notion, log), notionOAuth: config.notion, notifier, log }),
+        signIn: createSignIn({
+          repos,
+          notion: createNotionApi(config.notion, log),
+          notionOAuth: config.notion,
+          notifier,
+          log,
+          later: (delayMs, run) => void lookAgain.push({ delayMs, run }),
+        }),
         botLinks: { telegram: TELEGRAM_BOT_LINK },
       }),
   });
@@ -113,6 +129,8 @@ export async function startLinkingSite(options: {
     encryptionKey,
     logLines,
     notified,
+    stillLooking,
+    lookAgain,
     async newIdentity(platform = "TELEGRAM", account = {}) {
       const externalUserId = String(Math.floor(Math.random() * 1e12));
       const displayName = account.displayName === undefined ? "@ada" : account.displayName;

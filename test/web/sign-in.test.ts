@@ -1,6 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consentOverHttp, startNotionEmulator, TEST_CLIENT, type NotionEmulator } from "../emulators/notion/index.ts";
+import { LOOK_AGAIN_AFTER_MS } from "../../src/chat/sign-in.ts";
 import { beginSignIn, headingOf } from "./flow.ts";
 import { startLinkingSite, type LinkingSite } from "./linking-site.ts";
 
@@ -68,6 +69,55 @@ describe("linking a Notion workspace", () => {
     // Notion's owner object (the emulated person's name and e-mail) is not kept: nothing uses it.
     expect(everything).not.toContain("person@example.com");
     expect(everything).not.toContain("Emulated Person");
+  });
+
+  it("says the bot is still looking while Notion's search lags after consent, looks again on its own with growing pauses, then names the databases", async () => {
+    notion.lagSearchAfterConsent(2);
+    try {
+      const ada = await site.newIdentity();
+      const { visitor, callback } = await consent(ada.identityId);
+      const done = await visitor.get(callback);
+
+      expect(done.status).toBe(200);
+      expect(done.html).toContain("The bot keeps looking");
+      expect(done.html).not.toContain("We found no databases");
+      expect(site.stillLooking).toContainEqual([ada.identityId, { workspaceName: "Shared kitchen" }]);
+      expect(site.notified.filter(([id]) => id === ada.identityId)).toEqual([]);
+
+      const first = site.lookAgain.shift()!;
+      await first.run();
+      expect(site.notified.filter(([id]) => id === ada.identityId)).toEqual([]);
+      const second = site.lookAgain.shift()!;
+      expect(second.delayMs).toBeGreaterThan(first.delayMs);
+      await second.run();
+
+      expect(site.lookAgain).toEqual([]);
+      const told = site.notified.filter(([id]) => id === ada.identityId);
+      expect(told).toEqual([[ada.identityId, { workspaceName: "Shared kitchen", databases: expect.arrayContaining([expect.objectContaining({ title: "Recipes" })]) }]]);
+      expect(told[0]![1].databases).toHaveLength(2);
+      expect(await site.db.prisma.notionSchema.count({ where: { userId: ada.userId } })).toBe(2);
+    } finally {
+      notion.lagSearchAfterConsent(0);
+    }
+  });
+
+  it("stops looking after a bounded number of looks and only then says no databases were shared", async () => {
+    notion.lagSearchAfterConsent(100);
+    try {
+      const ada = await site.newIdentity();
+      const { visitor, callback } = await consent(ada.identityId);
+      await visitor.get(callback);
+      let looks = 0;
+      while (site.lookAgain.length > 0) {
+        expect(site.notified.filter(([id]) => id === ada.identityId)).toEqual([]);
+        await site.lookAgain.shift()!.run();
+        looks += 1;
+      }
+      expect(looks).toBe(LOOK_AGAIN_AFTER_MS.length);
+      expect(site.notified.filter(([id]) => id === ada.identityId)).toEqual([[ada.identityId, { workspaceName: "Shared kitchen", databases: [] }]]);
+    } finally {
+      notion.lagSearchAfterConsent(0);
+    }
   });
 
   it("linking again replaces the old token in the same row", async () => {

@@ -121,7 +121,10 @@ export function mountApi(app: Express, store: NotionStore, options: ApiOptions):
       kinds = [filter.value];
     }
     const query = typeof body.query === "string" ? body.query.toLowerCase() : "";
-    const sources = store.visibleDataSources(grant).filter((ds) => ds.title.toLowerCase().includes(query));
+    // Right after consent Notion's search may not list the shared data sources yet (they can be retrieved by id).
+    const lagging = grant.searchesHidden > 0;
+    if (lagging) grant.searchesHidden -= 1;
+    const sources = lagging ? [] : store.visibleDataSources(grant).filter((ds) => ds.title.toLowerCase().includes(query));
     const items: { id: string; render: () => unknown }[] = [];
     if (kinds.includes("data_source")) for (const ds of sources) items.push({ id: ds.id, render: () => store.renderDataSource(ds) });
     if (kinds.includes("page")) {

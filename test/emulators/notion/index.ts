@@ -61,6 +61,12 @@ export interface NotionEmulator extends EmulatorHandle {
    * answer to an invalid bearer token) while its refresh token still gets a new pair.
    */
   expireAccessToken(token: string): void;
+  /**
+   * Search lag after consent: every grant made from now on gets no shared data sources from its
+   * first `searches` searches, as Notion's search index catches up (retrieving by id still works).
+   * 0 turns it off for new grants.
+   */
+  lagSearchAfterConsent(searches: number): void;
   /** Stops sharing a data source with `token`. */
   unshare(token: string, dataSourceId: string): void;
   /** Deletes a data source for everyone. */
@@ -194,6 +200,7 @@ export async function startNotionEmulator(options: NotionEmulatorOptions): Promi
       const grant = store.tokens.get(token);
       if (grant) grant.expired = true;
     },
+    lagSearchAfterConsent: (searches: number) => void (store.searchLag = searches),
     unshare: (token: string, dataSourceId: string) => store.tokens.get(token)?.dataSourceIds.delete(dataSourceId),
     deleteDataSource: (id: string) => store.deletedDataSources.add(id),
     restrictWrites: (id: string) => void store.readOnlyDataSources.add(id),

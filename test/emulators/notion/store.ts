@@ -16,6 +16,8 @@ export interface TokenGrant {
   revoked: boolean;
   /** The access token has expired: requests answer 401 `unauthorized`; its refresh token still works. */
   expired: boolean;
+  /** How many more searches leave out the shared data sources (Notion's index lags right after consent). */
+  searchesHidden: number;
 }
 
 /** A page as stored: property values in the API's response shape. */
@@ -144,6 +146,8 @@ export class NotionStore {
   readonly deletedDataSources = new Set<string>();
   /** Data sources the integration may read but not insert into (its capabilities lack "Insert content"). */
   readonly readOnlyDataSources = new Set<string>();
+  /** For how many searches a new grant's data sources stay out of search results (0: none). */
+  searchLag = 0;
   private sequence = 0;
 
   readonly workspace: Workspace;
@@ -154,7 +158,7 @@ export class NotionStore {
 
   /** Mints a token (and its refresh token) that sees `dataSourceIds`. */
   grant(dataSourceIds: Iterable<string>): TokenGrant {
-    return this.remember({ botId: randomUUID(), dataSourceIds: new Set(dataSourceIds) });
+    return this.remember({ botId: randomUUID(), dataSourceIds: new Set(dataSourceIds), searchesHidden: this.searchLag });
   }
 
   /**
@@ -163,7 +167,7 @@ export class NotionStore {
    */
   rotate(old: TokenGrant): TokenGrant {
     this.revoke(old);
-    return this.remember({ botId: old.botId, dataSourceIds: old.dataSourceIds });
+    return this.remember({ botId: old.botId, dataSourceIds: old.dataSourceIds, searchesHidden: old.searchesHidden });
   }
 
   /** Ends a grant: its access token answers 401 and its refresh token is refused. */
@@ -172,7 +176,7 @@ export class NotionStore {
     this.refreshTokens.delete(grant.refreshToken);
   }
 
-  private remember(of: Pick<TokenGrant, "botId" | "dataSourceIds">): TokenGrant {
+  private remember(of: Pick<TokenGrant, "botId" | "dataSourceIds" | "searchesHidden">): TokenGrant {
     const grant: TokenGrant = {
       ...of,
       token: `ntn_${randomBytes(24).toString("base64url")}`,
