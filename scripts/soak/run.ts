@@ -7,6 +7,7 @@ import { startTelegramEmulator } from "../../test/emulators/telegram/index.ts";
 import { startWorld } from "../../test/harness/world.ts";
 import { connectPeople } from "../bench/people.ts";
 import { runChaos, type ChaosLog } from "./chaos.ts";
+import { allStarted, cleanUpOnSignals, createCleanup, started } from "./cleanup.ts";
 import { makeSoakClips } from "./clips.ts";
 import { injectFaults } from "./faults.ts";
 import { soakFigures, type SoakDetails, type SoakFigures } from "./figures.ts";
@@ -85,35 +86,49 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const peopleCount = options.short ? 12 : 30;
   const perPerson = options.short ? 5 : 7;
   const loadBefore = loadavg()[0]!;
-  say("starting Postgres, Redis and the emulators, making clips...");
-  const [postgres, redis, world, tg, dataDir] = await Promise.all([
-    startOwnPostgres(),
-    startOwnRedis(),
-    startWorld({ visionText: () => ["Stir the risotto"] }),
-    startTelegramEmulator({ token: BOT_TOKEN, botUsername: "reelnotes_soak_bot" }),
-    mkdtemp(path.join(tmpdir(), "reelnotes-soak-")),
-  ]);
-  const env: Record<string, string> = {
-    ...world.env,
-    DATABASE_URL: postgres.url,
-    REDIS_URL: redis.url,
-    DATA_DIR: dataDir,
-    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-    TELEGRAM_API_ROOT: tg.url,
-    MAX_LINKS_PER_HOUR: "1000",
-    JOB_LEASE_SECONDS: "10",
-    AI_TIMEOUT_SECONDS: "10",
-    DOWNLOAD_TIMEOUT_SECONDS: "60",
-  };
   const runs: ServiceRun[] = [];
   const chaos: ChaosLog = { kills: [], problems: [] };
   const sent: SentLink[] = [];
-  let db: Database | undefined;
+  const cleanup = createCleanup((line) => {
+    chaos.problems.push(line);
+    say(line);
+  });
+  const forgetSignals = cleanUpOnSignals(cleanup, say);
   try {
+    say("starting Postgres, Redis and the emulators, making clips...");
+    const [postgres, redis, world, tg, dataDir] = await allStarted(
+      started(cleanup, startOwnPostgres(), (pg) => pg.stop()),
+      started(cleanup, startOwnRedis(), (r) => r.stop()),
+      started(cleanup, startWorld({ visionText: () => ["Stir the risotto"] }), (w) => w.stop()),
+      started(cleanup, startTelegramEmulator({ token: BOT_TOKEN, botUsername: "reelnotes_soak_bot" }), (t) => t.stop()),
+      started(cleanup, mkdtemp(path.join(tmpdir(), "reelnotes-soak-")), (dir) => rm(dir, { recursive: true, force: true })),
+    );
+    say(`own Postgres at ${postgres.url}, own Redis at ${redis.url}`);
+    const env: Record<string, string> = {
+      ...world.env,
+      DATABASE_URL: postgres.url,
+      REDIS_URL: redis.url,
+      DATA_DIR: dataDir,
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      TELEGRAM_API_ROOT: tg.url,
+      MAX_LINKS_PER_HOUR: "1000",
+      JOB_LEASE_SECONDS: "10",
+      AI_TIMEOUT_SECONDS: "10",
+      DOWNLOAD_TIMEOUT_SECONDS: "60",
+    };
+    // Every service process, the killed ones' logs too; stopped before the database they use.
+    cleanup.add(async () => {
+      await keepLogs(runs, say);
+      for (const run of runs) {
+        if (run.killedAt === undefined) await run.process.kill("SIGKILL");
+        await run.stopSampling();
+      }
+    });
     // The bot process migrates the database; the people are linked once the tables exist.
     const bot = await startRun("bot", env);
     runs.push(bot);
-    db = await openPostgres(postgres.url, undefined, 4);
+    const db = await openPostgres(postgres.url, undefined, 4);
+    cleanup.add(() => db.close());
     const config = loadConfig(env);
     const [clips, people, ...workers] = await Promise.all([
       makeSoakClips(world.mediaDir, world.videoHost, options.short ? { short: 5, long: 1, longSeconds: 40, carousels: 0 } : { short: 8, long: 2, longSeconds: 40, carousels: 1 }),
@@ -122,6 +137,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       startRun("worker", env),
     ]);
     runs.push(...workers);
+    say(`service processes: bot pid ${bot.process.child.pid}, workers pid ${workers.map((w) => w.process.child.pid).join(" and ")}`);
     injectFaults(world, tg);
 
     const plan = planTraffic(people, clips, perPerson, trafficMs);
@@ -135,22 +151,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const drainStarted = Date.now();
     await drain(db, 180_000, say);
     const drainMs = Date.now() - drainStarted;
-    // A failure is told after it is recorded: give the last sentences a moment to reach the chats.
-    let result = await soakFigures({ db, world, tg, sent, runs, chaos });
-    for (let settle = 0; settle < 30 && result.figures.jobsLost > 0; settle += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      result = await soakFigures({ db, world, tg, sent, runs, chaos });
-    }
-    const { figures, details } = result;
+    // A failure is told before it is recorded, so a drained queue has told everything it will.
+    const { figures, details } = await soakFigures({ db, world, tg, sent, runs, chaos });
     const errors = [...chaos.problems, ...runs.flatMap(errorsOf).slice(0, 20)];
     return { figures, details, errors, info: { trafficMs, drainMs, people: people.length, loadBefore, loadAfter: loadavg()[0]! } };
   } finally {
-    await keepLogs(runs, say);
-    for (const run of runs) {
-      if (run.killedAt === undefined) await run.process.kill("SIGKILL");
-      await run.stopSampling();
-    }
-    await db?.close();
-    await Promise.all([tg.stop(), world.stop(), postgres.stop(), redis.stop(), rm(dataDir, { recursive: true, force: true })]);
+    forgetSignals();
+    await cleanup.run();
   }
 }

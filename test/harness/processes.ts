@@ -15,7 +15,8 @@ export interface ServiceProcess {
 export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [WORKER], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", REELNOTES_TEST_ENV: JSON.stringify(env) },
-    stdio: ["ignore", "pipe", "pipe"],
+    // stdin stays open as long as this process lives: the child exits when it closes.
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let output = "";
   const ready = new Promise<void>((resolve, reject) => {
