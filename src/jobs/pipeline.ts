@@ -137,7 +137,7 @@ function announce(run: Run, stage: StageName): void {
 /**
  * DOWNLOAD, EXTRACT, then TRANSCRIBE and OCR in parallel; the picture uploads start beside them
  * and run on while the summary is written (see `Run.pictures`). Media lives only in this call's
- * work folder, removed once the uploads are done: a resumed job downloads again (free) rather
+ * work folder, removed once the analysis and the uploads are done: a resumed job downloads again (free) rather
  * than pay again for finished analysis.
  */
 async function analyseVideo(run: Run): Promise<void> {
@@ -183,9 +183,10 @@ async function analyseMedia(run: Run, needSpeech: boolean, needText: boolean, ne
 
     if (needPictures) {
       // The work folder (the frames) stays until the uploads are done.
-      run.pictures = timed(run, "pictures", () => keepPictures(run, media, frames))
-        .then((): PicturesOutcome => ({ ok: true }), (error: unknown): PicturesOutcome => ({ ok: false, error }))
-        .finally(removeWorkDir);
+      run.pictures = timed(run, "pictures", () => keepPictures(run, media, frames)).then(
+        (): PicturesOutcome => ({ ok: true }),
+        (error: unknown): PicturesOutcome => ({ ok: false, error }),
+      );
       handedOver = true;
     }
     if (!needSpeech && !needText) return;
@@ -196,7 +197,10 @@ async function analyseMedia(run: Run, needSpeech: boolean, needText: boolean, ne
     if (failure) throw failure.reason;
     await save(run, "SUMMARIZE", {});
   } finally {
-    if (!handedOver) await removeWorkDir();
+    // The folder goes once both the analysis (the audio) and the uploads (the frames) are done with it:
+    // uploads finished first must not pull the audio from under a transcription being retried.
+    if (handedOver) run.pictures = run.pictures!.finally(removeWorkDir);
+    else await removeWorkDir();
   }
 }
 

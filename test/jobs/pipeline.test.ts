@@ -36,6 +36,7 @@ describe("the pipeline, end to end on the emulators", () => {
       }),
       makeCaptionedClip(world.mediaDir, { name: "pancakes", seconds: 4, captions: ["Pancakes"], speech: "Pancakes." }),
       makeCaptionedClip(world.mediaDir, { name: "soup", seconds: 3, captions: ["Tomato soup"], speech: "Tomato soup." }),
+      makeCaptionedClip(world.mediaDir, { name: "toast", seconds: 3, captions: ["French toast"], speech: "French toast." }),
     ]);
     database = await openFreshDatabase();
     service = await startTestService(world, database.url, { JOBS_PER_USER_IN_FLIGHT: "4" });
@@ -134,6 +135,25 @@ describe("the pipeline, end to end on the emulators", () => {
       expect(message.history.at(-1)!.text).toMatch(/^Saved to/);
     }
     expect(world.notion.pages.filter((p) => JSON.stringify(p.properties).includes("pancakes") || JSON.stringify(p.properties).includes(jobOf(first.outcome).canonicalUrl))).toHaveLength(1);
+  });
+
+  it("keeps the audio for a transcription retried after the picture uploads have finished", async () => {
+    const transcription = (req: { path: string }) => req.path.includes("/audio/transcriptions");
+    const hold = world.openai.hold(transcription);
+    world.openai.failNext({ kind: "503" }, transcription);
+    const { outcome } = await submit(world.videoHost.postUrl("toast"));
+    const id = jobOf(outcome).id;
+    await hold.arrived;
+    // The uploads are done and saved while the transcription is still out; then it fails once and is retried.
+    await waitUntil(async () => checkpointsOf((await service.repos.jobs.find(id))!).pictures, 90_000, "the pictures to be saved");
+    hold.release();
+    const job = await waitUntil(async () => {
+      const j = await service.repos.jobs.find(id);
+      return j && ["DONE", "FAILED"].includes(j.status) ? j : undefined;
+    }, 90_000, "the toast job");
+    expect(job.errorMessage).toBeNull();
+    expect(checkpointsOf(job).transcribe?.text).toContain("garlic noodles");
+    expect(world.openai.requests.filter((r) => transcription(r) && r.status === 503)).not.toEqual([]);
   });
 
   it("shows the finished jobs' stage durations, queue and external calls at /metrics", async () => {
