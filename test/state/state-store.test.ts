@@ -1,21 +1,56 @@
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryStateStore, RedisStateStore, type StateStore } from "../../src/state/index.ts";
 import { TEST_REDIS_URL, testRedisPrefix } from "../harness/redis.ts";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A store, and a way to let time pass for it without waiting: a fake clock, or Redis's own TTLs played forward. */
+interface Subject {
+  store: StateStore;
+  /** Lets `ms` pass: every key whose time to live ends within it is gone afterwards. */
+  pass(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
 
-const stores: [string, () => StateStore][] = [
-  ["memory", () => new MemoryStateStore()],
-  ["redis", () => new RedisStateStore(TEST_REDIS_URL, testRedisPrefix("state"))],
+function memorySubject(): Subject {
+  let now = 1_000_000;
+  const store = new MemoryStateStore(() => now);
+  return { store, pass: async (ms) => void (now += ms), close: () => store.close() };
+}
+
+/** Redis keeps the clock: each key's remaining time to live (PTTL) is read, and those ending within `ms` expire now. */
+function redisSubject(): Subject {
+  const prefix = testRedisPrefix("state");
+  const store = new RedisStateStore(TEST_REDIS_URL, prefix);
+  const inspector = new Redis(TEST_REDIS_URL);
+  return {
+    store,
+    async pass(ms) {
+      for (const key of await inspector.keys(`${prefix}*`)) {
+        const left = await inspector.pttl(key);
+        if (left >= 0 && left <= ms) await inspector.del(key);
+      }
+    },
+    async close() {
+      await store.close();
+      inspector.disconnect();
+    },
+  };
+}
+
+const stores: [string, () => Subject][] = [
+  ["memory", memorySubject],
+  ["redis", redisSubject],
 ];
 
 describe.each(stores)("the %s state store", (_kind, open) => {
+  let subject: Subject;
   let store: StateStore;
   beforeAll(async () => {
-    store = open();
+    subject = open();
+    store = subject.store;
     await store.ping();
   });
-  afterAll(() => store.close());
+  afterAll(() => subject.close());
 
   it("returns what was set, and nothing for a missing key", async () => {
     await store.set("a", "1", 60);
@@ -25,9 +60,11 @@ describe.each(stores)("the %s state store", (_kind, open) => {
 
   it("forgets a value after its time to live", async () => {
     await store.set("short", "x", 1);
+    await store.set("long", "y", 60);
     expect(await store.get("short")).toBe("x");
-    await sleep(1100);
+    await subject.pass(1000);
     expect(await store.get("short")).toBeUndefined();
+    expect(await store.get("long")).toBe("y");
   });
 
   it("hands a value to exactly one of many concurrent takers", async () => {
@@ -52,7 +89,8 @@ describe.each(stores)("the %s state store", (_kind, open) => {
     expect(await store.countWithinLimit(window, 4, 60)).toEqual({ counted: true, current: 2, previous: 2 });
     expect(await store.countWithinLimit(window, 4, 60)).toEqual({ counted: true, current: 3, previous: 2 });
     expect(await store.countWithinLimit(window, 4, 60)).toEqual({ counted: false, current: 3, previous: 2 });
-    await sleep(1100);
+    // The current window's count expires a second after its first count, not 60 s after its last.
+    await subject.pass(1000);
     expect(await store.countWithinLimit(window, 4, 60)).toEqual({ counted: true, current: 1, previous: 2 });
   });
 
