@@ -77,6 +77,18 @@ describe("a video sent to the Discord bot as an attachment", () => {
     expect((await outcomeOf(ada, queued.messageId)).text).toMatch(/^Saved to /);
   });
 
+  it("tells the person when they deleted the message with the video before it was fetched", async () => {
+    const other = await makeCaptionedClip(w.world.mediaDir, { name: "deleted", seconds: 3, captions: ["Gone"] });
+    const sentMessage = ada.sendDm("", [{ data: await readFile(other.path!), filename: "gone.mp4" }]).messageId;
+    const reread = w.discord.http.hold((req) => req.method === "GET" && req.path.endsWith(`/messages/${sentMessage}`));
+    const queued = await botMessage(ada, (e) => e.kind === "message" && e.text === english("queuedFile"));
+    await reread.arrived;
+    ada.deleteDm(sentMessage);
+    reread.release();
+    const outcome = await outcomeOf(ada, queued.messageId);
+    expect(outcome.text).toBe(english("failed", { reason: english("error.sentFileGone"), url: english("sentFileLabel.named", { name: "gone.mp4" }) }));
+  });
+
   it("says a 21 MB attachment is over the 20 MB it takes, in the person's language, queuing nothing", async () => {
     const sofia = w.discord.user("2302", { username: "sofia", locale: "es-ES" });
     // Discord tells the client's language with interactions only: /help lets the bot learn it.

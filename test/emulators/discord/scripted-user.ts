@@ -1,5 +1,6 @@
 import type { AttachmentInput } from "./cdn.ts";
 import { type CommandOption, InteractionContext, OptionType } from "./command-payload.ts";
+import { Intents } from "./gateway.ts";
 import { interactionPayload, InteractionType, openInteraction } from "./interaction-payloads.ts";
 import { blankMessage, type Button } from "./message-payload.ts";
 import type { InteractionRecord, RegisteredCommand, StoredMessage } from "./store.ts";
@@ -26,6 +27,8 @@ export interface ScriptedUser {
   readonly dmChannelId: string;
   /** Sends a DM to the bot (a MESSAGE_CREATE without guild_id), with files attached if given (served by the CDN). */
   sendDm(text: string, files?: AttachmentInput[]): TranscriptEntry;
+  /** Deletes one of this user's own DMs (a MESSAGE_DELETE to the bot); reading it then answers 10008. */
+  deleteDm(messageId: string): void;
   /** Runs a registered slash command (INTERACTION_CREATE type 2); the record shows how the bot answers. */
   runCommand(name: string, options?: Record<string, OptionValue>): InteractionRecord;
   /**
@@ -90,6 +93,15 @@ export function scriptedUser(world: DiscordWorld, id: string, username?: string,
       });
       announceMessage(world, "MESSAGE_CREATE", message);
       return toTranscriptEntry(message);
+    },
+
+    deleteDm(messageId) {
+      const message = store.messages.get(messageId);
+      if (!message || message.channelId !== state.channelId || message.from !== "user")
+        throw new Error(`Discord emulator: ${messageId} is not a message of user ${id}`);
+      store.messages.delete(messageId);
+      store.changed();
+      world.gateway.dispatch("MESSAGE_DELETE", { id: messageId, channel_id: state.channelId }, Intents.DirectMessages);
     },
 
     runCommand(name, options = {}) {
