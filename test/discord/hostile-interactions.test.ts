@@ -48,22 +48,31 @@ type Action = typeof action extends fc.Arbitrary<infer A> ? A : never;
 const answered = (entry: TranscriptEntry) => entry.kind === "response" || entry.kind === "follow-up";
 const readable = (entry: TranscriptEntry) => entry.text || entry.embeds?.map((e) => e.description ?? e.title ?? "").join(" ") || "";
 
-/** Plays one input from a person new to the bot, and waits for the answer it calls for. */
+/** Waits for a bot entry `check` accepts among those the bot adds after `seen` entries of its own. */
+function nextFromBot(user: ScriptedUser, seen: number, check: (entry: TranscriptEntry) => boolean): Promise<TranscriptEntry> {
+  return user.waitFor((entries) => entries.filter((e) => e.from === "bot" && !e.deferred).slice(seen).find(check), 10_000);
+}
+
+const botCount = (user: ScriptedUser) => user.transcript().filter((e) => e.from === "bot" && !e.deferred).length;
+
+/** Plays one input, and waits for the answer it calls for. */
 async function play(user: ScriptedUser, step: Action): Promise<void> {
+  const seen = botCount(user);
   if (step.kind === "dm") {
     user.sendDm(step.text);
-    await botMessage(user, (e) => e.kind === "message", 10_000);
+    await nextFromBot(user, seen, (e) => e.kind === "message");
   } else if (step.kind === "command") {
     const record = user.runCommand(step.command.name, step.command.option ? { [step.command.option]: step.value } : {});
-    await botMessage(user, answered, 10_000);
+    await nextFromBot(user, seen, answered);
     expect(record.refused).toEqual([]);
   } else if (step.kind === "autocomplete") {
     const choices = await user.autocomplete(step.command.name, step.command.option!, step.value);
     for (const choice of choices) expect(choice.name.length).toBeGreaterThan(0);
   } else {
     // A press on one of the bot's own buttons, under the /language question.
-    user.runCommand("language");
-    const question = await botMessage(user, (e) => answered(e) && (e.buttons?.flat().length ?? 0) > 0, 10_000);
+    const asked = user.runCommand("language");
+    const questionId = await discord.waitFor(() => asked.originalMessageId, 10_000);
+    const question = await botMessage(user, (e) => e.messageId === questionId && (e.buttons?.flat().some((b) => b.customId) ?? false), 10_000);
     const buttons = question.buttons!.flat().filter((b) => b.customId !== undefined);
     const record = user.pressButton(question.messageId, buttons[step.pick % buttons.length]!.customId!);
     await discord.waitFor(() => record.response !== undefined);
