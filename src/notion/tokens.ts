@@ -61,6 +61,9 @@ export function createNotionTokens(deps: NotionTokenDeps): NotionTokens {
       grant = await refreshGrant(deps.oauth, auth.refreshToken);
     } catch (error) {
       if (isTransient(error)) throw error;
+      // Another process may have spent the refresh token a moment ago: its new pair is stored by now.
+      const latest = await deps.connections.loadAuth(userId);
+      if (latest && latest.accessToken !== expired) return load(userId);
       deps.log.warn({ userId, kind: (error as { kind?: string }).kind }, "Notion refused the refresh token; the connection is gone");
       return undefined;
     }

@@ -105,7 +105,32 @@ describe("refreshing an expired Notion access token", () => {
     expect(refreshRequests()).toBe(exchanges);
   });
 
-  it("gives up with 'Notion access revoked' when Notion refuses the refresh token too", async () => {
+  it("uses the pair another process stored when both refreshed at once and Notion refused the second refresh", async () => {
+    const userId = await connectedPerson();
+    const stale = (await connections.loadAuth(userId))!;
+    // This process read the connection just before the other one refreshed and stored a new pair.
+    let reads = 0;
+    const racing = createNotionTokens({
+      connections: { ...connections, loadAuth: async (id) => (reads++ === 1 ? stale : connections.loadAuth(id)) },
+      oauth: config,
+      bindWorkspace: () => undefined,
+      log: quietLog,
+    });
+    const racingApi = createNotionApi(config, quietLog, { renewToken: (expired) => racing.renew(expired) });
+    await racing.load(userId);
+    await tokens.load(userId);
+    emulator.expireAccessToken(stale.accessToken);
+    await api.searchDataSources(stale.accessToken);
+    const refreshed = (await connections.loadAuth(userId))!;
+    expect(refreshed.accessToken).not.toBe(stale.accessToken);
+
+    const found = await racingApi.searchDataSources(stale.accessToken);
+
+    expect(found.results.length).toBe(emulator.workspace.dataSources.length);
+    expect(await connections.loadAuth(userId)).toEqual(refreshed);
+  });
+
+    it("gives up with 'Notion access revoked' when Notion refuses the refresh token too", async () => {
     const userId = await connectedPerson();
     const token = (await tokens.load(userId))!;
     emulator.revokeToken(token);
