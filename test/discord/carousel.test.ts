@@ -23,9 +23,9 @@ describe("a carousel of three pictures and one video shared on Discord", () => {
     ada.sendDm(link);
     const queued = await botMessage(ada, (e) => e.kind === "message" && e.text.startsWith("Queued"));
     expect(queued.text).toBe(`Queued: ${link}`);
-    expect((await outcomeOf(ada, queued.messageId)).text).toMatch(/^Saved to /);
+    expect((await outcomeOf(ada, queued.messageId, 120_000)).text).toMatch(/^Saved to /);
     const job = await waitUntil(() => w.service.db.prisma.job.findFirst({ where: { canonicalUrl: link, status: "DONE" } }), 30_000, "the job to be DONE");
     expectCarouselPage(w.world, job.notionPageId!);
     expect(w.world.notion.pages).toHaveLength(1);
-  });
+  }, 150_000);
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScriptedUser } from "../emulators/telegram/index.ts";
 import { expectCarouselPage, shareableCarousel } from "../harness/carousel.ts";
 import { waitUntil } from "../harness/service.ts";
-import { connectPerson, outcomeOf, startTelegramWorld, type TelegramWorld } from "./telegram-world.ts";
+import { connectPerson, startTelegramWorld, type TelegramWorld } from "./telegram-world.ts";
 
 /** A whole Instagram carousel shared on Telegram. */
 
@@ -23,9 +23,10 @@ describe("a carousel of three pictures and one video shared on Telegram", () => 
     ada.sendText(link);
     const queued = await ada.waitForBot();
     expect(queued.text).toBe(`Queued: ${link}`);
-    expect((await outcomeOf(ada, queued.messageId)).text).toMatch(/^Saved to /);
+    const final = await ada.waitForBot((e) => e.kind === "bot-edit" && e.messageId === queued.messageId && /^(Saved to|Couldn't)/.test(e.text ?? ""), 120_000);
+    expect(final.text).toMatch(/^Saved to /);
     const job = await waitUntil(() => w.service.db.prisma.job.findFirst({ where: { canonicalUrl: link, status: "DONE" } }), 30_000, "the job to be DONE");
     expectCarouselPage(w.world, job.notionPageId!);
     expect(w.world.notion.pages).toHaveLength(1);
-  });
+  }, 150_000);
 });
