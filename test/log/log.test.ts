@@ -90,6 +90,8 @@ describe("logging", () => {
   it("ships log lines to Grafana Loki when LOKI_HOST is set, still redacted", async () => {
     const bodies: string[] = [];
     const auth: (string | undefined)[] = [];
+    let shipped: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (shipped = resolve));
     const loki = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -98,6 +100,7 @@ describe("logging", () => {
         bodies.push(req.headers["content-encoding"] === "gzip" ? gunzipSync(raw).toString() : raw.toString());
         auth.push(req.headers.authorization);
         res.writeHead(204).end();
+        if (bodies.join("").includes("shipped to loki")) shipped();
       });
     }).listen(0, "127.0.0.1");
     await once(loki, "listening");
@@ -105,8 +108,7 @@ describe("logging", () => {
     try {
       const log = createLogger({ logLevel: "info", logPretty: false, loki: { host, username: "grafana", password: "pw" } });
       log.info({ jobId: "job-1", token: "tok-loki" }, "shipped to loki");
-      const deadline = Date.now() + 15_000;
-      while (!bodies.join("").includes("shipped to loki") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await arrived;
       const body = bodies.join("");
       expect(body).toContain("shipped to loki");
       expect(body).toContain("job-1");

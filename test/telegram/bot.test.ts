@@ -180,18 +180,16 @@ describe("the Telegram adapter", () => {
     const io = tg.user(50, { firstName: "Io" });
     io.sendText("one");
     await io.waitForBot();
-    const started = Date.now();
+    // Resolves only once the open long poll is given up (a hang fails the test).
     await bot.stop();
     running.length = 0;
-    expect(Date.now() - started).toBeLessThan(5_000);
-    const polls = tg.calls("getUpdates").length;
     io.sendText("two");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(tg.calls("getUpdates").length).toBe(polls);
 
     const second = fakeCore();
     await start(second.core);
     expect((await io.waitForBot()).text).toBe("heard: two");
     expect(second.heard.map((h) => h.value)).toEqual(["two"]);
+    // The stopped bot took nothing more: "two" went to the restarted one alone.
+    expect(first.heard.map((h) => h.value)).toEqual(["one"]);
   });
 });

@@ -29,15 +29,6 @@ async function startRedis(port: number): Promise<ChildProcess> {
   return child;
 }
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe("health and readiness", () => {
   let redis: ChildProcess;
   let redisPort: number;
@@ -77,22 +68,28 @@ describe("health and readiness", () => {
   });
 
   it("is ready when the database and Redis answer", async () => {
-    const res = await eventually(() => fetch(`${base}/ready`), (r) => r.status === 200);
+    // The first answer from Redis means the connection is up.
+    await state.ping();
+    const res = await fetch(`${base}/ready`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", checks: { database: "ok", redis: "ok" } });
   });
 
   it("answers 503 naming Redis while it is down, and recovers without a restart", async () => {
+    const closed = once(state.client, "close");
     redis.kill("SIGKILL");
     await once(redis, "exit");
-    const down = await eventually(() => fetch(`${base}/ready`), (r) => r.status === 503);
+    await closed;
+    const down = await fetch(`${base}/ready`);
     expect(down.status).toBe(503);
     const body = (await down.json()) as { failing: string[]; checks: Record<string, string> };
     expect(body.failing).toEqual(["redis"]);
     expect(body.checks.database).toBe("ok");
 
+    const reconnected = once(state.client, "ready");
     redis = await startRedis(redisPort);
-    const up = await eventually(() => fetch(`${base}/ready`), (r) => r.status === 200);
+    await reconnected;
+    const up = await fetch(`${base}/ready`);
     expect(up.status).toBe(200);
   });
 
