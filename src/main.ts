@@ -7,7 +7,7 @@ import { createWebApp } from "../web-oauth/app.ts";
 import { mountTelegramWebhook } from "../web-oauth/telegram-webhook.ts";
 import { mountLinking } from "../web-oauth/linking.ts";
 import { answerWhileStarting } from "../web-oauth/starting.ts";
-import { checkSummarizerModel, createOnScreenTextReader, createSummarizer, createTranscriber } from "./ai/index.ts";
+import { checkSummarizerModel, createDatabasePicker, createOnScreenTextReader, createSummarizer, createTranscriber } from "./ai/index.ts";
 import { createChatCore, type ChatCore } from "./chat/core.ts";
 import { refreshUserSchemas } from "./chat/refresh-databases.ts";
 import { createSignIn } from "./chat/sign-in.ts";
@@ -116,6 +116,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   const pipeline: PipelineDeps = {
     summaryLanguageOf: async (jobId) => languageNameOf((await repos.people.languageOfJob(jobId))?.chosen),
     recordUsage: (job, usage) => repos.usage.record(job.userId, job.id, usage),
+    databasePicker: createDatabasePicker(config, log),
     jobs: repos.jobs,
     schemas: repos.schemas,
     log,

@@ -5,6 +5,7 @@
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { checkGeminiModel } from "./gemini-model.ts";
+import { createGeminiPicker, type DatabasePicker } from "./database-picker.ts";
 import { createGeminiSummarizer } from "./summarizer.ts";
 import { createTesseractReader } from "./tesseract-reader.ts";
 import { createOpenAiTranscriber } from "./transcriber.ts";
@@ -31,6 +32,7 @@ export { defaultRetryPolicy, type RetryPolicy } from "./retry.ts";
 export { mergeOnScreenLines } from "./on-screen-lines.ts";
 export { createOpenAiTranscriber, MAX_TRANSCRIPTION_BYTES } from "./transcriber.ts";
 export { createGeminiSummarizer } from "./summarizer.ts";
+export { createGeminiPicker, type DatabaseCandidate, type DatabasePick, type DatabasePicker, type VideoMaterial } from "./database-picker.ts";
 export { createTesseractReader } from "./tesseract-reader.ts";
 export { createVisionReader } from "./vision-reader.ts";
 
@@ -67,4 +69,11 @@ export async function checkSummarizerModel(config: Config, log: Logger): Promise
   const { apiKey, baseUrl, model } = config.gemini;
   if (!apiKey) return;
   await checkGeminiModel({ apiKey, baseUrl, model, timeoutMs: Math.min(config.aiTimeoutMs, 10_000) }, log.child({ ai: "gemini" }));
+}
+
+/** The database picker for this config (Gemini's small structured call), or undefined without a Gemini key. */
+export function createDatabasePicker(config: Config, log: Logger): DatabasePicker | undefined {
+  const { apiKey, baseUrl, model } = config.gemini;
+  if (!apiKey) return undefined;
+  return createGeminiPicker({ apiKey, baseUrl, model, timeoutMs: config.aiTimeoutMs }, log.child({ ai: "gemini-pick" }));
 }

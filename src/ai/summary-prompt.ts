@@ -11,7 +11,7 @@ export const SUMMARY_INSTRUCTION = [
 ].join(" ");
 
 /** Tags that frame each part of the material; the material is data, never instructions. */
-function section(tag: string, text: string | undefined): string {
+export function section(tag: string, text: string | undefined): string {
   const body = (text ?? "").trim();
   return `<${tag}>\n${body === "" ? "(none)" : body.replaceAll(`</${tag}>`, "")}\n</${tag}>`;
 }

@@ -11,6 +11,7 @@ import { confirmDisconnect, confirmLanguage } from "./commands.ts";
 import type { ChatDeps } from "./context.ts";
 import { confirmForget } from "./forget.ts";
 import { takeAllowance } from "../jobs/intake.ts";
+import { checkpointsOf } from "../jobs/types.ts";
 
 /** What a button's handler is called with. */
 export interface ButtonPress {
@@ -39,6 +40,18 @@ async function chooseByButton({ deps, person, value, reply }: ButtonPress): Prom
   await chooseAndStart(deps, person, database, reply);
 }
 
+/** "Move to …" under a page whose database was picked: a new page there, the first one to the trash. */
+async function moveByButton({ deps, person, value, reply }: ButtonPress): Promise<void> {
+  const [jobId, index] = value.split(":") as [string, string];
+  const job = await deps.repos.jobs.find(jobId);
+  const target = job && job.userId === person.userId ? checkpointsOf(job).picked?.others[Number(index)] : undefined;
+  const database = target ? (await deps.repos.schemas.list(person.userId)).find((d) => d.id === target) : undefined;
+  const moved = database ? await deps.repos.jobs.moveDone(person.userId, jobId, database.id) : undefined;
+  if (!database || !moved) return void (await reply({ text: person.t("cannotMove") }));
+  deps.wakeWorker();
+  await reply({ text: person.t("moving", { database: database.title }) });
+}
+
 /** Every button, declared once; the core dispatches presses from this list. */
 export const BUTTONS: readonly ButtonAction[] = [
   { action: "tag", value: UUID, run: chooseByButton },
@@ -55,6 +68,11 @@ export const BUTTONS: readonly ButtonAction[] = [
       deps.wakeWorker();
       await reply({ text: person.t("retrying") });
     },
+  },
+  {
+    action: "move",
+    value: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:\d{1,2}$/,
+    run: moveByButton,
   },
   {
     action: "disconnect",

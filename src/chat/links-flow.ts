@@ -61,10 +61,12 @@ async function destinationOf(deps: ChatDeps, person: Person, text: string) {
 export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person: Person, text: string, links: SharedVideo[], reply: Reply): Promise<void> {
   const connected = (await workspaceOf(deps.repos, person.userId)) !== undefined;
   const { databases, chosen } = connected ? await destinationOf(deps, person, text) : { databases: [], chosen: undefined };
-  const status = !connected ? "WAITING_FOR_CONNECTION" : chosen ? "QUEUED" : "WAITING_FOR_SCHEMA";
+  // Several databases and none chosen or named: each video's database is picked from its content.
+  const pickDatabase = connected && !chosen && databases.length > 1;
+  const status = !connected ? "WAITING_FOR_CONNECTION" : chosen || pickDatabase ? "QUEUED" : "WAITING_FOR_SCHEMA";
   const outcomes = await acceptLinks(
     { jobs: deps.repos.jobs, state: deps.state, maxLinksPerHour: deps.maxLinksPerHour, now: deps.now },
-    { userId: person.userId, identityId: person.identityId, sourceText: text, links, schemaId: chosen?.id ?? null, status },
+    { userId: person.userId, identityId: person.identityId, sourceText: text, links, schemaId: chosen?.id ?? null, status, pickDatabase },
   );
   const waiting = outcomes.filter((o) => o.kind === "queued").length;
   const { t } = person;

@@ -55,7 +55,7 @@ export function createProgressSink(repos: Repositories, adapters: AdapterRegistr
       lastEdit.set(job.id, now);
       await editAll(job, { text: stageText(await speakerOf(job), job, stage) }, false);
     },
-    async done({ job, page, summary, databaseTitle }) {
+    async done({ job, page, summary, databaseTitle, moves }) {
       lastEdit.delete(job.id);
       const t = await speakerOf(job);
       const preview = summary.summary.length > SUMMARY_PREVIEW_CHARS ? `${summary.summary.slice(0, SUMMARY_PREVIEW_CHARS - 1)}…` : summary.summary;
@@ -63,9 +63,13 @@ export function createProgressSink(repos: Repositories, adapters: AdapterRegistr
       await editAll(
         job,
         {
-          text: t("saved", { database: databaseTitle, title: summary.title }),
+          text: moves ? `${t("saved", { database: databaseTitle, title: summary.title })}\n${t("savedPicked", { database: databaseTitle })}` : t("saved", { database: databaseTitle, title: summary.title }),
           card: { title: summary.title, description: preview, url: page.url, footer: databaseTitle },
-          buttons: [[{ text: t("openInNotion"), url: page.url }]],
+          buttons: [
+            [{ text: t("openInNotion"), url: page.url }],
+            // Platforms take five buttons a row; the first four others are offered.
+            ...(moves?.length ? [moves.slice(0, 4).map((m) => ({ text: t("moveButton", { database: m.title }), data: `move:${job.id}:${m.index}` }))] : []),
+          ],
         },
         true,
       );

@@ -60,6 +60,15 @@ export interface JobRepository {
    * TRANSCRIBE and OCR stages never overwrite each other) and moves the job to `stage`.
    */
   saveCheckpoint(job: Pick<Job, "id">, owner: string, stage: JobStage, patch: object): Promise<void>;
+  /** Sets the database a job goes to, once it was picked for the person while the job ran. */
+  chooseSchema(job: Pick<Job, "id">, owner: string, schemaId: string): Promise<void>;
+  /**
+   * Queues a saved job of this person again for another database: its summary, pictures and
+   * page are dropped (speech and on-screen text are kept, never paid twice) and the old page is remembered in the
+   * `replaces` checkpoint, to go to Notion's trash once the new one exists. Undefined when the
+   * job is not theirs or not saved.
+   */
+  moveDone(userId: string, jobId: string, schemaId: string): Promise<Job | undefined>;
   /** Records the Notion page at once, before anything else can fail, so a retry never makes a second one. */
   recordPage(job: Pick<Job, "id">, owner: string, pageId: string, url: string): Promise<void>;
   /** Marks the job done. */
@@ -155,6 +164,20 @@ export function createJobRepository(db: Database): JobRepository {
         [job.id, owner, JSON.stringify(patch), stage],
       );
       if (rows.length === 0) throw new LeaseLostError(job.id);
+    },
+    async chooseSchema(job, owner, schemaId) {
+      const { count } = await db.prisma.job.updateMany({ where: { id: job.id, leaseOwner: owner, status: "RUNNING" }, data: { schemaId } });
+      if (count === 0) throw new LeaseLostError(job.id);
+    },
+    async moveDone(userId, jobId, schemaId) {
+      const { rows } = await db.sql.query(
+        `UPDATE "Job" SET "schemaId" = $3::uuid, status = 'QUEUED', stage = 'SUMMARIZE', attempts = 0, "runAfter" = ${NOW},
+           checkpoints = (checkpoints - 'summarize' - 'pictures' - 'publish' - 'notified' - 'picked') || jsonb_build_object('replaces', "notionPageId"),
+           "notionPageId" = NULL, "notionPageUrl" = NULL, "finishedAt" = NULL, "updatedAt" = ${NOW}
+         WHERE id = $1::uuid AND "userId" = $2::uuid AND status = 'DONE' AND "notionPageId" IS NOT NULL RETURNING id`,
+        [jobId, userId, schemaId],
+      );
+      return rows.length === 0 ? undefined : find(jobId);
     },
     recordPage: (job, owner, pageId, url) => updateOwned(job, owner, { notionPageId: pageId, notionPageUrl: url }),
     complete: (job, owner) =>

@@ -13,6 +13,8 @@ export interface SharedDataSource {
   databaseId: string;
   dataSourceId: string;
   title: string;
+  /** What the database is for, as its owner described it in Notion. */
+  description?: string;
   url?: string;
   properties: object;
 }
@@ -34,6 +36,8 @@ export interface SchemaRepository {
   sync(userId: string, sources: SharedDataSource[]): Promise<NotionSchema[]>;
   /** The person's databases, in tag order. */
   list(userId: string): Promise<DatabaseChoice[]>;
+  /** The person's databases with everything known about them (description, properties), in tag order. */
+  listFull(userId: string): Promise<NotionSchema[]>;
   /** The schema with this id, or undefined when it was deleted. */
   find(id: string): Promise<NotionSchema | undefined>;
   /** The person's schema of this data source, or undefined when it is no longer shared. */
@@ -62,6 +66,7 @@ export function createSchemaRepository(db: Database): SchemaRepository {
           const data = {
             databaseId: source.databaseId,
             title: source.title,
+            description: source.description || null,
             tag: tags.get(source.dataSourceId)!,
             url: source.url ?? null,
             properties: source.properties,
@@ -77,6 +82,7 @@ export function createSchemaRepository(db: Database): SchemaRepository {
       });
     },
     list: (userId) => prisma.notionSchema.findMany({ where: { userId }, orderBy: { tag: "asc" }, select: { id: true, title: true, tag: true } }),
+    listFull: (userId) => prisma.notionSchema.findMany({ where: { userId }, orderBy: { tag: "asc" } }),
     find: async (id) => (await prisma.notionSchema.findUnique({ where: { id } })) ?? undefined,
     findByDataSource: async (userId, dataSourceId) => (await prisma.notionSchema.findFirst({ where: { userId, dataSourceId } })) ?? undefined,
   };

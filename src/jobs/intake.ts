@@ -32,6 +32,8 @@ export interface LinkSubmission {
   schemaId: string | null;
   /** Status for new jobs: QUEUED with a database, else waiting for one or for a connection. */
   status: NewJob["status"];
+  /** QUEUED without a database: the pipeline picks one of the person's several for each video. */
+  pickDatabase?: boolean;
 }
 
 const HOUR_MS = 3600_000;
@@ -97,7 +99,10 @@ export async function acceptLinks(
       platform: link.platform,
       schemaId: submission.schemaId,
       status: submission.status,
-      ...(link.platform === "file" ? { checkpoints: { sentFile: { ...link.file } } } : {}),
+      checkpoints: {
+        ...(link.platform === "file" ? { sentFile: { ...link.file } } : {}),
+        ...(submission.pickDatabase ? { pickDatabase: true } : {}),
+      },
     });
     outcomes.push({ kind: "queued", link, job });
   }

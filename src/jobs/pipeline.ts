@@ -1,5 +1,15 @@
 import path from "node:path";
-import { AiQuotaExhaustedError, type AiUsage, type CallOptions, type ChunkTranscript, type OnScreenTextReader, type Summarizer, type Transcriber } from "../ai/index.ts";
+import {
+  AiQuotaExhaustedError,
+  type AiUsage,
+  type CallOptions,
+  type ChunkTranscript,
+  type DatabasePicker,
+  type OnScreenTextReader,
+  type Summarizer,
+  type Transcriber,
+  type VideoMaterial,
+} from "../ai/index.ts";
 import type { JobRepository, JobStage } from "../db/jobs.ts";
 import type { NotionSchema, SchemaRepository } from "../db/schemas.ts";
 import { isStoreUnavailable, isTransient, UserFacingError } from "../errors.ts";
@@ -37,6 +47,8 @@ export interface PipelineDeps {
   metrics: Pick<Metrics, "observeStage" | "jobFinished" | "aiQuotaExhausted">;
   /** The language (English name) the job's person chose for summaries with /language; undefined: the video's own. */
   summaryLanguageOf?(jobId: string): Promise<string | undefined>;
+  /** Chooses a database for a job of a person with several and none chosen (undefined without Gemini). */
+  databasePicker?: DatabasePicker;
   /** Stores what one paid AI call of the job used (src/db/usage.ts). */
   recordUsage?(job: Job, usage: AiUsage): Promise<void>;
   /** How often and how far apart a result is written again while the database does not answer (default: STORE_RETRY). */
@@ -285,6 +297,19 @@ async function keepPictures(run: Run, media: DownloadedMedia, frames: Frame[]): 
   await save(run, "ANALYZE", { pictures });
 }
 
+/** What the analysis found out about the video, as the summary and the database pick read it. */
+function videoMaterial(run: Run): VideoMaterial {
+  const { download, transcribe, ocr } = run.checkpoints;
+  return {
+    title: download!.title,
+    caption: download!.caption,
+    uploader: download!.uploader,
+    hashtags: download!.hashtags,
+    transcript: transcribe?.text ?? "",
+    onScreenText: ocr?.text ?? "",
+  };
+}
+
 async function summarise(run: Run, schema: NotionSchema): Promise<void> {
   const { deps, checkpoints } = run;
   if (checkpoints.summarize) return;
@@ -299,12 +324,7 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
         deps.summarizer!.summarize(
           {
             sourceUrl: download.webpageUrl || (checkpoints.sentFile ? "" : run.job.canonicalUrl),
-            title: download.title,
-            caption: download.caption,
-            uploader: download.uploader,
-            hashtags: download.hashtags,
-            transcript: checkpoints.transcribe?.text ?? "",
-            onScreenText: checkpoints.ocr?.text ?? "",
+            ...videoMaterial(run),
             propertyGuide,
             ...(language ? { language } : {}),
             ...(checkpoints.transcribe?.language ? { spokenLanguage: checkpoints.transcribe.language } : {}),
@@ -384,15 +404,57 @@ async function publish(run: Run, schema: NotionSchema): Promise<void> {
     }
   });
   run.job = { ...run.job, notionPageId: page.pageId, notionPageUrl: page.url };
+  await trashReplacedPage(run, token);
   await save(run, "NOTIFY", { publish: page });
+}
+
+/**
+ * The database for a job whose person has several, none chosen and no #tag: one of them picked
+ * by a small Gemini call over their titles, descriptions and property names (the only one
+ * without a call). The pick and the others are kept, so the saved message offers a move.
+ */
+async function pickDatabase(run: Run): Promise<NotionSchema> {
+  const { deps } = run;
+  const databases = await deps.schemas.listFull(run.job.userId);
+  if (databases.length === 0) throw new UserFacingError("notion_database_deleted", "error.databaseUnavailable");
+  let chosen = databases[0]!;
+  let reason = "";
+  if (databases.length > 1) {
+    if (!deps.databasePicker) throw new UserFacingError("not_configured", NOT_CONFIGURED);
+    const video = videoMaterial(run);
+    const candidates = databases.map((d) => ({ tag: d.tag, title: d.title, description: d.description ?? "", propertyNames: Object.keys(d.properties as object) }));
+    const pick = await deps.queues.summarize.add(() => deps.databasePicker!.pick(video, candidates, callOptions(run)));
+    chosen = databases.find((d) => d.tag === pick.tag) ?? chosen;
+    reason = pick.reason;
+  }
+  await deps.jobs.chooseSchema(run.job, run.owner, chosen.id);
+  run.job = { ...run.job, schemaId: chosen.id };
+  run.log.info({ schemaId: chosen.id, reason }, "picked a database for the video");
+  await save(run, "SUMMARIZE", { picked: { schemaId: chosen.id, reason, others: databases.filter((d) => d.id !== chosen.id).map((d) => d.id) } });
+  return chosen;
+}
+
+/** The page a moved job replaces goes to Notion's trash once the new one exists (a failure there only costs a duplicate). */
+async function trashReplacedPage(run: Run, token: string): Promise<void> {
+  const replaced = run.checkpoints.replaces;
+  if (!replaced) return;
+  await run.deps.notion.trashPage(token, replaced).catch((error: unknown) => run.log.warn({ err: error, pageId: replaced }, "could not move the replaced page to the trash"));
+}
+
+/** The databases a picked job's saved message offers to move it to, numbered as its buttons are. */
+async function movesOf(run: Run): Promise<{ index: number; title: string }[]> {
+  const others = run.checkpoints.picked?.others ?? [];
+  const found = await Promise.all(others.map((id) => run.deps.schemas.find(id)));
+  return found.flatMap((schema, index) => (schema ? [{ index, title: schema.title }] : []));
 }
 
 async function notify(run: Run, schema: NotionSchema): Promise<void> {
   const { deps, checkpoints } = run;
   if (checkpoints.notified) return;
   await run.shown;
+  const moves = checkpoints.picked ? await movesOf(run) : undefined;
   await timed(run, "notify", () =>
-    deps.sink.done({ type: "done", job: run.job, page: checkpoints.publish!, summary: checkpoints.summarize!, databaseTitle: schema.title }),
+    deps.sink.done({ type: "done", job: run.job, page: checkpoints.publish!, summary: checkpoints.summarize!, databaseTitle: schema.title, moves }),
   );
   await save(run, "FINISHED", { notified: true });
 }
@@ -402,18 +464,19 @@ async function notify(run: Run, schema: NotionSchema): Promise<void> {
  * next begins. Throws typed errors (src/errors.ts); the worker decides between retry and failure.
  */
 export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): Promise<void> {
-  const schema = job.schemaId ? await deps.schemas.find(job.schemaId) : undefined;
-  if (!schema) {
+  const checkpoints = checkpointsOf(job);
+  let schema = job.schemaId ? await deps.schemas.find(job.schemaId) : undefined;
+  if (!schema && !checkpoints.pickDatabase) {
     throw new UserFacingError(
       "notion_database_deleted",
       "error.databaseUnavailable",
     );
   }
-  const checkpoints = checkpointsOf(job);
   const log = deps.log.child({ jobId: job.id, userId: job.userId });
   const run: Run = { deps, log, job, owner, checkpoints, timings: { ...checkpoints.timings }, shown: Promise.resolve(), recording: [], chunksKept: Promise.resolve() };
   try {
     await analyseVideo(run);
+    schema ??= await pickDatabase(run);
     await summarise(run, schema);
     await publish(run, schema);
     await notify(run, schema);

@@ -62,6 +62,12 @@ export interface Checkpoints {
   summarize?: Summary;
   publish?: { pageId: string; url: string };
   notified?: boolean;
+  /** Written with the job: the person has several databases and chose none, so one is picked for the video. */
+  pickDatabase?: boolean;
+  /** The database picked for the video, the model's reason, and the person's other databases (the move buttons, in order). */
+  picked?: { schemaId: string; reason: string; others: string[] };
+  /** The page of this video in the database it was moved from, trashed once the new page exists. */
+  replaces?: string;
   /** Measured service time of each stage in ms (the last attempt's), for metrics and the benchmark. */
   timings?: Partial<Record<TimedStep, number>>;
 }
@@ -75,7 +81,15 @@ export type TimedStep = StageName | "pictures";
 /** A change worth showing to the person who sent the link. */
 export type ProgressEvent =
   | { type: "stage"; job: Job; stage: StageName }
-  | { type: "done"; job: Job; page: { pageId: string; url: string }; summary: Summary; databaseTitle: string }
+  | {
+      type: "done";
+      job: Job;
+      page: { pageId: string; url: string };
+      summary: Summary;
+      databaseTitle: string;
+      /** Set when the database was picked for the person: the others they can move the page to (button index, title). */
+      moves?: { index: number; title: string }[];
+    }
   /** A failed job keeps its checkpoints, so the person can always ask for it again ("Try again"). */
   | { type: "failed"; job: Job; kind: string; text: TextRef };
 

@@ -26,6 +26,8 @@ export interface DataSourceObject {
   id: string;
   databaseId: string;
   title: string;
+  /** What the database is for, as its owner described it (empty when not described). */
+  description: string;
   url?: string;
   properties: NotionProperties;
 }
@@ -101,6 +103,8 @@ export interface NotionApi {
    */
   uploadFile(accessToken: string, file: FileToUpload): Promise<FileUploadRef>;
   retrievePage(accessToken: string, pageId: string): Promise<NotionPageRef>;
+  /** Moves a page to Notion's trash (the person can restore it from there for 30 days). */
+  trashPage(accessToken: string, pageId: string): Promise<NotionPageRef>;
   /** Appends `children` (at most 100) after the existing children; returns the new top-level blocks. */
   appendBlockChildren(accessToken: string, blockId: string, children: BlockRequest[]): Promise<NotionBlockRef[]>;
   listBlockChildren(accessToken: string, blockId: string, options?: { cursor?: string; pageSize?: number }): Promise<NotionList<NotionBlockRef>>;
@@ -112,6 +116,7 @@ const plainText = (items: z.infer<typeof richTextArray>) => items.map((t) => t.p
 const dataSourceSchema = z.object({
   id: z.string(),
   title: richTextArray.default([]),
+  description: richTextArray.default([]),
   url: z.string().nullish(),
   parent: z.object({ database_id: z.string() }).loose(),
   properties: z.record(z.string(), propertyConfigSchema),
@@ -254,7 +259,7 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
           const ds = dataSourceSchema.parse(raw);
           const properties: NotionProperties = {};
           for (const [name, config] of Object.entries(ds.properties)) properties[name] = { ...config, name: config.name || name };
-          return { id: ds.id, databaseId: ds.parent.database_id, title: plainText(ds.title), url: ds.url ?? undefined, properties };
+          return { id: ds.id, databaseId: ds.parent.database_id, title: plainText(ds.title), description: plainText(ds.description), url: ds.url ?? undefined, properties };
         },
       ),
     queryDataSource: (token, id, query) =>
@@ -316,6 +321,8 @@ export function createNotionApi(notion: Config["notion"], log: Logger, options: 
     },
     retrievePage: (token, id) =>
       call(token, "page", "retrieve page", (auth) => sdk.pages.retrieve({ auth, page_id: id }), (raw) => pageSchema.parse(raw)),
+    trashPage: (token, id) =>
+      call(token, "page", "move page to trash", (auth) => sdk.pages.update({ auth, page_id: id, in_trash: true }), (raw) => pageSchema.parse(raw)),
     appendBlockChildren: (token, blockId, children) =>
       call(
         token,

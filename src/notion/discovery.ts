@@ -6,6 +6,8 @@ export interface DataSourceInfo {
   databaseId: string;
   dataSourceId: string;
   title: string;
+  /** What the database is for, as its owner described it (empty or absent when not described). */
+  description?: string;
   url?: string;
   properties: NotionProperties;
 }
@@ -25,7 +27,7 @@ export async function discoverDataSources(api: NotionApi, accessToken: string): 
   const sources: DataSourceInfo[] = [];
   for (const id of ids) {
     const ds = await api.retrieveDataSource(accessToken, id);
-    sources.push({ databaseId: ds.databaseId, dataSourceId: ds.id, title: ds.title, url: ds.url, properties: ds.properties });
+    sources.push({ databaseId: ds.databaseId, dataSourceId: ds.id, title: ds.title, description: ds.description, url: ds.url, properties: ds.properties });
   }
   return sources;
 }

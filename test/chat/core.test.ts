@@ -399,17 +399,38 @@ describe("links and the states they wait in", () => {
     expect(woken).toBe(0);
   });
 
-  it("asks which database when several exist and none is chosen (WAITING_FOR_SCHEMA), then starts on the press", async () => {
+  it("queues links for a database picked from each video when several exist and none is chosen or named", async () => {
     await connected("Recipes", "Workouts");
     await send(`${video(1)} ${video(2)}`);
-    expect(last().message.text).toBe(t("chooseForWaiting", { count: 2 }));
-    const useWorkouts = `use:${await schemaIdOf("Workouts")}`;
-    expect(buttonsOf(last())).toContainEqual({ text: "Workouts", data: useWorkouts });
-    expect((await jobsOf()).map((j) => j.status)).toEqual(["WAITING_FOR_SCHEMA", "WAITING_FOR_SCHEMA"]);
-    await press(useWorkouts);
-    expect(last().message.text).toBe(t("databaseChosenAndStarted", { database: "Workouts", count: 2 }));
-    expect((await jobsOf()).map((j) => j.status)).toEqual(["QUEUED", "QUEUED"]);
+    expect(said.map((s) => s.message.text)).toEqual([t("queued", { url: video(1) }), t("queued", { url: video(2) })]);
+    const jobs = await jobsOf();
+    expect(jobs.map((j) => [j.status, j.schemaId, (j.checkpoints as { pickDatabase?: boolean }).pickDatabase])).toEqual([
+      ["QUEUED", null, true],
+      ["QUEUED", null, true],
+    ]);
     expect(woken).toBe(1);
+  });
+
+  it("moves a page whose database was picked to another on the press, and refuses a move of anything else", async () => {
+    const me = await connected("Recipes", "Workouts");
+    const workouts = await schemaIdOf("Workouts");
+    const job = await repos.jobs.create({ userId: me.userId, identityId: me.identityId, sourceText: video(3), canonicalUrl: video(3), platform: "tiktok", schemaId: await schemaIdOf("Recipes"), status: "QUEUED" });
+    Object.assign(repos.tables.jobs.get(job.id)!, {
+      status: "DONE",
+      notionPageId: "page-1",
+      notionPageUrl: "https://notion.so/page-1",
+      checkpoints: { transcribe: { text: "kept", segments: [], audioSeconds: 3 }, summarize: { title: "x" }, publish: { pageId: "page-1" }, notified: true, picked: { schemaId: "r", reason: "", others: [workouts] } },
+    });
+    await press(`move:${job.id}:0`);
+    expect(last().message.text).toBe(t("moving", { database: "Workouts" }));
+    const moved = repos.tables.jobs.get(job.id)!;
+    expect(moved).toMatchObject({ status: "QUEUED", stage: "SUMMARIZE", schemaId: workouts, notionPageId: null });
+    expect(moved.checkpoints).toEqual({ transcribe: { text: "kept", segments: [], audioSeconds: 3 }, replaces: "page-1" });
+    expect(woken).toBe(1);
+    await press(`move:${job.id}:0`);
+    expect(last().message.text).toBe(t("cannotMove"));
+    await press(`move:${job.id}:7`);
+    expect(last().message.text).toBe(t("cannotMove"));
   });
 
   it("sends a message's links to the database its #tag names, whatever is current", async () => {

@@ -3,6 +3,7 @@ import express, { type Request, type Response } from "express";
 import { geminiContract } from "../contracts/gemini.ts";
 import { startEmulator, type EmulatorHandle } from "./kit.ts";
 import { fillValue } from "./gemini/answer.ts";
+import { answerPick, isPickSchema } from "./gemini/database-pick.ts";
 import { materialOf } from "./gemini/material.ts";
 import { countEnumValues, findSchemaProblem, TOO_MANY_STATES } from "./gemini/schema-rules.ts";
 import { apiKeyInvalidDetails, apiKeyOf, googleError, googleFaultResponder } from "./vision/google-error.ts";
@@ -115,7 +116,7 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
     else if (script?.kind === "text") text = script.text;
     else {
       const custom = options.answer?.(call);
-      const value = custom !== undefined ? custom : call.responseSchema ? fillValue(call.responseSchema as never, "", materialOf(call.userText)) : materialOf(call.userText).sentences[0] ?? "";
+      const value = custom !== undefined ? custom : isPickSchema(call.responseSchema) ? answerPick(call.responseSchema, call.userText) : call.responseSchema ? fillValue(call.responseSchema as never, "", materialOf(call.userText)) : materialOf(call.userText).sentences[0] ?? "";
       text = typeof value === "string" && !call.responseSchema ? value : JSON.stringify(value);
     }
     call.answerText = text;

@@ -133,6 +133,7 @@ function schemasOver(t: MemoryTables): SchemaRepository {
           databaseId: source.databaseId,
           dataSourceId: source.dataSourceId,
           title: source.title,
+          description: source.description || null,
           tag: tags.get(source.dataSourceId)!,
           url: source.url ?? null,
           properties: source.properties as NotionSchema["properties"],
@@ -145,6 +146,7 @@ function schemasOver(t: MemoryTables): SchemaRepository {
       return ofUser(userId);
     },
     list: async (userId) => ofUser(userId).map(({ id, title, tag }) => ({ id, title, tag })),
+    listFull: async (userId) => ofUser(userId),
     find: async (id) => t.schemas.get(id),
     findByDataSource: async (userId, dataSourceId) => ofUser(userId).find((s) => s.dataSourceId === dataSourceId),
   };
@@ -214,7 +216,7 @@ function jobsOver(t: MemoryTables): JobRepository {
         runAfter: createdAt,
         leaseOwner: null,
         leaseUntil: null,
-        checkpoints: {},
+        checkpoints: (input.checkpoints ?? {}) as Job["checkpoints"],
         notionPageId: null,
         notionPageUrl: null,
         errorKind: null,
@@ -238,6 +240,22 @@ function jobsOver(t: MemoryTables): JobRepository {
       const before = moved.map((j) => ({ ...j }));
       for (const job of moved) job.status = "WAITING_FOR_SCHEMA";
       return before;
+    },
+    async chooseSchema(job, owner, schemaId) {
+      const stored = t.jobs.get(job.id);
+      if (!stored || stored.leaseOwner !== owner || stored.status !== "RUNNING") throw new LeaseLostError(job.id);
+      stored.schemaId = schemaId;
+    },
+    async moveDone(userId, jobId, schemaId) {
+      const job = t.jobs.get(jobId);
+      if (!job || job.userId !== userId || job.status !== "DONE" || !job.notionPageId) return undefined;
+      const kept: Record<string, unknown> = { ...(job.checkpoints as object) };
+      for (const key of ["summarize", "pictures", "publish", "notified", "picked"]) delete kept[key];
+      Object.assign(job, {
+        schemaId, status: "QUEUED", stage: "SUMMARIZE", attempts: 0, runAfter: new Date(), finishedAt: null,
+        checkpoints: { ...kept, replaces: job.notionPageId }, notionPageId: null, notionPageUrl: null,
+      });
+      return { ...job };
     },
     async retryFailed(userId, jobId) {
       const job = t.jobs.get(jobId);

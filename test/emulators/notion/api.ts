@@ -212,6 +212,21 @@ export function mountApi(app: Express, store: NotionStore, options: ApiOptions):
     res.json(store.renderPage(page));
   });
 
+  api.patch("/pages/:id", (req, res) => {
+    const page = store.visiblePage(grantOf(res), req.params.id!);
+    if (!page) throw notFound("page", req.params.id!);
+    const body = req.body as Record<string, unknown>;
+    if (!isObject(body)) throw invalid("body", "an object", body);
+    const unsupported = Object.keys(body).filter((key) => !["in_trash", "archived"].includes(key));
+    if (unsupported.length > 0) throw validationError(`The emulator updates only in_trash and archived, not ${unsupported.join(", ")}.`);
+    for (const key of ["in_trash", "archived"] as const) {
+      if (body[key] !== undefined && typeof body[key] !== "boolean") throw invalid(`body.${key}`, "a boolean", body[key]);
+    }
+    const trash = (body.in_trash ?? body.archived) as boolean | undefined;
+    if (trash !== undefined) page.inTrash = trash;
+    res.json(store.renderPage(page));
+  });
+
   const container = (res: Response, id: string): { parentType: "page_id" | "block_id"; pageId: string; type: string } => {
     const grant = grantOf(res);
     const page = store.visiblePage(grant, id);

@@ -281,7 +281,7 @@ export class NotionStore {
       created_by: { object: "user", id: "00000000-0000-4000-8000-000000000001" },
       last_edited_by: { object: "user", id: "00000000-0000-4000-8000-000000000001" },
       title: renderRichText([{ type: "text", text: { content: ds.title } }]),
-      description: [],
+      description: ds.description ? renderRichText([{ type: "text", text: { content: ds.description } }]) : [],
       icon: null,
       cover: null,
       properties: Object.fromEntries(Object.values(ds.properties).map((p) => [p.name, { description: null, [p.type]: {}, ...p }])),

@@ -19,6 +19,8 @@ const workspaceFileSchema = z.object({
       id: z.string(),
       databaseId: z.string(),
       title: z.string(),
+      /** What the database is for, as its owner wrote it in Notion. */
+      description: z.string().optional(),
       properties: z.record(z.string(), propertySchema),
     }),
   ),
@@ -41,6 +43,7 @@ export interface DataSourceDef {
   id: string;
   databaseId: string;
   title: string;
+  description?: string;
   properties: Record<string, PropertyConfig>;
 }
 
