@@ -16,6 +16,13 @@ function classify(error: unknown, signal: AbortSignal | undefined): unknown {
   return new AiRequestError("vision", code, message, { cause: error });
 }
 
+/** VISION_API_ENDPOINT as the client's REST transport takes it: host, port and scheme apart (it defaults to https on 443). */
+function endpointOptions(endpoint: string): { apiEndpoint: string; port: number; protocol: "http" | "https" } {
+  const url = new URL(endpoint);
+  const protocol = url.protocol === "http:" ? "http" : "https";
+  return { apiEndpoint: url.hostname, port: url.port ? Number(url.port) : protocol === "http" ? 80 : 443, protocol };
+}
+
 /**
  * images:annotate through the official client with service-account credentials
  * (GOOGLE_APPLICATION_CREDENTIALS), which signs its own OAuth tokens. Its retries are off: the
@@ -26,14 +33,14 @@ export function sdkAnnotateBatch(options: { credentialsFile: string; endpoint: s
   let client: Promise<ImageAnnotatorClient> | undefined;
   const clientOf = () =>
     (client ??= import("@google-cloud/vision").then(
-      ({ default: vision }) =>
-        new vision.ImageAnnotatorClient({ keyFilename: options.credentialsFile, apiEndpoint: new URL(options.endpoint).hostname, fallback: true }),
+      ({ default: vision }) => new vision.ImageAnnotatorClient({ keyFilename: options.credentialsFile, fallback: true, ...endpointOptions(options.endpoint) }),
     ));
   return async (images, signal) => {
     try {
       const [answer] = await (await clientOf()).batchAnnotateImages(
         { requests: images.map((content) => ({ image: { content }, features: [{ type: "TEXT_DETECTION" }] })) },
-        { timeout: options.timeoutMs, maxRetries: 0, retry: null },
+        // maxRetries 0 alone turns gax retries off (adding `retry: null` makes gax throw before sending).
+        { timeout: options.timeoutMs, maxRetries: 0 },
       );
       return (answer.responses ?? []).map((r) =>
         r.error?.code

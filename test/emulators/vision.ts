@@ -4,6 +4,7 @@ import { visionContract } from "../contracts/vision.ts";
 import { startEmulator, type EmulatorHandle } from "./kit.ts";
 import { apiKeyInvalidDetails, apiKeyOf, googleError, googleFaultResponder } from "./vision/google-error.ts";
 import { imageKind } from "./vision/image-kind.ts";
+import { checkServiceAccountToken, publicKeyOf, type ServiceAccountClaims } from "./vision/service-account-token.ts";
 
 /**
  * Google Cloud Vision emulator: `POST /v1/images:annotate`, checked like the real API (API key
@@ -28,22 +29,47 @@ export interface VisionEmulator extends EmulatorHandle {
   apiKey: string;
   bearerToken: string;
   imagesAnnotated: number;
+  /** Switch: accepts self-signed JWTs of this service account (its public key, PEM), as Google does for its registered keys. */
+  trustServiceAccount(email: string, publicKeyPem: string): void;
+  /** The claims of every service-account token it accepted, in order. */
+  serviceAccountTokens: ServiceAccountClaims[];
 }
 
 const MAX_IMAGES = 16;
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 const MAX_REQUEST_BYTES = 40 * 1024 * 1024;
 const TEXT_FEATURES = new Set(["TEXT_DETECTION", "DOCUMENT_TEXT_DETECTION"]);
+/**
+ * Feature.Type by number: proto3 JSON takes an enum as its name or its number, and the official
+ * client's REST transport sends numbers (`$alt=json;enum-encoding=int`).
+ */
+const FEATURE_NAMES: Record<number, string> = { 5: "TEXT_DETECTION", 11: "DOCUMENT_TEXT_DETECTION" };
+
+function featureName(type: string | number | undefined): string {
+  return typeof type === "number" ? (FEATURE_NAMES[type] ?? `TYPE_${type}`) : (type ?? "");
+}
 
 interface ImageRequest {
   image?: { content?: string; source?: unknown };
-  features?: { type?: string }[];
+  features?: { type?: string | number }[];
 }
 
-function authorised(req: Request, res: Response, apiKey: string, bearerToken: string): boolean {
+interface Credentials {
+  apiKey: string;
+  bearerToken: string;
+  serviceAccounts: Map<string, ReturnType<typeof publicKeyOf>>;
+  accepted: ServiceAccountClaims[];
+}
+
+function authorised(req: Request, res: Response, { apiKey, bearerToken, serviceAccounts, accepted }: Credentials): boolean {
   const bearer = req.get("authorization");
   if (bearer?.startsWith("Bearer ")) {
     if (bearer.slice(7) === bearerToken) return true;
+    const checked = checkServiceAccountToken(bearer.slice(7), serviceAccounts, "https://vision.googleapis.com/");
+    if ("claims" in checked) {
+      accepted.push(checked.claims);
+      return true;
+    }
     googleError(res, 401, "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
     return false;
   }
@@ -73,6 +99,7 @@ export async function startVisionEmulator(options: VisionEmulatorOptions = {}): 
   const apiKey = options.apiKey ?? "vision-test-key";
   const bearerToken = options.bearerToken ?? "vision-test-token";
   const pool = createTesseractPool(options.workers ?? 1);
+  const credentials: Credentials = { apiKey, bearerToken, serviceAccounts: new Map(), accepted: [] };
   let imagesAnnotated = 0;
 
   async function annotate(request: ImageRequest, index: number): Promise<object> {
@@ -86,7 +113,7 @@ export async function startVisionEmulator(options: VisionEmulatorOptions = {}): 
       return { error: { code: 3, message: `Image size (${bytes.length} bytes) exceeds the limit of ${MAX_IMAGE_BYTES} bytes.` } };
     }
     if (!imageKind(bytes)) return { error: { code: 3, message: "Bad image data." } };
-    if (!request.features.some((f) => TEXT_FEATURES.has(f.type ?? ""))) return {};
+    if (!request.features.some((f) => TEXT_FEATURES.has(featureName(f.type)))) return {};
     imagesAnnotated += 1;
     const configured = options.textFor?.(bytes, index);
     const read = configured ? { lines: configured, words: [] } : await pool.recognise(bytes);
@@ -109,7 +136,7 @@ export async function startVisionEmulator(options: VisionEmulatorOptions = {}): 
     (app) => {
       app.post(
         "/v1/images:annotate",
-        (req, res, next) => (authorised(req, res, apiKey, bearerToken) ? next() : undefined),
+        (req, res, next) => (authorised(req, res, credentials) ? next() : undefined),
         express.json({ limit: MAX_REQUEST_BYTES }),
         async (req, res) => {
           const requests = (req.body as { requests?: ImageRequest[] } | undefined)?.requests;
@@ -138,6 +165,8 @@ export async function startVisionEmulator(options: VisionEmulatorOptions = {}): 
     apiKey,
     bearerToken,
     imagesAnnotated: 0,
+    serviceAccountTokens: credentials.accepted,
+    trustServiceAccount: (email: string, publicKeyPem: string) => void credentials.serviceAccounts.set(email, publicKeyOf(publicKeyPem)),
     stop: async () => {
       await stopServer();
       await pool.terminate();
