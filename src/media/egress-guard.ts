@@ -23,7 +23,8 @@ export interface EgressGuard {
   close(): Promise<void>;
 }
 
-const resolveWithDns: ResolveHost = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+// IPv4 first: the guard connects to the first address, and many containers have no IPv6 route.
+const resolveWithDns: ResolveHost = async (hostname) => (await lookup(hostname, { all: true, order: "ipv4first" })).map((a) => a.address);
 
 /** True for an address on the public internet: not loopback, private, link-local, shared, reserved or a mapping of one. */
 export function isPublicAddress(address: string): boolean {
