@@ -55,8 +55,12 @@ export interface PipelineDeps {
   storeRetry?: { attempts: number; delayMs: number };
 }
 
-/** A minute of a database restarting: long enough for Postgres to come back, short of a stuck job. */
-const STORE_RETRY = { attempts: 60, delayMs: 1000 };
+/**
+ * A minute of a database restarting: long enough for Postgres to come back, short of a stuck job.
+ * Tried often, so the answer spends as little time as possible only in this process's memory
+ * (a kill then loses it: the soak saw a worker killed two seconds into a Postgres restart).
+ */
+const STORE_RETRY = { attempts: 300, delayMs: 200 };
 
 /** One job being worked on by one worker that holds its lease. */
 interface Run {
