@@ -45,4 +45,13 @@ export interface Summary {
   summary: string;
   keyPoints: string[];
   properties: Record<string, unknown>;
+  /** Set when the model wrote no summary: why, so the page can say it (the rest of the page stands). */
+  missing?: SummaryMissing;
 }
+
+/**
+ * Why a page has no model summary: Gemini refused what the video shows or says (`blocked`), or
+ * to repeat protected text (`recitation`), gave no usable answer (`unusable`), or no Gemini key
+ * is configured (`not_configured`).
+ */
+export type SummaryMissing = "blocked" | "recitation" | "unusable" | "not_configured";

@@ -1,4 +1,4 @@
-import { GoogleGenAI, type Content, type GenerateContentResponse } from "@google/genai";
+import { BlockedReason, FinishReason, GoogleGenAI, type Content, type GenerateContentResponse } from "@google/genai";
 import { UserFacingError } from "../errors.ts";
 import type { TextKey } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
@@ -8,7 +8,7 @@ import { defaultRetryPolicy, withRetries, type RetryPolicy } from "./retry.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { checkAgainstSchema } from "./schema-check.ts";
 import { simplerSchema } from "./schema-simplify.ts";
-import { buildRepairPrompt, buildSummaryPrompt, SUMMARY_INSTRUCTION } from "./summary-prompt.ts";
+import { buildRepairPrompt, buildSummaryPrompt, SUMMARY_INSTRUCTION, TIGHTER_ANSWER } from "./summary-prompt.ts";
 import type { CallOptions, Summarizer } from "./types.ts";
 import { reportUsage } from "./usage.ts";
 
@@ -24,24 +24,71 @@ export interface GeminiSummarizerOptions {
 const CONTENT_BLOCKED = "error.summaryBlocked";
 const RECITATION_BLOCKED = "error.summaryRecitation";
 
-/** Finish and block reasons that mean Gemini refused, with the sentence the person reads. */
-export const REFUSALS: Record<string, TextKey> = {
-  SAFETY: CONTENT_BLOCKED,
-  PROHIBITED_CONTENT: CONTENT_BLOCKED,
-  BLOCKLIST: CONTENT_BLOCKED,
-  SPII: CONTENT_BLOCKED,
-  IMAGE_SAFETY: CONTENT_BLOCKED,
-  OTHER: CONTENT_BLOCKED,
-  RECITATION: RECITATION_BLOCKED,
+/** What one finish reason means for a summary answer. */
+export type FinishOutcome = "answer" | "too_long" | "blocked" | "recitation" | "unusable";
+
+/**
+ * Every FinishReason the SDK knows, decided (a new one fails to compile here, and the drift test
+ * fails at run time). Tool and image reasons cannot happen to a text-only call without tools;
+ * should one come, the answer is unusable rather than a crash.
+ */
+export const FINISH_OUTCOMES: Record<FinishReason, FinishOutcome> = {
+  [FinishReason.FINISH_REASON_UNSPECIFIED]: "unusable",
+  [FinishReason.STOP]: "answer",
+  [FinishReason.MAX_TOKENS]: "too_long",
+  [FinishReason.SAFETY]: "blocked",
+  [FinishReason.RECITATION]: "recitation",
+  [FinishReason.LANGUAGE]: "unusable",
+  [FinishReason.OTHER]: "blocked",
+  [FinishReason.BLOCKLIST]: "blocked",
+  [FinishReason.PROHIBITED_CONTENT]: "blocked",
+  [FinishReason.SPII]: "blocked",
+  [FinishReason.MALFORMED_FUNCTION_CALL]: "unusable",
+  [FinishReason.IMAGE_SAFETY]: "blocked",
+  [FinishReason.IMAGE_PROHIBITED_CONTENT]: "blocked",
+  [FinishReason.IMAGE_OTHER]: "blocked",
+  [FinishReason.NO_IMAGE]: "unusable",
+  [FinishReason.IMAGE_RECITATION]: "recitation",
+  [FinishReason.UNEXPECTED_TOOL_CALL]: "unusable",
+  [FinishReason.TOO_MANY_TOOL_CALLS]: "unusable",
+  [FinishReason.MISSING_THOUGHT_SIGNATURE]: "unusable",
+  [FinishReason.MALFORMED_RESPONSE]: "unusable",
+  [FinishReason.ESCALATION]: "blocked",
+  // The account is limited for policy violations: no answer will come; the operator sees it in the log.
+  [FinishReason.PUP_LIMITED_DISABLED]: "unusable",
+  [FinishReason.CONTINUATION]: "too_long",
+  [FinishReason.MODEL_ARMOR]: "blocked",
 };
 
-/** Throws `summary_blocked` when the prompt or the answer was stopped by Gemini's filters. */
-function refuseIfBlocked(response: GenerateContentResponse): void {
-  const blockReason = response.promptFeedback?.blockReason;
-  if (blockReason) throw new UserFacingError("summary_blocked", REFUSALS[blockReason] ?? CONTENT_BLOCKED);
-  const finishReason = response.candidates?.[0]?.finishReason;
-  if (finishReason && finishReason in REFUSALS) throw new UserFacingError("summary_blocked", REFUSALS[finishReason]!);
-  if (!response.candidates?.length) throw new UserFacingError("summary_blocked", CONTENT_BLOCKED);
+/** Every reason Gemini gives for blocking a prompt: all are refusals of what the video shows or says. */
+export const BLOCK_OUTCOMES: Record<BlockedReason, "blocked"> = Object.fromEntries(
+  Object.values(BlockedReason).map((reason) => [reason, "blocked"]),
+) as Record<BlockedReason, "blocked">;
+
+/** Finish and block reasons that mean Gemini refused, with the sentence the person reads. */
+export const REFUSALS: Record<string, TextKey> = Object.fromEntries([
+  ...Object.entries(FINISH_OUTCOMES)
+    .filter(([, outcome]) => outcome === "blocked" || outcome === "recitation")
+    .map(([reason, outcome]) => [reason, outcome === "recitation" ? RECITATION_BLOCKED : CONTENT_BLOCKED]),
+  ...Object.keys(BLOCK_OUTCOMES).map((reason) => [reason, CONTENT_BLOCKED]),
+]) as Record<string, TextKey>;
+
+/** An answer cut off at the output limit (MAX_TOKENS): asked again once for a tighter one. */
+class AnswerTooLong extends Error {}
+
+/**
+ * Reads a response's finish: its text, or a typed refusal. `summary_blocked` carries the
+ * sentence for the person; `summary_invalid` is an answer that cannot be used.
+ */
+function answerText(response: GenerateContentResponse): string {
+  if (response.promptFeedback?.blockReason) throw new UserFacingError("summary_blocked", CONTENT_BLOCKED);
+  const candidate = response.candidates?.[0];
+  if (!candidate) throw new UserFacingError("summary_blocked", CONTENT_BLOCKED);
+  const outcome = candidate.finishReason ? (FINISH_OUTCOMES[candidate.finishReason] ?? "unusable") : "answer";
+  if (outcome === "too_long") throw new AnswerTooLong("the answer was cut off at the output limit");
+  if (outcome === "blocked" || outcome === "recitation") throw new UserFacingError("summary_blocked", REFUSALS[candidate.finishReason!]!);
+  if (outcome === "unusable") throw new UserFacingError("summary_invalid", "error.summaryInvalid");
+  return response.text ?? "";
 }
 
 /** Parses and checks an answer; problems are phrased for the model to fix them. */
@@ -109,8 +156,7 @@ export function createGeminiSummarizer(options: GeminiSummarizerOptions, log: Lo
       },
       call,
     );
-    refuseIfBlocked(response);
-    return response.text ?? "";
+    return answerText(response);
   }
 
   /** Asks with the simplest schema Gemini serves; `served.schema` keeps it for the follow-up. */
@@ -127,16 +173,32 @@ export function createGeminiSummarizer(options: GeminiSummarizerOptions, log: Lo
     }
   }
 
+  /** Asks; an answer cut off at the output limit is asked for once more, shorter. */
+  async function askWhole(contents: Content[], served: { schema: SummarySchema }, call: CallOptions): Promise<string> {
+    try {
+      return await askServable(contents, served, call);
+    } catch (error) {
+      if (!(error instanceof AnswerTooLong)) throw error;
+      log.warn({ jobId: call.jobId }, "Gemini's answer was cut off at the output limit; asking for a shorter one");
+      try {
+        return await askServable([...contents, { role: "user", parts: [{ text: TIGHTER_ANSWER }] }], served, call);
+      } catch (again) {
+        if (again instanceof AnswerTooLong) throw new UserFacingError("summary_invalid", "error.summaryInvalid", { cause: again });
+        throw again;
+      }
+    }
+  }
+
   return {
     async summarize(input, schema, call = {}) {
       const contents: Content[] = [{ role: "user", parts: [{ text: buildSummaryPrompt(input) }] }];
       const served = { schema };
-      const firstText = await askServable(contents, served, call);
+      const firstText = await askWhole(contents, served, call);
       const first = readAnswer(firstText, schema);
       if (first.value) return first.value;
       log.warn({ problems: first.problems.slice(0, 5), jobId: call.jobId }, "summary did not fit the schema, asking again");
       contents.push({ role: "model", parts: [{ text: firstText }] }, { role: "user", parts: [{ text: buildRepairPrompt(first.problems) }] });
-      const second = readAnswer(await askServable(contents, served, call), schema);
+      const second = readAnswer(await askWhole(contents, served, call), schema);
       if (second.value) return second.value;
       log.warn({ problems: second.problems.slice(0, 5), jobId: call.jobId }, "summary still did not fit the schema");
       throw new UserFacingError("summary_invalid", "error.summaryInvalid");

@@ -67,3 +67,7 @@ export function buildRepairPrompt(problems: string[]): string {
     "Answer again with only the corrected JSON object, following the response schema exactly.",
   ].join("\n");
 }
+
+/** The follow-up after an answer was cut off at the output limit (MAX_TOKENS). */
+export const TIGHTER_ANSWER =
+  'Your answer was cut off at the output limit. Answer again with a shorter JSON object: "summary" in at most two sentences, at most five "keyPoints" of one short sentence each, and short property values.';

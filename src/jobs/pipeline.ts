@@ -21,7 +21,9 @@ import { reshareMessage } from "../notion/errors.ts";
 import { attachablePictures, uploadPictures } from "../notion/pictures.ts";
 import { publishPage } from "../notion/publish.ts";
 import { buildSummarySchema, parseNotionProperties } from "../notion/schema-mapping.ts";
+import type { SummaryMissing } from "../summary.ts";
 import type { StageQueues } from "./queues.ts";
+import { summaryWithoutModel } from "./summary-without-model.ts";
 import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type SentFileSource, type StageName, type TimedStep, type TranscriptCheckpoint } from "./types.ts";
 
 /** Everything the stages call; each piece belongs to its own room. */
@@ -87,10 +89,11 @@ interface Run {
 /** How the picture uploads ended: saved, or an error for publishing to raise or pass over. */
 type PicturesOutcome = { ok: true } | { ok: false; error: unknown };
 
+const NOT_CONFIGURED = "error.notConfiguredAi";
+
 /** Key frames a video's page shows (the first is its cover); a photo post shows all its pictures. */
 const KEY_FRAMES = 4;
 
-const NOT_CONFIGURED = "error.notConfiguredAi";
 
 async function timed<T>(run: Run, stage: TimedStep, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -314,18 +317,46 @@ function videoMaterial(run: Run): VideoMaterial {
   };
 }
 
+/** Why a summariser failure leaves the page without a model summary, or undefined when the job should fail. */
+function missingSummaryFor(error: unknown): SummaryMissing | undefined {
+  if (!(error instanceof UserFacingError)) return undefined;
+  if (error.kind === "summary_blocked") return error.text.key === "error.summaryRecitation" ? "recitation" : "blocked";
+  if (error.kind === "summary_invalid") return "unusable";
+  return undefined;
+}
+
+/**
+ * The model's summary, or (when Gemini refuses the video, gives no usable answer, or has no
+ * key) a page without one that says why: the caption, on-screen text and transcript are
+ * already paid for and still worth a page.
+ */
 async function summarise(run: Run, schema: NotionSchema): Promise<void> {
   const { deps, checkpoints } = run;
   if (checkpoints.summarize) return;
-  if (!deps.summarizer) throw new UserFacingError("not_configured", NOT_CONFIGURED);
   announce(run, "summarize");
+  if (!deps.summarizer) {
+    await save(run, "PUBLISH", { summarize: summaryWithoutModel(checkpoints, "not_configured") });
+    return;
+  }
+  try {
+    await summariseWithModel(run, schema, deps.summarizer);
+  } catch (error) {
+    const missing = missingSummaryFor(error);
+    if (!missing) throw error;
+    run.log.warn({ err: error, missing }, "no model summary for this video; the page is made without one");
+    await save(run, "PUBLISH", { summarize: summaryWithoutModel(checkpoints, missing) });
+  }
+}
+
+async function summariseWithModel(run: Run, schema: NotionSchema, summarizer: Summarizer): Promise<void> {
+  const { deps, checkpoints } = run;
   const { schema: responseSchema, propertyGuide } = buildSummarySchema(parseNotionProperties(schema.properties));
   const download = checkpoints.download!;
   const language = await deps.summaryLanguageOf?.(run.job.id);
   const summary = await deps.queues.summarize.add(
     () =>
       timed(run, "summarize", () =>
-        deps.summarizer!.summarize(
+        summarizer.summarize(
           {
             sourceUrl: download.webpageUrl || (checkpoints.sentFile ? "" : run.job.canonicalUrl),
             ...videoMaterial(run),

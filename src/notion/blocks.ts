@@ -1,3 +1,4 @@
+import type { SummaryMissing } from "../summary.ts";
 import type { BlockRequest, NotionBlockRef } from "./client.ts";
 import { MAX_TEXT_LENGTH, richText, richTextArrays, type RichTextRequest } from "./rich-text.ts";
 
@@ -42,6 +43,8 @@ export interface PageContent {
   transcript: string;
   /** Why there is no transcript although the video has sound. */
   transcriptMissing?: "quota_exhausted";
+  /** Why the model wrote no summary: the page says so where the summary would be. */
+  summaryMissing?: SummaryMissing;
   sourceUrl: string;
   /** Notion file upload ids of the post's pictures, in post order. */
   pictures?: string[];
@@ -52,6 +55,14 @@ export interface PageContent {
 /** What the page says in place of a transcript that could not be made. */
 const TRANSCRIPT_MISSING: Record<NonNullable<PageContent["transcriptMissing"]>, string> = {
   quota_exhausted: "No transcript: the transcription service's account has no credit left. The bot's owner has been told.",
+};
+
+/** What the page says in place of a summary the model did not write. */
+const SUMMARY_MISSING: Record<SummaryMissing, string> = {
+  blocked: "No summary: Gemini declined to summarise this video because of what it shows or says. The caption, on-screen text and transcript are below.",
+  recitation: "No summary: Gemini declined because the summary would repeat protected text. The caption, on-screen text and transcript are below.",
+  unusable: "No summary: Gemini gave no usable answer for this video. The caption, on-screen text and transcript are below.",
+  not_configured: "No summary: this bot has no Gemini key set up, so pages are made without one. The caption, on-screen text and transcript are below.",
 };
 
 /**
@@ -102,6 +113,10 @@ function imageBlock(fileUploadId: string): BlockRequest {
 /** The page body in order: marker, summary, key points, pictures, on-screen text, transcript toggle, source bookmark. */
 export function buildPageBody(content: PageContent): BodyBlock[] {
   const body: BodyBlock[] = [leaf(paragraph(richText(jobMarkerText(content.jobId), { italic: true, color: "gray" })))];
+  if (content.summaryMissing) {
+    const note = richText(SUMMARY_MISSING[content.summaryMissing]);
+    body.push(leaf({ object: "block", type: "callout", callout: { rich_text: note, icon: { type: "emoji", emoji: "⚠️" } } }));
+  }
   body.push(...paragraphs(content.summary.trim()).map(leaf));
   const points = content.keyPoints.map((p) => p.trim()).filter(Boolean);
   if (points.length > 0) {

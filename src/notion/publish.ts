@@ -192,6 +192,7 @@ export async function publishPage(
     onScreenText: plan.onScreenText,
     transcript: plan.transcript,
     transcriptMissing: plan.transcriptMissing,
+    summaryMissing: plan.summary.missing,
     sourceUrl: plan.sourceUrl,
     pictures: plan.pictures,
     sentAsFile: plan.sentAsFile,

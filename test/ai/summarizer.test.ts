@@ -1,4 +1,6 @@
+import { BlockedReason, FinishReason } from "@google/genai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FINISH_OUTCOMES } from "../../src/ai/summarizer.ts";
 import { AiRequestError, checkAgainstSchema, createGeminiSummarizer, createSummarizer } from "../../src/ai/index.ts";
 import { loadConfig } from "../../src/config.ts";
 import { TransientError, UserFacingError } from "../../src/errors.ts";
@@ -108,6 +110,44 @@ describe("Gemini summariser against the emulator", () => {
   it("is not created without a Gemini key", () => {
     expect(createSummarizer(loadConfig({}), capturingLogger().log)).toBeUndefined();
     expect(createSummarizer(loadConfig({ GEMINI_API_KEY: "g" }), capturingLogger().log)).toBeDefined();
+  });
+});
+
+describe("every finish reason the SDK enumerates", () => {
+  it.each(Object.values(FinishReason))("%s has a decided outcome and the summariser acts on it", async (reason) => {
+    const outcome = FINISH_OUTCOMES[reason];
+    expect(outcome, `${reason} is new in @google/genai: decide it in FINISH_OUTCOMES`).toBeDefined();
+    emulator.answerNext({ kind: "finish", reason });
+    const before = emulator.calls.length;
+    const result = await summarizer()
+      .summarize(RECIPE_INPUT, RECIPE_SCHEMA)
+      .then(
+        (summary) => ({ summary }),
+        (error: unknown) => ({ error }),
+      );
+    if (outcome === "answer") expect(result).toMatchObject({ summary: { properties: { Minutes: 45 } } });
+    if (outcome === "too_long") {
+      // Asked once more for a tighter answer, which fits.
+      expect(result).toMatchObject({ summary: { properties: { Minutes: 45 } } });
+      expect(emulator.calls.length - before).toBe(2);
+      expect(emulator.calls.at(-1)!.userText).toContain("Your answer was cut off at the output limit");
+    }
+    if (outcome === "blocked") expect(result).toMatchObject({ error: { kind: "summary_blocked", userMessage: expect.stringContaining("what it shows or says") } });
+    if (outcome === "recitation") expect(result).toMatchObject({ error: { kind: "summary_blocked", userMessage: expect.stringContaining("protected text") } });
+    if (outcome === "unusable") expect(result).toMatchObject({ error: { kind: "summary_invalid" } });
+  });
+
+  it("gives up with summary_invalid when the tighter answer is cut off too", async () => {
+    emulator.answerNext({ kind: "finish", reason: "MAX_TOKENS" });
+    emulator.answerNext({ kind: "finish", reason: "MAX_TOKENS" });
+    const failure = await failureOf(summarizer().summarize(RECIPE_INPUT, RECIPE_SCHEMA));
+    expect(failure).toMatchObject({ kind: "summary_invalid" });
+  });
+
+  it.each(Object.values(BlockedReason))("a prompt blocked for %s is a refusal with a sentence for the person", async (reason) => {
+    emulator.answerNext({ kind: "prompt_blocked", reason });
+    const failure = await failureOf(summarizer().summarize(RECIPE_INPUT, RECIPE_SCHEMA));
+    expect(failure).toMatchObject({ kind: "summary_blocked", userMessage: expect.stringContaining("what it shows or says") });
   });
 });
 

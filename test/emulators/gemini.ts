@@ -18,7 +18,9 @@ import { apiKeyInvalidDetails, apiKeyOf, googleError, googleFaultResponder } fro
 export type GeminiScriptedAnswer =
   | { kind: "safety" }
   | { kind: "recitation" }
-  | { kind: "prompt_blocked" }
+  | { kind: "prompt_blocked"; reason?: string }
+  /** A candidate ending with this finishReason (the schema-shaped text too, for STOP and MAX_TOKENS, cut short for the latter). */
+  | { kind: "finish"; reason: string }
   | { kind: "invalid_json" }
   | { kind: "text"; text: string };
 
@@ -105,7 +107,10 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
     const base = { modelVersion: call.model, responseId: randomUUID().replaceAll("-", "").slice(0, 22) };
     const ratings = [{ category: "HARM_CATEGORY_DANGEROUS_CONTENT", probability: "HIGH", blocked: true }];
     if (script?.kind === "prompt_blocked") {
-      return void res.json({ promptFeedback: { blockReason: "SAFETY", safetyRatings: ratings }, usageMetadata: usage(call, ""), ...base });
+      return void res.json({ promptFeedback: { blockReason: script.reason ?? "SAFETY", safetyRatings: ratings }, usageMetadata: usage(call, ""), ...base });
+    }
+    if (script?.kind === "finish" && !["STOP", "MAX_TOKENS"].includes(script.reason)) {
+      return void res.json({ candidates: [{ finishReason: script.reason, index: 0 }], usageMetadata: usage(call, ""), ...base });
     }
     if (script?.kind === "safety" || script?.kind === "recitation") {
       const finishReason = script.kind === "safety" ? "SAFETY" : "RECITATION";
@@ -119,8 +124,10 @@ export async function startGeminiEmulator(options: GeminiEmulatorOptions = {}): 
       const value = custom !== undefined ? custom : isPickSchema(call.responseSchema) ? answerPick(call.responseSchema, call.userText) : call.responseSchema ? fillValue(call.responseSchema as never, "", materialOf(call.userText)) : materialOf(call.userText).sentences[0] ?? "";
       text = typeof value === "string" && !call.responseSchema ? value : JSON.stringify(value);
     }
+    const cutOff = script?.kind === "finish" && script.reason === "MAX_TOKENS";
+    if (cutOff) text = text.slice(0, Math.ceil(text.length / 2));
     call.answerText = text;
-    res.json({ candidates: [{ content: { parts: [{ text }], role: "model" }, finishReason: "STOP", index: 0 }], usageMetadata: usage(call, text), ...base });
+    res.json({ candidates: [{ content: { parts: [{ text }], role: "model" }, finishReason: cutOff ? "MAX_TOKENS" : "STOP", index: 0 }], usageMetadata: usage(call, text), ...base });
   }
 
   const handle = await startEmulator(
