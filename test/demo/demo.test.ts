@@ -11,7 +11,8 @@ const MULTI_SOURCE = fileURLToPath(new URL("../fixtures/workspaces/multi-source.
 const scratch = await mkdtemp(path.join(tmpdir(), "reelnotes-demo-test-"));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-describe("npm run demo", () => {
+// A whole demo starts every emulator and the service in a child process: minutes on a loaded 2-core machine.
+describe("npm run demo", { timeout: 240_000 }, () => {
   it("plays the Telegram journey to a saved page whose properties carry the shared link", async () => {
     const { code, json: result, stdout } = await runDemo(["--json"]);
     const json = result!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runDemo } from "./run-demo.ts";
 
-describe("npm run demo when it cannot make a page", () => {
+describe("npm run demo when it cannot make a page", { timeout: 240_000 }, () => {
   it("exits 1 with ok false, the error and no page when --tag names no database", async () => {
     const { code, json, stdout } = await runDemo(["--tag", "gardening", "--json"]);
     expect(code).toBe(1);

@@ -22,7 +22,7 @@ export interface DemoRun {
 /** Runs `npm run demo -- <args>` the way npm does (node runs the TypeScript itself) from the package folder. */
 export function runDemo(args: string[]): Promise<DemoRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["scripts/demo.ts", ...args], { cwd: ROOT, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ["scripts/demo.ts", ...args], { cwd: ROOT, timeout: 220_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const last = stdout.trimEnd().split("\n").at(-1) ?? "";
       let json: DemoJson | undefined;
       try {
