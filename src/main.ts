@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { startTelegramBot } from "../bots/telegram/index.ts";
 import { createWebApp } from "../web-oauth/app.ts";
 import { mountTelegramWebhook } from "../web-oauth/telegram-webhook.ts";
+import { mountFrontDoor } from "../web-oauth/front-door.ts";
 import { mountLinking } from "../web-oauth/linking.ts";
 import { answerWhileStarting } from "../web-oauth/starting.ts";
 import { checkSummarizerModel, createDatabasePicker, createOnScreenTextReader, createSummarizer, createTranscriber } from "./ai/index.ts";
@@ -159,6 +160,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics(), token: config.metricsToken },
     mount: (site) => {
       mountLinking(site, { config, log, state, signIn, botLinks });
+      mountFrontDoor(site, { botLinks, textRetentionDays: config.jobs.textRetentionDays, maxLinksPerHour: config.jobs.maxLinksPerHour });
       if (telegram?.handleWebhookUpdate && config.telegram.webhookSecret) {
         mountTelegramWebhook(site, { secret: config.telegram.webhookSecret, handle: telegram.handleWebhookUpdate });
       }

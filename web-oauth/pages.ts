@@ -37,7 +37,8 @@ button.button{width:100%;border:0;font:inherit;font-weight:600;cursor:pointer}
 .status{font-size:.95rem;font-weight:600;color:#3c3c43;margin-bottom:.5rem}
 @media (min-width:40rem){main{padding-top:4rem}}`;
 
-function layout(status: number, title: string, body: string, options: { lang?: Language; head?: string } = {}): Page {
+/** A whole page in the site's one style: a card with the title and `body` (already escaped HTML). */
+export function layout(status: number, title: string, body: string, options: { lang?: Language; head?: string } = {}): Page {
   const html = `<!doctype html>
 <html lang="${options.lang ?? "en"}">
 <head>

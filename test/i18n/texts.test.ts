@@ -6,7 +6,7 @@ import { english, LANGUAGES, languageOf, RESOURCES, speakingLanguage, translator
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 /** Labels (buttons, menus, a language's own name) are not sentences; everything else is. */
-const LABELS = /^(languageName|connectButton|connectPage\.(button|continueLink)|disconnectButton|disconnectCancelButton|forgetButton|forgetCancelButton|openInNotion|moveButton|tryAgain|language\.autoButton|sentFileLabel\..+|command\..+)$/;
+const LABELS = /^(languageName|connectButton|connectPage\.(button|continueLink)|disconnectButton|disconnectCancelButton|forgetButton|forgetCancelButton|openInNotion|moveButton|site\.(homeTitle|openTelegram|openDiscord|privacyLink|termsLink|privacyTitle|termsTitle)|tryAgain|language\.autoButton|sentFileLabel\..+|command\..+)$/;
 
 function leaves(node: object, prefix = ""): Map<string, string> {
   const out = new Map<string, string>();

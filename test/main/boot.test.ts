@@ -46,6 +46,11 @@ describe("the service process", () => {
     const port = Number(/"port":(\d+)/.exec(output().stdout)![1]);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+    for (const route of ["/", "/privacy", "/terms"]) {
+      const page = await fetch(`http://127.0.0.1:${port}${route}`);
+      expect(page.status, route).toBe(200);
+      expect(await page.text()).toMatch(/^<!doctype html>[\s\S]*<h1>/);
+    }
     const log = output().stdout;
     expect(log).toContain("applied database migration");
     expect(log).toContain("set TELEGRAM_BOT_TOKEN");
