@@ -29,12 +29,23 @@ function startProcess(env: Record<string, string>, cwd: string) {
   return { child, output: () => ({ stdout, stderr }) };
 }
 
-async function waitForLine(read: () => string, pattern: RegExp, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pattern.test(read())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output so far:\n${read()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Resolves once the process's stdout shows `pattern`; fails if the process ends first. */
+async function waitForLine(child: ReturnType<typeof startProcess>["child"], read: () => string, pattern: RegExp): Promise<void> {
+  if (pattern.test(read())) return;
+  await new Promise<void>((resolve, reject) => {
+    const onData = () => {
+      if (!pattern.test(read())) return;
+      child.off("exit", onExit);
+      resolve();
+    };
+    const onExit = () => {
+      child.stdout!.off("data", onData);
+      reject(new Error(`the process ended before ${pattern}; output so far:\n${read()}`));
+    };
+    // After the harness's own listener, so the output read here already holds this chunk.
+    child.stdout!.on("data", onData);
+    child.once("exit", onExit);
+  });
 }
 
 describe("the service process", () => {
@@ -42,7 +53,7 @@ describe("the service process", () => {
     const cwd = await mkdtemp(path.join(tmpdir(), "reelnotes-boot-"));
     dirs.push(cwd);
     const { child, output } = startProcess({ PORT: "0", LOG_PRETTY: "false" }, cwd);
-    await waitForLine(() => output().stdout, /reelnotes is running/);
+    await waitForLine(child, () => output().stdout, /reelnotes is running/);
     const port = Number(/"port":(\d+)/.exec(output().stdout)![1]);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
