@@ -125,6 +125,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     transcriber: createTranscriber(config, log),
     ocr,
     summarizer: createSummarizer(config, log),
+    maxAttempts: config.jobs.maxAttempts,
     notion,
     loadNotionToken,
     refreshSchemas: async (userId) => void (await refreshSchemas(userId)),

@@ -52,6 +52,6 @@ export interface Summary {
 /**
  * Why a page has no model summary: Gemini refused what the video shows or says (`blocked`), or
  * to repeat protected text (`recitation`), gave no usable answer (`unusable`), or no Gemini key
- * is configured (`not_configured`).
+ * is configured (`not_configured`), or Gemini stayed unreachable through the job's last attempt (`unavailable`).
  */
-export type SummaryMissing = "blocked" | "recitation" | "unusable" | "not_configured";
+export type SummaryMissing = "blocked" | "recitation" | "unusable" | "not_configured" | "unavailable";

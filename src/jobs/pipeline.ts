@@ -47,6 +47,8 @@ export interface PipelineDeps {
   /** Today's date (YYYY-MM-DD) for "date saved" properties. */
   today(): string;
   metrics: Pick<Metrics, "observeStage" | "jobFinished" | "aiQuotaExhausted">;
+  /** Attempts a job gets (JOB_MAX_ATTEMPTS): on the last, a Gemini still unreachable gives a page without a summary. */
+  maxAttempts?: number;
   /** The language (English name) the job's person chose for summaries with /language; undefined: the video's own. */
   summaryLanguageOf?(jobId: string): Promise<string | undefined>;
   /** Chooses a database for a job of a person with several and none chosen (undefined without Gemini). */
@@ -317,8 +319,10 @@ function videoMaterial(run: Run): VideoMaterial {
   };
 }
 
-/** Why a summariser failure leaves the page without a model summary, or undefined when the job should fail. */
-function missingSummaryFor(error: unknown): SummaryMissing | undefined {
+/** Why a summariser failure leaves the page without a model summary, or undefined when the job should fail (or be retried). */
+function missingSummaryFor(run: Run, error: unknown): SummaryMissing | undefined {
+  const lastAttempt = run.deps.maxAttempts !== undefined && run.job.attempts >= run.deps.maxAttempts;
+  if (isTransient(error)) return lastAttempt ? "unavailable" : undefined;
   if (!(error instanceof UserFacingError)) return undefined;
   if (error.kind === "summary_blocked") return error.text.key === "error.summaryRecitation" ? "recitation" : "blocked";
   if (error.kind === "summary_invalid") return "unusable";
@@ -341,7 +345,7 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
   try {
     await summariseWithModel(run, schema, deps.summarizer);
   } catch (error) {
-    const missing = missingSummaryFor(error);
+    const missing = missingSummaryFor(run, error);
     if (!missing) throw error;
     run.log.warn({ err: error, missing }, "no model summary for this video; the page is made without one");
     await save(run, "PUBLISH", { summarize: summaryWithoutModel(checkpoints, missing) });

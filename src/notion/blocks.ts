@@ -62,6 +62,7 @@ const SUMMARY_MISSING: Record<SummaryMissing, string> = {
   blocked: "No summary: Gemini declined to summarise this video because of what it shows or says. The caption, on-screen text and transcript are below.",
   recitation: "No summary: Gemini declined because the summary would repeat protected text. The caption, on-screen text and transcript are below.",
   unusable: "No summary: Gemini gave no usable answer for this video. The caption, on-screen text and transcript are below.",
+  unavailable: "No summary: Gemini could not be reached after several tries. The caption, on-screen text and transcript are below.",
   not_configured: "No summary: this bot has no Gemini key set up, so pages are made without one. The caption, on-screen text and transcript are below.",
 };
 

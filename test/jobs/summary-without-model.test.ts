@@ -50,4 +50,20 @@ describe("a page without the model's summary", () => {
     expect(checkpointsOf(job).summarize).toMatchObject({ title: "Crispy tofu bowl", missing: "not_configured" });
     expect(body).toContain("No summary: this bot has no Gemini key set up");
   });
+
+  it("when Gemini stays down through the job's last attempt: the job is done and the page says Gemini could not be reached", async () => {
+    database = await openFreshDatabase();
+    service = await startTestService(world, database.url, { JOB_MAX_ATTEMPTS: "1" });
+    const person = await connectedPerson(service, world);
+    world.gemini.behaviour.faultRate = 1;
+    world.gemini.behaviour.randomFaults = [{ kind: "503" }];
+    try {
+      const job = await runLinkToEnd(service, world, person, world.videoHost.postUrl("tofu"));
+      expect(job.status).toBe("DONE");
+      expect(checkpointsOf(job).summarize).toMatchObject({ title: "Crispy tofu bowl", missing: "unavailable" });
+      expect(JSON.stringify(world.notion.blocksOf(job.notionPageId!))).toContain("No summary: Gemini could not be reached after several tries.");
+    } finally {
+      world.gemini.behaviour.faultRate = 0;
+    }
+  });
 });
