@@ -91,8 +91,6 @@ interface Run {
 /** How the picture uploads ended: saved, or an error for publishing to raise or pass over. */
 type PicturesOutcome = { ok: true } | { ok: false; error: unknown };
 
-const NOT_CONFIGURED = "error.notConfiguredAi";
-
 /** Key frames a video's page shows (the first is its cover); a photo post shows all its pictures. */
 const KEY_FRAMES = 4;
 
@@ -449,8 +447,8 @@ async function publish(run: Run, schema: NotionSchema): Promise<void> {
 
 /**
  * The database for a job whose person has several, none chosen and no #tag: one of them picked
- * by a small Gemini call over their titles, descriptions and property names (the only one
- * without a call). The pick and the others are kept, so the saved message offers a move.
+ * by a small Gemini call over their titles, descriptions and property names (the only one, or
+ * the first without Gemini, without a call). The pick and the others are kept, so the saved message offers a move.
  */
 async function pickDatabase(run: Run): Promise<NotionSchema> {
   const { deps } = run;
@@ -458,8 +456,8 @@ async function pickDatabase(run: Run): Promise<NotionSchema> {
   if (databases.length === 0) throw new UserFacingError("notion_database_deleted", "error.databaseUnavailable");
   let chosen = databases[0]!;
   let reason = "";
-  if (databases.length > 1) {
-    if (!deps.databasePicker) throw new UserFacingError("not_configured", NOT_CONFIGURED);
+  // Without Gemini the first database is taken: the saved message still offers the others.
+  if (databases.length > 1 && deps.databasePicker) {
     const video = videoMaterial(run);
     const candidates = databases.map((d) => ({ tag: d.tag, title: d.title, description: d.description ?? "", propertyNames: Object.keys(d.properties as object) }));
     const pick = await deps.queues.summarize.add(() => deps.databasePicker!.pick(video, candidates, callOptions(run)));
