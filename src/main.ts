@@ -108,6 +108,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     publicUrl: config.publicUrl,
     linkOptions: { extraAllowedHosts: config.media.extraAllowedHosts },
     maxLinksPerHour: config.jobs.maxLinksPerHour,
+    summaryOff: !config.gemini.apiKey,
     prices: config.prices,
     wakeWorker: () => worker?.wake(),
     refreshDatabases: async (userId) => (await refreshSchemas(userId)).map((r) => ({ id: r.id, title: r.title, tag: r.tag })),

@@ -16,6 +16,8 @@ export interface ChatDeps {
   publicUrl: string;
   linkOptions: LinkOptions;
   maxLinksPerHour: number;
+  /** No Gemini key: pages are made without a summary, and "Queued" says so at once. */
+  summaryOff?: boolean;
   /** List prices per billed unit, for /usage. */
   prices: UsagePrices;
   /** The clock of the hourly link allowance; tests move it. */

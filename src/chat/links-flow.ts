@@ -16,7 +16,8 @@ async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, t: Translat
         outcome.kind === "queued"
           ? sent ? t("queuedFile") : t("queued", { url: outcome.link.url })
           : sent ? t("alreadyWorkingFile") : t("alreadyWorking", { url: outcome.link.url });
-      const message = await reply({ text });
+      // Decided here, before any work: the person knows at once what the page will lack.
+      const message = await reply({ text: outcome.kind === "queued" && deps.summaryOff ? `${text}\n${t("summaryOff")}` : text });
       // Every message that asked for this link is edited as the job moves on.
       await deps.repos.jobs.addProgressMessage(outcome.job.id, { platform, chatId: message.chatId, messageId: message.messageId });
       return;

@@ -537,3 +537,26 @@ describe("the hourly link limit", () => {
     expect(said.map((s) => s.message.text)).toEqual([t("queued", { url: video(5) })]);
   });
 });
+
+describe("a bot without a Gemini key", () => {
+  it("says with 'Queued' that the page will come without a summary, decided before any work", async () => {
+    core = createChatCore({
+      repos,
+      state: new MemoryStateStore(),
+      log: createLogger({ logLevel: "silent", logPretty: false }),
+      publicUrl: PUBLIC_URL,
+      linkOptions: {},
+      maxLinksPerHour: 30,
+      prices: loadConfig({}).prices,
+      summaryOff: true,
+      wakeWorker: () => void (woken += 1),
+      refreshDatabases: async (userId) => repos.schemas.list(userId),
+      revokeNotion: async () => true,
+    });
+    const me = await connected("Recipes");
+    await repos.people.chooseDatabase(me.userId, await schemaIdOf("Recipes"));
+    await send(video(1));
+    expect(last().message.text).toBe(`${t("queued", { url: video(1) })}\n${t("summaryOff")}`);
+    expect(await jobsOf()).toHaveLength(1);
+  });
+});
