@@ -1,12 +1,16 @@
 import { Writable } from "node:stream";
 import { createLogger, type Logger } from "../../src/log.ts";
 
-/** A logger whose JSON lines the test can read back. */
-export function capturingLogger(): { log: Logger; lines: Record<string, unknown>[] } {
+/** A logger whose JSON lines the test can read back; `onLine` sees each line as it is written. */
+export function capturingLogger(onLine?: (line: Record<string, unknown>) => void): { log: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const text of chunk.toString().split("\n").filter(Boolean)) {
+        const line = JSON.parse(text) as Record<string, unknown>;
+        lines.push(line);
+        onLine?.(line);
+      }
       done();
     },
   });

@@ -174,8 +174,11 @@ describe("OpenAI transcriber failures", () => {
     emulator.failNext({ kind: "429", retryAfterSeconds: 3 });
     const controller = new AbortController();
     const before = emulator.requests.length;
-    setTimeout(() => controller.abort(new Error("job cancelled")), 200);
-    const failure = await transcriber("whisper-1")
+    // Aborted the moment the transcriber starts waiting out the 3 s.
+    const { log } = capturingLogger((line) => {
+      if (line.msg === "ai call failed, retrying") controller.abort(new Error("job cancelled"));
+    });
+    const failure = await transcriber("whisper-1", log)
       .transcribe([{ path: first, startSeconds: 0, durationSeconds: 1 }], { signal: controller.signal })
       .catch((e: unknown) => e);
     expect(failure).not.toBeInstanceOf(TransientError);

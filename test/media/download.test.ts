@@ -113,8 +113,12 @@ describe("download refusals and failures", () => {
   it("stops when the caller aborts, with the caller's reason", async () => {
     const controller = new AbortController();
     const reason = new Error("shutting down");
-    setTimeout(() => controller.abort(reason), 300);
-    const { error } = await failedDownload(bench.host.stallUrl, { downloadTimeoutMs: 60_000 }, controller.signal);
+    // Aborted once yt-dlp is surely running: its request for the page has arrived.
+    const hold = bench.host.hold((req) => bench.host.stallUrl.endsWith(req.path));
+    const download = failedDownload(bench.host.stallUrl, { downloadTimeoutMs: 60_000 }, controller.signal);
+    await hold.arrived;
+    controller.abort(reason);
+    const { error } = await download.finally(() => hold.release());
     expect(error).toBe(reason);
     expect(ytDlpProcessesFor(bench.host.stallUrl)).toEqual([]);
   });
