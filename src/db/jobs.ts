@@ -83,7 +83,7 @@ export interface JobRepository {
   addProgressMessage(jobId: string, ref: ProgressMessageRef): Promise<void>;
   /** The messages showing a job's progress, read afresh (undefined when the job is gone). */
   progressMessages(jobId: string): Promise<ProgressMessageRef[] | undefined>;
-  /** The newest live or saved job of this person for this link and database (or still waiting for one). */
+  /** The newest live or saved job of this person for this link and database (or still waiting for one); with no database named (null), in any database. */
   findSameLink(userId: string, canonicalUrl: string, schemaId: string | null): Promise<Job | undefined>;
   /** Writes a new job. */
   create(job: NewJob): Promise<Job>;
@@ -219,7 +219,8 @@ export function createJobRepository(db: Database): JobRepository {
         where: {
           userId,
           canonicalUrl,
-          OR: [{ schemaId }, { schemaId: null, status: { in: WAITING } }],
+          // No database named (the bot picks one): the link saved or on its way anywhere is the same one.
+          ...(schemaId === null ? {} : { OR: [{ schemaId }, { schemaId: null, status: { in: WAITING } }] }),
           status: { in: [...LIVE, "DONE"] },
         },
         orderBy: { createdAt: "desc" },

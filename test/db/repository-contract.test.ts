@@ -146,6 +146,15 @@ describe.each([
     expect((await repos.jobs.findSameLink(ada.userId, link(3), recipes!.id))?.id).toBe(waiting.id);
   });
 
+  it("finds the same link in any database when none is named (the bot picks one for such a link)", async () => {
+    const ada = await someone();
+    const [recipes, travel] = await repos.schemas.sync(ada.userId, [source("Recipes", "r"), source("Travel", "t")]);
+    const picked = await job(ada, 4, recipes!.id);
+    expect((await repos.jobs.findSameLink(ada.userId, link(4), null))?.id).toBe(picked.id);
+    // Naming another database is a new page there.
+    expect(await repos.jobs.findSameLink(ada.userId, link(4), travel!.id)).toBeUndefined();
+  });
+
   it("starts waiting jobs, moves connection-waiting ones on, and lists the newest first", async () => {
     const ada = await someone();
     const [recipes] = await repos.schemas.sync(ada.userId, [source("Recipes", "r")]);

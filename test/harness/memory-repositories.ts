@@ -203,7 +203,13 @@ function jobsOver(t: MemoryTables): JobRepository {
     async findSameLink(userId, canonicalUrl, schemaId) {
       return all()
         .reverse()
-        .find((j) => j.userId === userId && j.canonicalUrl === canonicalUrl && j.status !== "FAILED" && (j.schemaId === schemaId || (j.schemaId === null && waiting(j))));
+        .find(
+          (j) =>
+            j.userId === userId &&
+            j.canonicalUrl === canonicalUrl &&
+            j.status !== "FAILED" &&
+            (schemaId === null || j.schemaId === schemaId || (j.schemaId === null && waiting(j))),
+        );
     },
     async create(input: NewJob) {
       // Jobs made in the same millisecond keep their insertion order: the sort in `all` is stable.
