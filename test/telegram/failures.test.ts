@@ -20,7 +20,12 @@ describe("when things go wrong", () => {
     const failed = await outcomeOf(ha, queued.messageId);
     expect(failed.text).toMatch(/^Couldn't save this video\. \S/);
     expect(failed.text).toContain(privateVideo);
-    expect((await jobsOf(clips.w(), ha)).map((j) => j.status)).toEqual(["FAILED"]);
+    // The person is told first, then the job is recorded FAILED (a crash in between loses no sentence).
+    const jobs = await waitUntil(async () => {
+      const all = await jobsOf(clips.w(), ha);
+      return all.every((j) => j.status === "FAILED") ? all : undefined;
+    }, 60_000, "the job recorded FAILED");
+    expect(jobs.map((j) => j.status)).toEqual(["FAILED"]);
     expect(clips.w().world.notion.pages.length).toBe(pagesBefore);
   });
 
