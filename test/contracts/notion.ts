@@ -29,6 +29,7 @@ const ID = "[^/]+";
 const ENDPOINTS: Endpoint[] = [
   { method: "POST", pattern: /^\/v1\/pages$/, name: "POST /v1/pages", request: "CreatePageBody", response: "CreatePageAnswer" },
   { method: "GET", pattern: new RegExp(`^/v1/pages/${ID}$`), name: "GET /v1/pages/{id}", response: "GetPageAnswer" },
+  { method: "PATCH", pattern: new RegExp(`^/v1/pages/${ID}$`), name: "PATCH /v1/pages/{id}", request: "UpdatePageBody", response: "UpdatePageAnswer" },
   { method: "PATCH", pattern: new RegExp(`^/v1/blocks/${ID}/children$`), name: "PATCH /v1/blocks/{id}/children", request: "AppendBlockChildrenBody", response: "AppendBlockChildrenAnswer" },
   { method: "GET", pattern: new RegExp(`^/v1/blocks/${ID}/children$`), name: "GET /v1/blocks/{id}/children", response: "ListBlockChildrenAnswer" },
   { method: "POST", pattern: /^\/v1\/oauth\/token$/, name: "POST /v1/oauth/token", request: "OauthTokenBody", response: "OauthTokenAnswer" },

@@ -36,6 +36,8 @@ export const NOTION_BODIES = [
   "SendFileUploadAnswer",
   "CompleteFileUploadAnswer",
   "GetFileUploadAnswer",
+  "UpdatePageBody",
+  "UpdatePageAnswer",
 ] as const;
 
 /** What a schema made now would be generated from. */

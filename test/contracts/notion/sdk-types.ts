@@ -20,6 +20,8 @@ import type {
   SearchParameters,
   SearchResponse,
   SendFileUploadResponse,
+  UpdatePageParameters,
+  UpdatePageResponse,
 } from "@notionhq/client";
 
 /**
@@ -57,3 +59,6 @@ export type GetPageAnswer = GetPageResponse;
 export type SendFileUploadAnswer = SendFileUploadResponse;
 export type CompleteFileUploadAnswer = CompleteFileUploadResponse;
 export type GetFileUploadAnswer = GetFileUploadResponse;
+/** PATCH /v1/pages/{id} (a page moved to the trash when the person moves it to another database) */
+export type UpdatePageBody = Omit<UpdatePageParameters, "page_id">;
+export type UpdatePageAnswer = UpdatePageResponse;
