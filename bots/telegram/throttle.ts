@@ -24,7 +24,10 @@ export const TELEGRAM_LIMITS: ThrottleLimits = {
   group: { calls: 20, perMs: 60_000 },
 };
 
-/** A grammY API transformer keeping calls that name a chat within `limits`, one at a time per chat. */
+/**
+ * A grammY API transformer keeping calls that name a chat within `limits`, one at a time per chat
+ * (so a chat's edits never pass its own messages); across chats, new messages before edits.
+ */
 export function throttleCalls(limits: ThrottleLimits = TELEGRAM_LIMITS): Transformer {
   const everyone = new PQueue({ intervalCap: limits.perSecond, interval: 1000 });
   const chats = new Map<string, PQueue>();
@@ -49,6 +52,8 @@ export function throttleCalls(limits: ThrottleLimits = TELEGRAM_LIMITS): Transfo
     const chatId = payload && typeof payload === "object" && "chat_id" in payload ? Number(payload.chat_id) : Number.NaN;
     // Calls without a numeric chat (getUpdates, getMe, @channel names) are not limited here.
     if (!Number.isFinite(chatId)) return prev(method, payload, signal);
-    return queueOf(chatId).add(() => everyone.add(() => prev(method, payload, signal)));
+    // Over the overall budget, a new message (an answer someone waits for) goes before progress edits and "typing…".
+    const priority = method.startsWith("edit") || method === "sendChatAction" ? 0 : 1;
+    return queueOf(chatId).add(() => everyone.add(() => prev(method, payload, signal), { priority }));
   };
 }

@@ -189,14 +189,8 @@ async function analyseMedia(run: Run, needSpeech: boolean, needText: boolean, ne
     if (!needSpeech && !needText && !needPictures) return;
 
     announce(run, "extract");
-    const [chunks, frames] = await deps.queues.ffmpeg.add(
-      () =>
-        timed(run, "extract", () =>
-          Promise.all([
-            needSpeech && deps.transcriber ? deps.media.extractAudio(media) : Promise.resolve<AudioChunk[]>([]),
-            needText || needPictures ? deps.media.extractFrames(media) : Promise.resolve<Frame[]>([]),
-          ]),
-        ),
+    const { chunks, frames } = await deps.queues.ffmpeg.add(() =>
+      timed(run, "extract", () => deps.media.extract(media, { audio: needSpeech && deps.transcriber !== undefined, frames: needText || needPictures })),
     );
     await save(run, "ANALYZE", { extract: { frames: frames.length, audioChunks: chunks.length } });
 

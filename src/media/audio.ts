@@ -1,6 +1,6 @@
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { type FfmpegTools, probe, runFfmpeg } from "./ffmpeg.ts";
+import { type FfmpegTools, probe, type ProbeResult, runFfmpeg } from "./ffmpeg.ts";
 import type { AudioChunk, DownloadedMedia } from "./types.ts";
 
 /**
@@ -78,6 +78,26 @@ function filterPath(file: string): string {
   return `'${file.replaceAll("'", "'\\''")}'`;
 }
 
+/** The transcription audio an ffmpeg run writes (see {@link audioOutput}). */
+export interface AudioOutput {
+  /** Output arguments for the run's first audio stream (after its `-i`). */
+  args: string[];
+  whole: string;
+  silencesFile: string;
+}
+
+/** The output arguments that write a post's transcription audio into `workDir`, with its pauses noted for cutting. */
+export function audioOutput(workDir: string): AudioOutput {
+  const whole = path.join(workDir, "audio.mp3");
+  const silencesFile = path.join(workDir, "silences.txt");
+  // One decode: the encoder's input passes through silencedetect, which only listens.
+  const args = ["-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", "16000",
+    "-af", `silencedetect=noise=${SILENCE_NOISE_DB}dB:duration=${SILENCE_MIN_SECONDS},ametadata=mode=print:file=${filterPath(silencesFile)}`,
+    // No bit reservoir: every mp3 frame stands alone, so a chunk cut out by copying starts clean.
+    "-c:a", "libmp3lame", "-b:a", "32k", "-reservoir", "0", whole];
+  return { args, whole, silencesFile };
+}
+
 /** Extracts the transcription audio of a post; [] when it has none. */
 export async function extractAudio(
   tools: FfmpegTools,
@@ -88,13 +108,19 @@ export async function extractAudio(
   if (!source) return [];
   const probed = media.probed ?? (await probe(tools, source));
   if (!probed?.hasAudio) return [];
-  const whole = path.join(media.workDir, "audio.mp3");
-  const silencesFile = path.join(media.workDir, "silences.txt");
-  // One decode: the encoder's input passes through silencedetect, which only listens.
-  await runFfmpeg(tools, ["-i", source, "-vn", "-sn", "-dn", "-ac", "1", "-ar", "16000",
-    "-af", `silencedetect=noise=${SILENCE_NOISE_DB}dB:duration=${SILENCE_MIN_SECONDS},ametadata=mode=print:file=${filterPath(silencesFile)}`,
-    // No bit reservoir: every mp3 frame stands alone, so a chunk cut out by copying starts clean.
-    "-c:a", "libmp3lame", "-b:a", "32k", "-reservoir", "0", whole]);
+  const output = audioOutput(media.workDir);
+  await runFfmpeg(tools, ["-i", source, ...output.args]);
+  return audioChunks(tools, media.workDir, output, probed, chunkSeconds);
+}
+
+/** Cuts the audio an {@link audioOutput} run wrote into chunks for transcription, at pauses. */
+export async function audioChunks(
+  tools: FfmpegTools,
+  workDir: string,
+  { whole, silencesFile }: AudioOutput,
+  probed: ProbeResult,
+  chunkSeconds = DEFAULT_CHUNK_SECONDS,
+): Promise<AudioChunk[]> {
   // The mp3 lasts as long as the source's audio track; ffprobe is asked only when the source did not say.
   const duration = probed.audioDurationSeconds ?? (await probe(tools, whole))?.durationSeconds ?? 0;
   if (duration <= 0) return [];
@@ -103,18 +129,18 @@ export async function extractAudio(
   if (cuts.length === 0) return [{ path: whole, startSeconds: 0, durationSeconds: duration }];
   // Cutting the encoded audio copies it (no second encode); each cut lands on an mp3 frame (36 ms) inside a pause.
   await runFfmpeg(tools, ["-i", whole, "-c", "copy", "-f", "segment", "-segment_times", cuts.map((c) => c.toFixed(3)).join(","),
-    "-reset_timestamps", "1", path.join(media.workDir, "audio-%03d.mp3")]);
+    "-reset_timestamps", "1", path.join(workDir, "audio-%03d.mp3")]);
   await rm(whole, { force: true });
-  const names = (await readdir(media.workDir)).filter((f) => /^audio-\d{3}\.mp3$/.test(f)).sort();
+  const names = (await readdir(workDir)).filter((f) => /^audio-\d{3}\.mp3$/.test(f)).sort();
   const bounds = [0, ...cuts, duration];
   if (names.length === cuts.length + 1) {
     // One piece per cut, each starting within one mp3 frame (36 ms) of its cut: no ffprobe per piece.
-    return names.map((name, i) => ({ path: path.join(media.workDir, name), startSeconds: bounds[i]!, durationSeconds: bounds[i + 1]! - bounds[i]! }));
+    return names.map((name, i) => ({ path: path.join(workDir, name), startSeconds: bounds[i]!, durationSeconds: bounds[i + 1]! - bounds[i]! }));
   }
   const chunks: AudioChunk[] = [];
   let start = 0;
   for (const name of names) {
-    const file = path.join(media.workDir, name);
+    const file = path.join(workDir, name);
     const length = (await probe(tools, file))?.durationSeconds ?? 0;
     if (length <= 0) continue;
     chunks.push({ path: file, startSeconds: start, durationSeconds: length });

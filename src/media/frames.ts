@@ -59,12 +59,21 @@ export function spread<T>(items: T[], max: number): T[] {
   return Array.from({ length: max }, (_, k) => items[Math.round((k * (items.length - 1)) / (max - 1))]!);
 }
 
-async function sampleVideo(tools: FfmpegTools, video: string, fps: number): Promise<Buffer[]> {
-  const raw = await runFfmpeg(tools, [
-    "-i", video, "-an", "-sn",
+/** How often a video of `durationSeconds` is sampled for changes (at most MAX_SAMPLES in all). */
+export function sampleRate(durationSeconds: number | undefined): number {
+  return Math.min(MAX_SAMPLES_PER_SECOND, MAX_SAMPLES / Math.max(durationSeconds ?? 0, 1));
+}
+
+/** Output arguments (after the run's `-i`) that write small grey samples of its first video stream to stdout. */
+export function sampleOutput(fps: number): string[] {
+  return [
+    "-map", "0:v:0", "-an", "-sn",
     "-vf", `fps=${fps},scale=${SAMPLE_SIZE}:${SAMPLE_SIZE}:flags=area,format=gray`,
     "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1",
-  ]);
+  ];
+}
+
+function samplesIn(raw: Buffer): Buffer[] {
   const size = SAMPLE_SIZE * SAMPLE_SIZE;
   const samples: Buffer[] = [];
   for (let offset = 0; offset + size <= raw.length; offset += size) samples.push(raw.subarray(offset, offset + size));
@@ -76,27 +85,34 @@ function framePath(workDir: string, index: number): string {
 }
 
 async function framesOfVideo(tools: FfmpegTools, video: string, workDir: string, maxFrames: number, probed?: ProbeResult): Promise<Frame[]> {
-  const duration = (probed ?? (await probe(tools, video)))?.durationSeconds ?? 0;
-  const fps = Math.min(MAX_SAMPLES_PER_SECOND, MAX_SAMPLES / Math.max(duration, 1));
-  const samples = await sampleVideo(tools, video, fps);
-  const times = spread(chooseDistinctSamples(samples), maxFrames).map((i) => (i === 0 ? 0 : i / fps));
-  const frames: Frame[] = [];
-  for (const [index, time] of times.entries()) {
-    const file = framePath(workDir, index);
-    await runFfmpeg(tools, ["-ss", time.toFixed(3), "-i", video, "-frames:v", "1", "-vf", FIT_1280, "-q:v", "3", file]);
-    frames.push({ path: file, timeSeconds: time });
-  }
+  const fps = sampleRate((probed ?? (await probe(tools, video)))?.durationSeconds);
+  return framesFromSamples(tools, video, workDir, await runFfmpeg(tools, ["-i", video, ...sampleOutput(fps)]), fps, maxFrames);
+}
+
+/** The distinct frames of `video`, chosen on the samples a {@link sampleOutput} run wrote, as JPEG files. */
+export async function framesFromSamples(tools: FfmpegTools, video: string, workDir: string, raw: Buffer, fps: number, maxFrames: number): Promise<Frame[]> {
+  const times = spread(chooseDistinctSamples(samplesIn(raw)), maxFrames).map((i) => (i === 0 ? 0 : i / fps));
+  const frames = times.map((time, index): Frame => ({ path: framePath(workDir, index), timeSeconds: time }));
+  if (frames.length === 0) return frames;
+  // One ffmpeg for every chosen frame (one input seeked to each moment, one picture out of each):
+  // a process start per frame cost more CPU than the seeks themselves. One decoder thread per
+  // input keeps the memory of a dozen open decoders small; each decodes a few frames only.
+  await runFfmpeg(tools, [
+    ...frames.flatMap((f) => ["-threads", "1", "-ss", f.timeSeconds.toFixed(3), "-i", video]),
+    ...frames.flatMap((f, index) => ["-map", `${index}:v:0`, "-frames:v", "1", "-vf", FIT_1280, "-q:v", "3", f.path]),
+  ]);
   return frames;
 }
 
 async function framesOfSlides(tools: FfmpegTools, images: string[], workDir: string, maxFrames: number): Promise<Frame[]> {
   const chosen = spread(images.map((image, index) => ({ image, index })), maxFrames);
-  const frames: Frame[] = [];
-  for (const [n, { image, index }] of chosen.entries()) {
-    const file = framePath(workDir, n);
-    await runFfmpeg(tools, ["-i", image, "-frames:v", "1", "-vf", FIT_1280, "-q:v", "3", file]);
-    frames.push({ path: file, timeSeconds: index });
-  }
+  const frames = chosen.map(({ index }, n): Frame => ({ path: framePath(workDir, n), timeSeconds: index }));
+  if (frames.length === 0) return frames;
+  // One ffmpeg for every picture, as for a video's frames.
+  await runFfmpeg(tools, [
+    ...chosen.flatMap(({ image }) => ["-threads", "1", "-i", image]),
+    ...frames.flatMap((f, n) => ["-map", `${n}:v:0`, "-frames:v", "1", "-vf", FIT_1280, "-q:v", "3", f.path]),
+  ]);
   return frames;
 }
 

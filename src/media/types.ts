@@ -64,6 +64,11 @@ export interface MediaTools {
   extractAudio(media: DownloadedMedia): Promise<AudioChunk[]>;
   /** Distinct frames (scene changes, near-duplicates dropped); slideshow images become the frames; a carousel's items in post order. */
   extractFrames(media: DownloadedMedia): Promise<Frame[]>;
+  /**
+   * What the pipeline needs of a post in one go: the audio chunks and/or the frames, as the two
+   * methods above give them, reading a single video once for both.
+   */
+  extract(media: DownloadedMedia, wanted: { audio: boolean; frames: boolean }): Promise<{ chunks: AudioChunk[]; frames: Frame[] }>;
   /** Removes a job's folder; fine to call twice. */
   removeWorkDir(dir: string): Promise<void>;
   /** Removes folders left by crashed processes; returns how many. Safe with several workers per machine. */

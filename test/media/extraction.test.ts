@@ -1,4 +1,5 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe, resolveFfmpeg } from "../../src/media/index.ts";
 import { makeAudioOnly, makeCaptionedClip, makeSilentClip, makeSlideshow } from "../fixtures/media.ts";
@@ -79,6 +80,34 @@ describe("a video post with speech and three captions", () => {
           `download ${Math.round(downloaded - started)} ms, extraction ${Math.round(finished - downloaded)} ms`,
       );
     });
+  });
+
+  it("reads a video with sound once for both its audio and its frames: the same chunks and frames, one ffmpeg run fewer", async () => {
+    // An ffmpeg that notes each run, so the runs are counted rather than timed.
+    const runs = path.join(bench.fixtures, "ffmpeg-runs.txt");
+    const counting = path.join(bench.fixtures, "counting-ffmpeg");
+    await writeFile(counting, `#!/bin/sh\necho run >> '${runs}'\nexec ${ffmpeg().ffmpeg} "$@"\n`, { mode: 0o755 });
+    const runCount = async () => (await readFile(runs, "utf8").catch(() => "")).split("\n").filter(Boolean).length;
+    const tools = bench.tools({ ffmpegPath: counting }, { audioChunkSeconds: 8 });
+    const apart = await withWorkDir(tools, async (dir) => {
+      const media = await tools.download(bench.host.postUrl("captioned"), dir);
+      const before = await runCount();
+      const [chunks, frames] = await Promise.all([tools.extractAudio(media), tools.extractFrames(media)]);
+      return { chunks, frames, runs: (await runCount()) - before };
+    });
+    const together = await withWorkDir(tools, async (dir) => {
+      const media = await tools.download(bench.host.postUrl("captioned"), dir);
+      const before = await runCount();
+      const { chunks, frames } = await tools.extract(media, { audio: true, frames: true });
+      const runs = (await runCount()) - before;
+      for (const chunk of chunks) expect(await probe(ffmpeg(), chunk.path)).toMatchObject({ hasAudio: true, hasVideo: false });
+      for (const frame of frames) expect(await probe(ffmpeg(), frame.path)).toMatchObject({ hasVideo: true });
+      return { chunks, frames, runs };
+    });
+    expect(together.runs).toBe(apart.runs - 1);
+    expect(together.frames.map((f) => f.timeSeconds)).toEqual(apart.frames.map((f) => f.timeSeconds));
+    expect(together.chunks.map((c) => [c.startSeconds, c.durationSeconds])).toEqual(apart.chunks.map((c) => [c.startSeconds, c.durationSeconds]));
+    expect(together.chunks).toHaveLength(3);
   });
 
   it("splits the audio into ordered chunks of the configured length", async () => {

@@ -9,6 +9,7 @@ import { throttleCalls, type ThrottleLimits } from "../../bots/telegram/throttle
 
 interface PendingCall {
   chatId: number;
+  method: string;
   release(): void;
 }
 
@@ -16,9 +17,9 @@ interface PendingCall {
 function network() {
   const reached: PendingCall[] = [];
   const waiters: (() => void)[] = [];
-  const prev = ((_method: string, payload: { chat_id: number }) =>
+  const prev = ((method: string, payload: { chat_id: number }) =>
     new Promise((resolve) => {
-      reached.push({ chatId: payload.chat_id, release: () => resolve({ ok: true, result: true }) });
+      reached.push({ chatId: payload.chat_id, method, release: () => resolve({ ok: true, result: true }) });
       for (const wake of waiters.splice(0)) wake();
     })) as never;
   const until = async (count: number) => {
@@ -69,5 +70,25 @@ describe("the Telegram send throttle", () => {
     await net.until(5);
     for (const call of net.reached.slice(3)) call.release();
     await Promise.all(calls);
+  });
+
+  it("over the budget, sends waiting new messages before waiting progress edits of other chats", async () => {
+    const throttle = throttleCalls({ ...limits, perSecond: 3 });
+    const net = network();
+    const spent = [1, 2, 3].map((chat) => throttle(net.prev, "editMessageText", { chat_id: chat, message_id: 1, text: "Downloading…" } as never));
+    await net.until(3);
+    // Queued in this order while the second's budget is spent: two edits, then two answers.
+    const edits = [4, 5].map((chat) => throttle(net.prev, "editMessageText", { chat_id: chat, message_id: 1, text: "Downloading…" } as never));
+    const answers = [6, 7].map((chat) => throttle(net.prev, "sendMessage", { chat_id: chat, text: "Queued" } as never));
+    for (const call of net.reached) call.release();
+    await net.until(5);
+    expect(net.reached.slice(3, 5).map((c) => [c.method, c.chatId])).toEqual([
+      ["sendMessage", 6],
+      ["sendMessage", 7],
+    ]);
+    for (const call of net.reached.slice(3)) call.release();
+    await net.until(7);
+    for (const call of net.reached.slice(5)) call.release();
+    await Promise.all([...spent, ...edits, ...answers]);
   });
 });
