@@ -3,7 +3,7 @@ import type { Logger } from "../log.ts";
 import { audioChunks, audioOutput, DEFAULT_CHUNK_SECONDS, extractAudio } from "./audio.ts";
 import { downloadPost } from "./download.ts";
 import { type FfmpegTools, resolveFfmpeg, runFfmpeg } from "./ffmpeg.ts";
-import { extractFrames, framesFromSamples, sampleOutput, sampleRate } from "./frames.ts";
+import { extractFrames, framesFromSamples, sampleOutput, SAMPLING_INPUT, sampleRate } from "./frames.ts";
 import { audioOfPost, framesOfPost } from "./items.ts";
 import { openSentVideo } from "./sent-file.ts";
 import type { AudioChunk, DownloadedMedia, Frame, MediaTools } from "./types.ts";
@@ -37,7 +37,7 @@ async function audioAndFramesOfVideo(tools: FfmpegTools, media: DownloadedMedia 
   const probed = media.probed!;
   const audio = audioOutput(media.workDir);
   const fps = sampleRate(probed.durationSeconds);
-  const samples = await runFfmpeg(tools, ["-i", media.videoPath, ...audio.args, ...sampleOutput(fps)]);
+  const samples = await runFfmpeg(tools, [...SAMPLING_INPUT, "-i", media.videoPath, ...audio.args, ...sampleOutput(fps)]);
   const [chunks, frames] = await Promise.all([
     audioChunks(tools, media.workDir, audio, probed, chunkSeconds),
     framesFromSamples(tools, media.videoPath, media.workDir, samples, fps, maxFrames),
