@@ -10,6 +10,7 @@ import { mountLinking } from "../web-oauth/linking.ts";
 import { answerWhileStarting } from "../web-oauth/starting.ts";
 import { checkSummarizerModel, createDatabasePicker, createOnScreenTextReader, createSummarizer, createTranscriber } from "./ai/index.ts";
 import { createChatCore, type ChatCore } from "./chat/core.ts";
+import { Foreground } from "./chat/foreground.ts";
 import { refreshUserSchemas } from "./chat/refresh-databases.ts";
 import { createSignIn } from "./chat/sign-in.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
@@ -27,6 +28,9 @@ import { createMetrics, type Metrics } from "./metrics.ts";
 import { createNotionApi } from "./notion/client.ts";
 import { createNotionTokens } from "./notion/tokens.ts";
 import { openStateStore, RedisStateStore, type StateStore } from "./state/index.ts";
+
+/** Longest a job start waits for the chat answers in progress (a steady stream of messages must not starve the jobs). */
+const FOREGROUND_WAIT_MS = 1000;
 
 /** A running service, as tests and the demo hold it. */
 export interface Service {
@@ -101,7 +105,9 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   if (swept > 0) log.info({ swept }, "removed work folders left by a crash");
 
   let worker: Worker | undefined;
+  const foreground = new Foreground();
   const chat = createChatCore({
+    foreground,
     repos,
     state,
     log,
@@ -137,7 +143,11 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     metrics,
   };
   if (config.jobs.workerEnabled) {
-    worker = createWorker(pipeline, { jobs: config.jobs, onNotionRevoked: (userId) => repos.connections.markRevoked(userId) });
+    worker = createWorker(pipeline, {
+      jobs: config.jobs,
+      onNotionRevoked: (userId) => repos.connections.markRevoked(userId),
+      yieldTo: () => foreground.quiet(FOREGROUND_WAIT_MS),
+    });
   }
 
   const telegram = config.telegram.token

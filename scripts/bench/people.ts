@@ -24,7 +24,11 @@ export async function connectPeople(db: Database, config: Config, world: World, 
   const people: BenchPerson[] = [];
   for (const id of ids) {
     const person = await connectedPerson(service, world, String(id));
-    people.push({ person, user: tg.user(id, { firstName: `Reader ${id}` }) });
+    const firstName = `Reader ${id}`;
+    // As the linking journey leaves them: they spoke to the bot under their Telegram name before
+    // linking Notion, so their first link does not also update a stale name.
+    await service.repos.people.ensurePerson({ platform: "TELEGRAM", externalUserId: String(id), chatId: String(id), displayName: firstName });
+    people.push({ person, user: tg.user(id, { firstName }) });
   }
   return people;
 }

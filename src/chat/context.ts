@@ -5,6 +5,7 @@ import type { LinkOptions } from "../links.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/index.ts";
 import type { ChatAdapter, ChatPlatform } from "./adapter.ts";
+import type { Foreground } from "./foreground.ts";
 
 export type { DatabaseChoice } from "../db/schemas.ts";
 
@@ -24,6 +25,8 @@ export interface ChatDeps {
   now?: () => number;
   /** Tells this process's worker that jobs are waiting. */
   wakeWorker(): void;
+  /** Answers in progress, which this process's worker lets go first (see Foreground). */
+  foreground?: Foreground;
   /** Re-reads the person's databases from Notion and stores them. */
   refreshDatabases(userId: string): Promise<DatabaseChoice[]>;
   /** Revokes the person's Notion token at Notion; false (already logged) when Notion did not confirm. Never throws. */

@@ -60,8 +60,15 @@ async function destinationOf(deps: ChatDeps, person: Person, text: string) {
  * then, when needed, the question of which database or the connect link.
  */
 export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person: Person, text: string, links: SharedVideo[], reply: Reply): Promise<void> {
-  const connected = (await workspaceOf(deps.repos, person.userId)) !== undefined;
-  const { databases, chosen } = connected ? await destinationOf(deps, person, text) : { databases: [], chosen: undefined };
+  if (deps.foreground) return deps.foreground.during(() => answerLinks(deps, platform, person, text, links, reply));
+  return answerLinks(deps, platform, person, text, links, reply);
+}
+
+async function answerLinks(deps: ChatDeps, platform: ChatPlatform, person: Person, text: string, links: SharedVideo[], reply: Reply): Promise<void> {
+  // Both asked at once: one round trip of waiting instead of two.
+  const [workspace, destination] = await Promise.all([workspaceOf(deps.repos, person.userId), destinationOf(deps, person, text)]);
+  const connected = workspace !== undefined;
+  const { databases, chosen } = connected ? destination : { databases: [], chosen: undefined };
   // Several databases and none chosen or named: each video's database is picked from its content.
   const pickDatabase = connected && !chosen && databases.length > 1;
   const status = !connected ? "WAITING_FOR_CONNECTION" : chosen || pickDatabase ? "QUEUED" : "WAITING_FOR_SCHEMA";

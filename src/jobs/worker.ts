@@ -26,6 +26,8 @@ export interface WorkerOptions {
   /** Called when Notion says the person's token is no longer valid. */
   onNotionRevoked(userId: string): Promise<void>;
   pollMs?: number;
+  /** Resolves when the process's chat answers in progress let jobs start (see chat/foreground.ts); claims wait for it. */
+  yieldTo?: () => Promise<void>;
 }
 
 interface ActiveJob {
@@ -102,6 +104,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
   }
 
   async function fill(): Promise<void> {
+    if (active.size < jobs.inFlight) await options.yieldTo?.();
     while (!stopping && active.size < jobs.inFlight) {
       const job = await deps.jobs.claimNext(owner, jobs.leaseMs, jobs.perUserInFlight, [...active.keys()]);
       if (!job) return;
