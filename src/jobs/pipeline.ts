@@ -86,6 +86,8 @@ interface Run {
   recording: Promise<void>[];
   /** Saves of transcribed chunks, one after another so each writes every chunk before it. */
   chunksKept: Promise<void>;
+  /** The job came with its summary saved: an earlier attempt may have begun publishing. */
+  summarisedBefore: boolean;
 }
 
 /** How the picture uploads ended: saved, or an error for publishing to raise or pass over. */
@@ -398,6 +400,8 @@ async function publishTo(run: Run, schema: NotionSchema, token: string): Promise
     },
     {
       existingPageId: run.job.notionPageId ?? undefined,
+      // Publishing starts only once the summary is saved: a job claimed without one has never published.
+      mayExist: run.summarisedBefore,
       onPageCreated: async (pageId, url) => {
         await stored(run, () => deps.jobs.recordPage(run.job, run.owner, pageId, url));
         run.job = { ...run.job, notionPageId: pageId, notionPageUrl: url };
@@ -504,7 +508,7 @@ export async function runPipeline(deps: PipelineDeps, job: Job, owner: string): 
     );
   }
   const log = deps.log.child({ jobId: job.id, userId: job.userId });
-  const run: Run = { deps, log, job, owner, checkpoints, timings: { ...checkpoints.timings }, shown: Promise.resolve(), recording: [], chunksKept: Promise.resolve() };
+  const run: Run = { deps, log, job, owner, checkpoints, timings: { ...checkpoints.timings }, shown: Promise.resolve(), recording: [], chunksKept: Promise.resolve(), summarisedBefore: checkpoints.summarize !== undefined };
   try {
     await analyseVideo(run);
     schema ??= await pickDatabase(run);

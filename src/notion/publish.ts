@@ -35,6 +35,12 @@ export interface PagePlan {
 export interface PublishCheckpoint {
   /** The page a previous attempt already made and recorded. */
   existingPageId?: string;
+  /**
+   * False when no earlier attempt can have reached this step (so none can have made the page
+   * without recording it): the page is created without first looking for it, one Notion call
+   * fewer. Anything else looks first.
+   */
+  mayExist?: boolean;
   /** Called right after the page exists (created now, or found from a crashed attempt). */
   onPageCreated(pageId: string, url: string): Promise<void>;
 }
@@ -202,7 +208,7 @@ export async function publishPage(
   if (checkpoint.existingPageId) {
     page = await api.retrievePage(accessToken, checkpoint.existingPageId);
   } else {
-    const found = await findPageOfJob(api, accessToken, plan, values);
+    const found = checkpoint.mayExist === false ? undefined : await findPageOfJob(api, accessToken, plan, values);
     if (found) {
       page = found;
       await checkpoint.onPageCreated(page.id, page.url);

@@ -194,6 +194,21 @@ describe("exactly one page per job", () => {
     expect(result.pageId).toBe(emulator.pages[0]!.id);
   });
 
+  it("a first publish, which no earlier attempt can have begun, creates the page without looking for it first; a resumed one looks", async () => {
+    const { emulator, api, token, sources } = await start("workouts");
+    const queries = () => emulator.requests.filter((r) => r.method === "POST" && r.path.endsWith("/query")).length;
+    await publishPage(api, token, planFor(sources[0]!), { ...recorder().checkpoint, mayExist: false });
+    expect(queries()).toBe(0);
+    expect(emulator.pages).toHaveLength(1);
+    // A lost answer on a first publish is still looked for before trying again: never a second page.
+    emulator.loseNextResponse((req) => req.method === "POST" && req.path === "/v1/pages");
+    await publishPage(api, token, planFor(sources[0]!), { ...recorder().checkpoint, mayExist: false });
+    expect(emulator.pages).toHaveLength(2);
+    expect(queries()).toBe(1);
+    await publishPage(api, token, planFor(sources[0]!), recorder().checkpoint);
+    expect(queries()).toBe(2);
+  });
+
   it("when a create failed before Notion did anything, creates after looking", async () => {
     const { emulator, api, token, sources } = await start("workouts");
     emulator.failNext({ kind: "500" }, (req) => req.method === "POST" && req.path === "/v1/pages");
