@@ -18,6 +18,7 @@ import { openDatabase, type Database } from "./db/client.ts";
 import { createRepositories, type Repositories } from "./db/repositories.ts";
 import { createTokenCipher, loadOrCreateEmbeddedKey, type TokenCipher } from "./db/token-cipher.ts";
 import { describeFeatures } from "./features.ts";
+import { createAnswerSpool } from "./jobs/answer-spool.ts";
 import type { PipelineDeps } from "./jobs/pipeline.ts";
 import { createStageQueues } from "./jobs/queues.ts";
 import { startTextRetention } from "./jobs/retention.ts";
@@ -103,6 +104,9 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
   const ytDlp = await checkYtDlp(config, log, metrics);
   const swept = await media.sweepStaleWorkDirs();
   if (swept > 0) log.info({ swept }, "removed work folders left by a crash");
+  const answers = createAnswerSpool(path.join(config.dataDir, "answers"), log);
+  const stale = await answers.sweep();
+  if (stale > 0) log.info({ stale }, "removed the spooled answers of jobs untouched for a day");
 
   let worker: Worker | undefined;
   const foreground = new Foreground();
@@ -129,6 +133,7 @@ async function wire(config: Config, log: Logger, server: Server, port: number, s
     schemas: repos.schemas,
     log,
     media,
+    answers,
     transcriber: createTranscriber(config, log),
     ocr,
     summarizer: createSummarizer(config, log),

@@ -113,7 +113,7 @@ export async function soakFigures(input: { db: Database; world: World; tg: Teleg
   const failed = jobs.filter((j) => j.status === "FAILED");
   const stuck = jobs.filter((j) => j.status === "QUEUED" || j.status === "RUNNING");
 
-  // One answer per job and stage; transcription one per audio chunk (told apart by its length).
+  // One answer per job and stage; transcription one per audio chunk (told apart by its index).
   const received = new Map<string, number>();
   for (const call of runs.flatMap(paidCallsOf)) received.set(call.key, (received.get(call.key) ?? 0) + 1);
   const repeatedPaidCalls = [...received.values()].reduce((n, count) => n + count - 1, 0);

@@ -50,7 +50,7 @@ export function claimsOf(run: ServiceRun): Claim[] {
 
 /** One paid call the service received an answer to, from its "ai usage" log line. */
 export interface PaidCall {
-  /** Job, provider and (for transcription) the chunk's length: one answer is expected per key. */
+  /** Job, provider and (for transcription) the chunk's index in the clip: one answer is expected per key. */
   key: string;
 }
 
@@ -59,8 +59,9 @@ export function paidCallsOf(run: ServiceRun): PaidCall[] {
   const calls: PaidCall[] = [];
   for (const line of run.process.output().split("\n")) {
     if (!line.includes('"ai usage"')) continue;
-    const entry = JSON.parse(line) as { jobId?: string; usage?: { provider?: string; audioSeconds?: number } };
-    if (entry.jobId && entry.usage?.provider) calls.push({ key: `${entry.jobId} ${entry.usage.provider} ${entry.usage.audioSeconds ?? ""}` });
+    // Not the chunk's length: the emulator bills whole seconds, so two chunks of one clip often bill alike.
+    const entry = JSON.parse(line) as { jobId?: string; chunk?: number; usage?: { provider?: string } };
+    if (entry.jobId && entry.usage?.provider) calls.push({ key: `${entry.jobId} ${entry.usage.provider} ${entry.chunk ?? ""}` });
   }
   return calls;
 }

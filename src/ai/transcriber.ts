@@ -41,7 +41,7 @@ export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: 
   const client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 0, timeout: options.timeoutMs });
   const policy = options.retry ?? defaultRetryPolicy;
 
-  async function transcribeChunk(chunk: AudioChunkInput, call: CallOptions): Promise<ChunkTranscript> {
+  async function transcribeChunk(chunk: AudioChunkInput, index: number, call: CallOptions): Promise<ChunkTranscript> {
     const { size } = await stat(chunk.path);
     if (size > MAX_TRANSCRIPTION_BYTES) {
       throw new UserFacingError("video_too_large", "error.audioTooLong");
@@ -78,6 +78,7 @@ export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: 
         outputTokens: usage?.type === "tokens" ? usage.output_tokens : undefined,
       },
       call,
+      index,
     );
     const text = answer.text.trim();
     const segments =
@@ -89,10 +90,10 @@ export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: 
   }
 
   /** A chunk's words: from an earlier attempt when it transcribed this very stretch, else asked for and handed to `onChunk`. */
-  async function chunkWords(chunk: AudioChunkInput, call: TranscribeOptions): Promise<ChunkTranscript> {
+  async function chunkWords(chunk: AudioChunkInput, index: number, call: TranscribeOptions): Promise<ChunkTranscript> {
     const earlier = call.done?.find((d) => d.startSeconds === chunk.startSeconds && d.durationSeconds === chunk.durationSeconds);
     if (earlier) return earlier;
-    const part = await inFlight.add(() => transcribeChunk(chunk, call), { signal: call.signal });
+    const part = await inFlight.add(() => transcribeChunk(chunk, index, call), { signal: call.signal });
     await call.onChunk?.(part);
     return part;
   }
@@ -101,7 +102,7 @@ export function createOpenAiTranscriber(options: OpenAiTranscriberOptions, log: 
     async transcribe(chunks, call = {}) {
       const ordered = [...chunks].sort((a, b) => a.startSeconds - b.startSeconds);
       // A failed chunk (its retries are inside) fails the whole, but only once the others have answered and been kept.
-      const settled = await Promise.allSettled(ordered.map((chunk) => chunkWords(chunk, call)));
+      const settled = await Promise.allSettled(ordered.map((chunk, index) => chunkWords(chunk, index, call)));
       const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failure) throw failure.reason;
       const parts = settled.map((r) => (r as PromiseFulfilledResult<ChunkTranscript>).value);

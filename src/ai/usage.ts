@@ -3,9 +3,12 @@ import type { UsageTotals } from "../db/usage.ts";
 import type { Logger } from "../log.ts";
 import type { AiUsage, CallOptions } from "./types.ts";
 
-/** Logs what one call used, tagged with the job, and hands it to the caller's `onUsage` to record. */
-export function reportUsage(log: Logger, usage: AiUsage, call: CallOptions): void {
-  log.info({ usage, jobId: call.jobId }, "ai usage");
+/**
+ * Logs what one call used, tagged with the job (and, for a clip's audio, the chunk's index in it:
+ * chunks of equal length are told apart), and hands it to the caller's `onUsage` to record.
+ */
+export function reportUsage(log: Logger, usage: AiUsage, call: CallOptions, chunk?: number): void {
+  log.info({ usage, jobId: call.jobId, chunk }, "ai usage");
   call.onUsage?.(usage);
 }
 

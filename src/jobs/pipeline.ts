@@ -22,9 +22,10 @@ import { attachablePictures, uploadPictures } from "../notion/pictures.ts";
 import { publishPage } from "../notion/publish.ts";
 import { buildSummarySchema, parseNotionProperties } from "../notion/schema-mapping.ts";
 import type { SummaryMissing } from "../summary.ts";
+import type { Answer, AnswerKind, AnswerSpool } from "./answer-spool.ts";
 import type { StageQueues } from "./queues.ts";
 import { summaryWithoutModel } from "./summary-without-model.ts";
-import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type SentFileSource, type StageName, type TimedStep, type TranscriptCheckpoint } from "./types.ts";
+import { checkpointsOf, type Checkpoints, type Job, type ProgressSink, type SentFileSource, type OnScreenCheckpoint, type StageName, type TimedStep, type TranscriptCheckpoint } from "./types.ts";
 
 /** Everything the stages call; each piece belongs to its own room. */
 export interface PipelineDeps {
@@ -55,6 +56,8 @@ export interface PipelineDeps {
   databasePicker?: DatabasePicker;
   /** Stores what one paid AI call of the job used (src/db/usage.ts). */
   recordUsage?(job: Job, usage: AiUsage): Promise<void>;
+  /** Where each paid answer is kept from its arrival until the job ends, for a successor should this worker die. */
+  answers: AnswerSpool;
   /** How often and how far apart a result is written again while the database does not answer (default: STORE_RETRY). */
   storeRetry?: { attempts: number; delayMs: number };
 }
@@ -252,7 +255,8 @@ async function transcribeSpeech(run: Run, chunks: AudioChunk[]): Promise<Transcr
   const { deps } = run;
   if (chunks.length === 0 || !deps.transcriber) return { text: "", segments: [], audioSeconds: 0 };
   try {
-    const options = { ...callOptions(run), done: run.checkpoints.speechChunks, onChunk: chunks.length > 1 ? (part: ChunkTranscript) => keepChunk(run, part) : undefined };
+    const done = [...(run.checkpoints.speechChunks ?? []), ...(await spooledChunks(run, chunks))];
+    const options = { ...callOptions(run), done, onChunk: (part: ChunkTranscript) => keepChunk(run, chunks, part) };
     const transcript = await deps.queues.transcribe.add(() => timed(run, "transcribe", () => deps.transcriber!.transcribe(chunks, options)));
     return { text: transcript.text, language: transcript.language, audioSeconds: transcript.audioSeconds, segments: transcript.segments };
   } catch (error) {
@@ -266,8 +270,24 @@ async function transcribeSpeech(run: Run, chunks: AudioChunk[]): Promise<Transcr
   }
 }
 
-/** Saves a paid chunk's words at once: a kill or a failed chunk later in the clip does not pay for this one again. */
-function keepChunk(run: Run, part: ChunkTranscript): Promise<void> {
+/** Chunks a worker that died before their checkpoint was written had spooled: used, not paid for again. */
+async function spooledChunks(run: Run, chunks: AudioChunk[]): Promise<ChunkTranscript[]> {
+  const saved = run.checkpoints.speechChunks ?? [];
+  const found = await Promise.all(chunks.map((_, index) => run.deps.answers.find(run.job.id, "chunk", String(index))));
+  const spooled = found.filter((part): part is ChunkTranscript => part !== undefined && !saved.some((s) => s.startSeconds === part.startSeconds));
+  if (spooled.length > 0) run.log.info({ chunks: spooled.map((p) => p.startSeconds) }, "took transcribed chunks from the answer spool instead of paying for them again");
+  return spooled;
+}
+
+/**
+ * Spools a paid chunk's words before anything else, then (for a clip of several) saves them at
+ * once: a kill or a failed chunk later in the clip does not pay for this one again.
+ */
+function keepChunk(run: Run, chunks: AudioChunk[], part: ChunkTranscript): Promise<void> {
+  const index = chunks.findIndex((c) => c.startSeconds === part.startSeconds);
+  run.deps.answers.keep(run.job.id, "chunk", String(index), part);
+  // One chunk is the whole transcript: its checkpoint follows at once.
+  if (chunks.length === 1) return Promise.resolve();
   const kept = run.chunksKept.catch(() => undefined).then(() => save(run, "ANALYZE", { speechChunks: [...(run.checkpoints.speechChunks ?? []), part] }));
   run.chunksKept = kept;
   return kept;
@@ -279,14 +299,27 @@ async function transcribe(run: Run, chunks: AudioChunk[]): Promise<void> {
 }
 
 async function readScreen(run: Run, frames: Frame[]): Promise<void> {
+  const text = frames.length === 0 ? { text: "", lines: [], images: 0, requests: 0 } : ((await spooled(run, "ocr", "")) ?? (await readFrames(run, frames)));
+  await save(run, "ANALYZE", { ocr: text });
+}
+
+async function readFrames(run: Run, frames: Frame[]): Promise<OnScreenCheckpoint> {
   const { deps } = run;
-  const text =
-    frames.length === 0
-      ? { text: "", lines: [], images: 0, requests: 0 }
-      : await deps.queues.ocr.add(
-          () => timed(run, "ocr", () => deps.ocr.read(frames.map((f) => f.path), callOptions(run))),
-        );
-  await save(run, "ANALYZE", { ocr: { text: text.text, lines: text.lines, images: text.images, requests: text.requests } });
+  return deps.queues.ocr.add(() =>
+    timed(run, "ocr", async () => {
+      const read = await deps.ocr.read(frames.map((f) => f.path), callOptions(run));
+      const text = { text: read.text, lines: read.lines, images: read.images, requests: read.requests };
+      deps.answers.keep(run.job.id, "ocr", "", text);
+      return text;
+    }),
+  );
+}
+
+/** An answer a worker that died before its checkpoint was written had spooled (logged: nothing is paid for it). */
+async function spooled<K extends AnswerKind>(run: Run, kind: K, key: string): Promise<Answer<K> | undefined> {
+  const answer = await run.deps.answers.find(run.job.id, kind, key);
+  if (answer) run.log.info({ kind }, "took an answer from the answer spool instead of paying for it again");
+  return answer;
 }
 
 /** Uploads the cover and key frames (a photo post: its pictures) to the person's Notion, for the page. */
@@ -348,13 +381,15 @@ async function summarise(run: Run, schema: NotionSchema): Promise<void> {
 
 async function summariseWithModel(run: Run, schema: NotionSchema, summarizer: Summarizer): Promise<void> {
   const { deps, checkpoints } = run;
+  const earlier = await spooled(run, "summary", schema.id);
+  if (earlier) return save(run, "PUBLISH", { summarize: earlier });
   const { schema: responseSchema, propertyGuide } = buildSummarySchema(parseNotionProperties(schema.properties));
   const download = checkpoints.download!;
   const language = await deps.summaryLanguageOf?.(run.job.id);
   const summary = await deps.queues.summarize.add(
     () =>
-      timed(run, "summarize", () =>
-        summarizer.summarize(
+      timed(run, "summarize", async () => {
+        const answer = await summarizer.summarize(
           {
             sourceUrl: download.webpageUrl || (checkpoints.sentFile ? "" : run.job.canonicalUrl),
             ...videoMaterial(run),
@@ -364,8 +399,10 @@ async function summariseWithModel(run: Run, schema: NotionSchema, summarizer: Su
           },
           responseSchema,
           callOptions(run),
-        ),
-      ),
+        );
+        deps.answers.keep(run.job.id, "summary", schema.id, answer);
+        return answer;
+      }),
   );
   await save(run, "PUBLISH", { summarize: summary });
 }

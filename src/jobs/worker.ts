@@ -80,6 +80,12 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     await deps.sink.failed({ type: "failed", job, kind, text });
     await deps.jobs.fail(job, owner, kind, text);
     deps.metrics.jobFinished("FAILED");
+    await forgetAnswers(job);
+  }
+
+  /** The job has ended: its spooled answers are in its checkpoints or no longer wanted (the boot sweep takes any left). */
+  async function forgetAnswers(job: Job): Promise<void> {
+    await deps.answers.forget(job.id).catch((error: unknown) => log.warn({ jobId: job.id, err: error }, "could not remove a finished job's spooled answers"));
   }
 
   async function work(entry: ActiveJob): Promise<void> {
@@ -94,6 +100,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       if (!entry.abandoned) {
         await deps.jobs.complete(job, owner);
         deps.metrics.jobFinished("DONE");
+        await forgetAnswers(job);
       }
     } catch (error) {
       if (entry.abandoned) return;

@@ -70,6 +70,18 @@ describe("OpenAI transcriber against the emulator", () => {
     expect(usage!.audioSeconds).toBeGreaterThan(0);
   });
 
+  it("names each call's chunk in its usage line, so two chunks billed alike are still two answers", async () => {
+    const { log, lines } = capturingLogger();
+    const chunks = [
+      { path: first, startSeconds: 0, durationSeconds: 2 },
+      { path: first, startSeconds: 2, durationSeconds: 2 },
+    ];
+    await transcriber("whisper-1", log).transcribe(chunks, { jobId: "job-chunks" });
+    const logged = lines.filter((l) => l.msg === "ai usage" && l.jobId === "job-chunks");
+    expect(logged.map((l) => (l.usage as { audioSeconds: number }).audioSeconds).every((s, _, all) => s === all[0])).toBe(true);
+    expect(logged.map((l) => l.chunk).sort()).toEqual([0, 1]);
+  });
+
   it("sends only the chunks an earlier attempt did not transcribe, and hands each new one over as it arrives", async () => {
     const earlier = { startSeconds: 0, durationSeconds: 30, text: "Boil the water. Wait ten minutes.", language: "english", segments: [{ start: 0, end: 2, text: "Boil the water. Wait ten minutes." }] };
     const kept: ChunkTranscript[] = [];

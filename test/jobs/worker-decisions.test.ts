@@ -3,12 +3,15 @@
  * good with the sentence to show, or forget a revoked Notion token. Milliseconds per test; the
  * real-database tests beside it (queue, crash-recovery, two-workers) cover the same store on Postgres.
  */
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import type { Job } from "../../src/db/jobs.ts";
 import type { Person } from "../../src/db/people.ts";
 import { TransientError, UserFacingError } from "../../src/errors.ts";
 import { english } from "../../src/i18n/index.ts";
+import { createAnswerSpool } from "../../src/jobs/answer-spool.ts";
 import type { PipelineDeps } from "../../src/jobs/pipeline.ts";
 import { createStageQueues } from "../../src/jobs/queues.ts";
 import type { ProgressEvent } from "../../src/jobs/types.ts";
@@ -58,10 +61,13 @@ async function workerFailingWith(error: unknown, env: Record<string, string> = {
     },
   };
   const config = loadConfig({ WORKER_ENABLED: "true", ...env });
+  const log = createLogger({ logLevel: "silent", logPretty: false });
   const deps: PipelineDeps = {
     jobs,
     schemas: repos.schemas,
-    log: createLogger({ logLevel: "silent", logPretty: false }),
+    log,
+    // No run gets as far as a paid answer; the spool is only told each failed job has ended.
+    answers: createAnswerSpool(path.join(tmpdir(), "reelnotes-worker-decisions"), log),
     media: { createWorkDir: () => Promise.reject(error) } as unknown as MediaTools,
     transcriber: undefined,
     ocr: {} as OnScreenTextReader,
