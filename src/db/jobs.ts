@@ -48,7 +48,8 @@ export interface JobRepository {
    * starve another's one. `running`: jobs this worker still runs, never claimed again by it.
    * Attempts count runs that end (done, retried or failed): a claim from the queue starts one;
    * taking over a lapsed lease (its worker died or lost the database) carries on the attempt that
-   * was cut short, so kills and restarts do not spend a job's JOB_MAX_ATTEMPTS.
+   * was cut short, so kills and restarts do not spend a job's JOB_MAX_ATTEMPTS; it counts in
+   * `takeovers` instead, which the worker caps so a job that kills every worker ends.
    */
   claimNext(owner: string, leaseMs: number, perUserCap: number, running?: string[]): Promise<Job | undefined>;
   /** The job, or undefined when there is none with this id. */
@@ -147,7 +148,8 @@ export function createJobRepository(db: Database): JobRepository {
          )
          UPDATE "Job" SET status = 'RUNNING', "leaseOwner" = $1,
            "leaseUntil" = ${NOW} + ($2::int * interval '1 millisecond'),
-           attempts = attempts + CASE WHEN "Job".status = 'QUEUED' THEN 1 ELSE 0 END, "updatedAt" = ${NOW}
+           attempts = attempts + CASE WHEN "Job".status = 'QUEUED' THEN 1 ELSE 0 END,
+           takeovers = takeovers + CASE WHEN "Job".status = 'RUNNING' THEN 1 ELSE 0 END, "updatedAt" = ${NOW}
          FROM candidate WHERE "Job".id = candidate.id
          RETURNING "Job".id`,
         [owner, leaseMs, perUserCap, running],
@@ -171,7 +173,7 @@ export function createJobRepository(db: Database): JobRepository {
     },
     async moveDone(userId, jobId, schemaId) {
       const { rows } = await db.sql.query(
-        `UPDATE "Job" SET "schemaId" = $3::uuid, status = 'QUEUED', stage = 'SUMMARIZE', attempts = 0, "runAfter" = ${NOW},
+        `UPDATE "Job" SET "schemaId" = $3::uuid, status = 'QUEUED', stage = 'SUMMARIZE', attempts = 0, takeovers = 0, "runAfter" = ${NOW},
            checkpoints = (checkpoints - 'summarize' - 'pictures' - 'publish' - 'notified' - 'picked') || jsonb_build_object('replaces', "notionPageId"),
            "notionPageId" = NULL, "notionPageUrl" = NULL, "finishedAt" = NULL, "updatedAt" = ${NOW}
          WHERE id = $1::uuid AND "userId" = $2::uuid AND status = 'DONE' AND "notionPageId" IS NOT NULL RETURNING id`,
@@ -244,7 +246,7 @@ export function createJobRepository(db: Database): JobRepository {
     async retryFailed(userId, jobId) {
       const { count } = await db.prisma.job.updateMany({
         where: { id: jobId, userId, status: "FAILED" },
-        data: { status: "QUEUED", attempts: 0, runAfter: new Date(), errorKind: null, errorMessage: null, errorText: Prisma.DbNull, finishedAt: null },
+        data: { status: "QUEUED", attempts: 0, takeovers: 0, runAfter: new Date(), errorKind: null, errorMessage: null, errorText: Prisma.DbNull, finishedAt: null },
       });
       return count === 0 ? undefined : find(jobId);
     },

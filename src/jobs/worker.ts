@@ -88,8 +88,18 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     await deps.answers.forget(job.id).catch((error: unknown) => log.warn({ jobId: job.id, err: error }, "could not remove a finished job's spooled answers"));
   }
 
+  /**
+   * A job whose workers died with it JOB_MAX_ATTEMPTS times (it crashes the process, or exhausts
+   * its memory) is failed with a sentence instead of taking down the next worker, and the next.
+   */
+  async function stopCrashing(job: Job): Promise<void> {
+    log.error({ jobId: job.id, userId: job.userId, takeovers: job.takeovers }, "the workers running this job kept dying with it; failed instead of run again");
+    await failForGood(job, "worker_died", { key: "error.bug" }).catch((failure: unknown) => log.error({ jobId: job.id, err: failure }, "could not record a failure"));
+  }
+
   async function work(entry: ActiveJob): Promise<void> {
     const { job } = entry;
+    if (job.takeovers >= jobs.maxAttempts) return stopCrashing(job);
     const renew = setInterval(() => {
       deps.jobs.renewLease(job, owner, jobs.leaseMs).catch((error: unknown) => {
         log.warn({ jobId: job.id, err: error }, "could not renew a lease");

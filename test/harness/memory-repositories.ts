@@ -170,7 +170,7 @@ function jobsOver(t: MemoryTables): JobRepository {
         .filter((j) => (j.status === "QUEUED" && j.runAfter.getTime() <= now) || (j.status === "RUNNING" && j.leaseUntil && j.leaseUntil.getTime() < now))
         .find((j) => live(j.userId) < perUserCap);
       if (!job) return undefined;
-      Object.assign(job, { status: "RUNNING", leaseOwner: owner, leaseUntil: new Date(now + leaseMs), attempts: job.attempts + (job.status === "QUEUED" ? 1 : 0) });
+      Object.assign(job, { status: "RUNNING", leaseOwner: owner, leaseUntil: new Date(now + leaseMs), attempts: job.attempts + (job.status === "QUEUED" ? 1 : 0), takeovers: job.takeovers + (job.status === "RUNNING" ? 1 : 0) });
       return { ...job };
     },
     find: async (id) => (t.jobs.has(id) ? { ...t.jobs.get(id)! } : undefined),
@@ -219,6 +219,7 @@ function jobsOver(t: MemoryTables): JobRepository {
         id: randomUUID(),
         stage: "DOWNLOAD",
         attempts: 0,
+        takeovers: 0,
         runAfter: createdAt,
         leaseOwner: null,
         leaseUntil: null,
@@ -258,7 +259,7 @@ function jobsOver(t: MemoryTables): JobRepository {
       const kept: Record<string, unknown> = { ...(job.checkpoints as object) };
       for (const key of ["summarize", "pictures", "publish", "notified", "picked"]) delete kept[key];
       Object.assign(job, {
-        schemaId, status: "QUEUED", stage: "SUMMARIZE", attempts: 0, runAfter: new Date(), finishedAt: null,
+        schemaId, status: "QUEUED", stage: "SUMMARIZE", attempts: 0, takeovers: 0, runAfter: new Date(), finishedAt: null,
         checkpoints: { ...kept, replaces: job.notionPageId }, notionPageId: null, notionPageUrl: null,
       });
       return { ...job };
@@ -266,7 +267,7 @@ function jobsOver(t: MemoryTables): JobRepository {
     async retryFailed(userId, jobId) {
       const job = t.jobs.get(jobId);
       if (!job || job.userId !== userId || job.status !== "FAILED") return undefined;
-      Object.assign(job, { status: "QUEUED", attempts: 0, runAfter: new Date(), errorKind: null, errorMessage: null, errorText: null, finishedAt: null });
+      Object.assign(job, { status: "QUEUED", attempts: 0, takeovers: 0, runAfter: new Date(), errorKind: null, errorMessage: null, errorText: null, finishedAt: null });
       return { ...job };
     },
     async recent(userId, take) {

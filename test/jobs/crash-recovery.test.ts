@@ -28,7 +28,7 @@ describe("crash recovery", () => {
   beforeAll(async () => {
     world = await startWorld({ transcript: "Bake the bread for 40 minutes at 220 degrees." });
     await Promise.all(
-      ["download", "extract", "analyze", "summarize", "publish"].map((stage) =>
+      ["download", "extract", "analyze", "summarize", "publish", "poison"].map((stage) =>
         makeCaptionedClip(world.mediaDir, { name: `crash-${stage}`, seconds: 3, captions: [`Stage ${stage}`], speech: `Stage ${stage}.` }),
       ),
     );
@@ -129,6 +129,26 @@ describe("crash recovery", () => {
     expect(checkpointsOf(done).extract?.audioChunks).toBe(2);
     expect(world.openai.uploads.length - atKill, "chunks transcribed after the restart").toBe(1);
     expect(checkpointsOf(done).speechChunks?.map((c) => c.startSeconds)).toHaveLength(2);
+  });
+
+  it("fails a job that every worker running it dies with, once JOB_MAX_ATTEMPTS workers have, telling the person it went wrong on our side", { timeout: 600_000 }, async () => {
+    const jobId = await queue("crash-poison");
+    const poisoned = { ...env, JOB_MAX_ATTEMPTS: "2" };
+    for (let death = 1; death <= 2; death += 1) {
+      // The download is where this job takes its worker down, every time.
+      const download = world.videoHost.hold();
+      const doomed = await startServiceProcess(poisoned);
+      processes.push(doomed);
+      await download.arrived;
+      await doomed.kill("SIGKILL");
+      download.release();
+    }
+    const last = await startServiceProcess(poisoned);
+    processes.push(last);
+    const failed = await finished(jobId);
+    await last.kill("SIGTERM");
+
+    expect(failed).toMatchObject({ status: "FAILED", errorKind: "worker_died", errorText: { key: "error.bug" }, attempts: 1, takeovers: 2 });
   });
 
   it.each(cases)("finishes a job whose worker was killed during $stage, paying once for finished stages", { timeout: 600_000 }, async ({ stage, finished: paidBefore }) => {

@@ -100,6 +100,8 @@ describe("the job queue", () => {
       job = (await jobs.claimNext(owner, LEASE, 5))!;
       expect(job.attempts).toBe(1);
     }
+    // The deaths are counted apart, so a job that kills every worker running it can be stopped.
+    expect(job.takeovers).toBe(2);
     await jobs.retryLater(job, "third", new Date(Date.now() - 1000), "server_error", "Gemini said 503");
     expect((await jobs.claimNext("fourth", LEASE, 5))!.attempts).toBe(2);
   });
