@@ -55,5 +55,6 @@ export function describeLatencies(): string[] {
     `Notion: ${l.notionPerCallMs} ms per call; emulator rate limit ${l.notionRequestsPerSecond} requests/s per token, burst ${l.notionBurst} (429 + Retry-After beyond)`,
     `Telegram Bot API: ${l.telegramMs} ms per call (long polls included)`,
     "video host (yt-dlp download): local, no added latency",
+    "emulators run in the benchmark's own process, without their contract checks (the test suite's job; they would take the cores the service is measured on)",
   ];
 }
