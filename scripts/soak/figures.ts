@@ -32,6 +32,8 @@ export interface SoakDetails {
   linksSent: number;
   linksUnanswered: number;
   queuedReplies: number;
+  /** Where a "Queued" answer ended instead of saved or a sentence: its last text and its edits in order, to tell what overwrote it. */
+  lostQueued: { chatId: number; text: string; edits: string[] }[];
   done: number;
   failed: number;
   failures: Record<string, number>;
@@ -46,10 +48,10 @@ export interface SoakDetails {
 
 const STARTS_ANSWER = ["Queued: ", "Already working on ", "Already saved: "];
 
-function linksLostInChat(tg: TelegramEmulator, sent: SentLink[]): { unanswered: number; queued: number; lostQueued: number } {
+function linksLostInChat(tg: TelegramEmulator, sent: SentLink[]): { unanswered: number; queued: number; lostQueued: SoakDetails["lostQueued"] } {
   let unanswered = 0;
   let queued = 0;
-  let lostQueued = 0;
+  const lostQueued: SoakDetails["lostQueued"] = [];
   for (const chatId of new Set(sent.map((s) => s.chatId))) {
     const botMessages = tg.transcript(chatId).filter((m) => m.from === "bot");
     const firstText = (m: (typeof botMessages)[number]) => m.edits.length > 0 ? (tg.events.find((e) => e.kind === "bot-message" && e.chatId === chatId && e.messageId === m.messageId)?.text ?? m.text) : m.text;
@@ -59,7 +61,7 @@ function linksLostInChat(tg: TelegramEmulator, sent: SentLink[]): { unanswered: 
       unanswered += Math.max(0, mine.filter((s) => s.url === url).length - answers.length);
       for (const answer of answers.filter((m) => firstText(m).startsWith("Queued: "))) {
         queued += 1;
-        if (!/^(Saved to|Couldn't)/.test(answer.text)) lostQueued += 1;
+        if (!/^(Saved to|Couldn't)/.test(answer.text)) lostQueued.push({ chatId, text: answer.text, edits: answer.edits.map((e) => e.slice(0, 80)) });
       }
     }
   }
@@ -131,7 +133,7 @@ export async function soakFigures(input: { db: Database; world: World; tg: Teleg
   return {
     figures: {
       jobs: jobs.length,
-      jobsLost: chat.lostQueued + chat.unanswered,
+      jobsLost: chat.lostQueued.length + chat.unanswered,
       duplicatePages: await duplicatePagesIn(world),
       repeatedPaidCalls,
       stuckJobs: stuck.length,
@@ -143,6 +145,7 @@ export async function soakFigures(input: { db: Database; world: World; tg: Teleg
       linksSent: sent.length,
       linksUnanswered: chat.unanswered,
       queuedReplies: chat.queued,
+      lostQueued: chat.lostQueued,
       done: done.length,
       failed: failed.length,
       failures,
