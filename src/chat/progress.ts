@@ -21,7 +21,10 @@ export function createProgressSink(repos: Repositories, adapters: AdapterRegistr
   /** Edits every message following the job; where an edit is refused for good (message deleted), sends the final word anew. */
   async function editAll(job: Job, message: OutgoingMessage, required: boolean): Promise<void> {
     // Read afresh: the same link sent again while running adds messages to follow this job.
-    const refs = (await repos.jobs.progressMessages(job.id)) ?? progressMessagesOf(job);
+    // A stage is shown only while this worker still holds the job (its lease may have lapsed and
+    // a successor finished it); the outcome, said once the job is decided, always is.
+    const heldBy = required ? undefined : (job.leaseOwner ?? undefined);
+    const refs = (await repos.jobs.progressMessages(job.id, heldBy)) ?? progressMessagesOf(job);
     const results = await Promise.allSettled(
       refs.map(async (ref) => {
         const adapter = adapters.get(ref.platform);

@@ -82,8 +82,12 @@ export interface JobRepository {
   release(job: Pick<Job, "id">, owner: string): Promise<void>;
   /** Adds a chat message to the list of those showing this job's progress. */
   addProgressMessage(jobId: string, ref: ProgressMessageRef): Promise<void>;
-  /** The messages showing a job's progress, read afresh (undefined when the job is gone). */
-  progressMessages(jobId: string): Promise<ProgressMessageRef[] | undefined>;
+  /**
+   * The messages showing a job's progress, read afresh (undefined when the job is gone). With
+   * `heldBy`, none unless that worker still runs the job: a worker that lost its lease must not
+   * show a stage over the result its successor already showed.
+   */
+  progressMessages(jobId: string, heldBy?: string): Promise<ProgressMessageRef[] | undefined>;
   /** The newest live or saved job of this person for this link and database (or still waiting for one); with no database named (null), in any database. */
   findSameLink(userId: string, canonicalUrl: string, schemaId: string | null): Promise<Job | undefined>;
   /** Writes a new job. */
@@ -212,9 +216,11 @@ export function createJobRepository(db: Database): JobRepository {
         [jobId, JSON.stringify([ref])],
       );
     },
-    async progressMessages(jobId) {
-      const row = await db.prisma.job.findUnique({ where: { id: jobId }, select: { progressMessage: true } });
-      return row ? progressMessagesOf(row) : undefined;
+    async progressMessages(jobId, heldBy) {
+      const row = await db.prisma.job.findUnique({ where: { id: jobId }, select: { progressMessage: true, status: true, leaseOwner: true } });
+      if (!row) return undefined;
+      if (heldBy !== undefined && (row.status !== "RUNNING" || row.leaseOwner !== heldBy)) return [];
+      return progressMessagesOf(row);
     },
     async findSameLink(userId, canonicalUrl, schemaId) {
       const jobs = await db.prisma.job.findMany({

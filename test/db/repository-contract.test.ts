@@ -181,8 +181,14 @@ describe.each([
     for (let i = 0; i < 20 && claimed?.id !== queued.id; i += 1) claimed = await repos.jobs.claimNext(`w-${process.pid}`, 60_000, 100);
     expect(claimed).toMatchObject({ id: queued.id, status: "RUNNING", attempts: 1 });
     await expect(repos.jobs.renewLease(queued, "someone-else", 60_000)).rejects.toBeInstanceOf(LeaseLostError);
+    // Stage edits follow the job only for the worker holding it; the outcome's edit (no holder named) always does.
+    const shown = [{ platform: "TELEGRAM", chatId: "1", messageId: "7" }];
+    expect(await repos.jobs.progressMessages(queued.id, `w-${process.pid}`)).toEqual(shown);
+    expect(await repos.jobs.progressMessages(queued.id, "someone-else")).toEqual([]);
     await repos.jobs.saveCheckpoint(queued, `w-${process.pid}`, "SUMMARIZE", { download: { title: "t" } });
     await repos.jobs.fail(queued, `w-${process.pid}`, "server_error", { key: "error.transient" });
+    expect(await repos.jobs.progressMessages(queued.id, `w-${process.pid}`)).toEqual([]);
+    expect(await repos.jobs.progressMessages(queued.id)).toEqual(shown);
     expect(await repos.jobs.findSameLink(ada.userId, link(1), recipes!.id)).toBeUndefined();
     expect(await repos.jobs.retryFailed(bob.userId, queued.id)).toBeUndefined();
     const again = await repos.jobs.retryFailed(ada.userId, queued.id);

@@ -199,7 +199,12 @@ function jobsOver(t: MemoryTables): JobRepository {
       const row = t.jobs.get(jobId);
       if (row) row.progressMessage = [...progressMessagesOf(row), ref] as unknown as Job["progressMessage"];
     },
-    progressMessages: async (jobId) => (t.jobs.has(jobId) ? progressMessagesOf(t.jobs.get(jobId)!) : undefined),
+    async progressMessages(jobId, heldBy) {
+      const row = t.jobs.get(jobId);
+      if (!row) return undefined;
+      if (heldBy !== undefined && (row.status !== "RUNNING" || row.leaseOwner !== heldBy)) return [];
+      return progressMessagesOf(row);
+    },
     async findSameLink(userId, canonicalUrl, schemaId) {
       return all()
         .reverse()
