@@ -1,3 +1,5 @@
+import pRetry from "p-retry";
+import { isStoreUnavailable } from "../errors.ts";
 import type { Translate } from "../i18n/index.ts";
 import { acceptLinks, type AcceptOutcome, type SharedVideo } from "../jobs/intake.ts";
 import type { ChatPlatform, Reply } from "./adapter.ts";
@@ -6,6 +8,9 @@ import type { ChatDeps } from "./context.ts";
 import { databaseButtons, workspaceOf } from "./databases.ts";
 import type { Person } from "./person.ts";
 import { hashtagsIn, normaliseName } from "./tag-match.ts";
+
+/** About a minute of a database restarting, tried every second or two. */
+const PROGRESS_REF_RETRY = { retries: 40, minTimeout: 500, maxTimeout: 2000 };
 
 async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, t: Translate, outcome: AcceptOutcome, reply: Reply): Promise<void> {
   switch (outcome.kind) {
@@ -18,8 +23,14 @@ async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, t: Translat
           : sent ? t("alreadyWorkingFile") : t("alreadyWorking", { url: outcome.link.url });
       // Decided here, before any work: the person knows at once what the page will lack.
       const message = await reply({ text: outcome.kind === "queued" && deps.summaryOff ? `${text}\n${t("summaryOff")}` : text });
-      // Every message that asked for this link is edited as the job moves on.
-      await deps.repos.jobs.addProgressMessage(outcome.job.id, { platform, chatId: message.chatId, messageId: message.messageId });
+      // Every message that asked for this link is edited as the job moves on. The message is out
+      // already: a database restarting now must not lose it (handled again, the update would
+      // say "already working on it" in a second message and leave this one at "Queued").
+      const ref = { platform, chatId: message.chatId, messageId: message.messageId };
+      await pRetry(() => deps.repos.jobs.addProgressMessage(outcome.job.id, ref), {
+        ...PROGRESS_REF_RETRY,
+        shouldRetry: ({ error }) => isStoreUnavailable(error),
+      });
       return;
     }
     case "already_saved":

@@ -165,7 +165,10 @@ export function createJobRepository(db: Database): JobRepository {
     renewLease: (job, owner, leaseMs) => updateOwned(job, owner, { leaseUntil: new Date(Date.now() + leaseMs) }),
     async saveCheckpoint(job, owner, stage, patch) {
       const { rows } = await db.sql.query(
-        `UPDATE "Job" SET checkpoints = checkpoints || $3::jsonb, stage = $4::"JobStage", "updatedAt" = ${NOW}
+        // A stage never reached before is progress: the takeovers so far were kills around the job,
+        // not a job that kills its worker (that one dies again and again in the same stage).
+        `UPDATE "Job" SET checkpoints = checkpoints || $3::jsonb, stage = $4::"JobStage", "updatedAt" = ${NOW},
+           takeovers = CASE WHEN $4::"JobStage" > stage THEN 0 ELSE takeovers END
          WHERE id = $1::uuid AND "leaseOwner" = $2 AND status = 'RUNNING' RETURNING id`,
         [job.id, owner, JSON.stringify(patch), stage],
       );
@@ -207,7 +210,8 @@ export function createJobRepository(db: Database): JobRepository {
         finishedAt: new Date(),
       }),
     retryLater: (job, owner, runAfter, kind, message) =>
-      updateOwned(job, owner, { status: "QUEUED", runAfter, leaseOwner: null, leaseUntil: null, errorKind: kind, errorMessage: message }),
+      // The run ended on its own (a passing failure): the worker did not die with it.
+      updateOwned(job, owner, { status: "QUEUED", runAfter, leaseOwner: null, leaseUntil: null, errorKind: kind, errorMessage: message, takeovers: 0 }),
     // The attempt was not the job's fault, so it does not count.
     release: (job, owner) => updateOwned(job, owner, { status: "QUEUED", leaseOwner: null, leaseUntil: null, attempts: { decrement: 1 } }),
     async addProgressMessage(jobId, ref) {

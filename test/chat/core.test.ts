@@ -380,6 +380,20 @@ describe("links and the states they wait in", () => {
     expect(await jobsOf()).toEqual([]);
   });
 
+  it("keeps the Queued message's place when the database restarts just after it went out: one message, followed by the job", async () => {
+    await connected("Recipes");
+    const add = repos.jobs.addProgressMessage;
+    let refusals = 2;
+    repos.jobs.addProgressMessage = async (jobId, ref) => {
+      if (refusals-- > 0) throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+      return add(jobId, ref);
+    };
+    await send(video(1));
+    expect(said.map((s) => s.message.text)).toEqual([t("queued", { url: video(1) })]);
+    const [job] = await jobsOf();
+    expect(await repos.jobs.progressMessages(job!.id)).toEqual([{ platform: "TELEGRAM", chatId: ada.chatId, messageId: "1" }]);
+  });
+
   it("queues a link at once when there is one database, and wakes the worker", async () => {
     await connected("Recipes");
     await send(video(1));

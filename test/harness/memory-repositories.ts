@@ -25,6 +25,9 @@ export interface MemoryTables {
 }
 
 /** Repositories over plain maps, plus the maps themselves. */
+/** JobStage in the order the pipeline goes through it (as the Postgres enum declares it). */
+const STAGE_ORDER = ["DOWNLOAD", "EXTRACT", "ANALYZE", "SUMMARIZE", "PUBLISH", "NOTIFY", "FINISHED"];
+
 export type MemoryRepositories = Repositories & { tables: MemoryTables };
 
 function peopleOver(t: MemoryTables): PeopleRepository {
@@ -177,7 +180,8 @@ function jobsOver(t: MemoryTables): JobRepository {
     renewLease: async (job, owner, leaseMs) => update(job, owner, { leaseUntil: new Date(Date.now() + leaseMs) }),
     async saveCheckpoint(job, owner, stage, patch) {
       const row = owned(job, owner);
-      update(job, owner, { stage, checkpoints: { ...(row.checkpoints as object), ...patch } });
+      const advanced = STAGE_ORDER.indexOf(stage) > STAGE_ORDER.indexOf(row.stage);
+      update(job, owner, { stage, checkpoints: { ...(row.checkpoints as object), ...patch }, ...(advanced ? { takeovers: 0 } : {}) });
     },
     recordPage: async (job, owner, pageId, url) => update(job, owner, { notionPageId: pageId, notionPageUrl: url }),
     complete: async (job, owner) =>
@@ -193,7 +197,7 @@ function jobsOver(t: MemoryTables): JobRepository {
         finishedAt: new Date(),
       }),
     retryLater: async (job, owner, runAfter, kind, message) =>
-      update(job, owner, { status: "QUEUED", runAfter, leaseOwner: null, leaseUntil: null, errorKind: kind, errorMessage: message }),
+      update(job, owner, { status: "QUEUED", runAfter, leaseOwner: null, leaseUntil: null, errorKind: kind, errorMessage: message, takeovers: 0 }),
     release: async (job, owner) => update(job, owner, { status: "QUEUED", leaseOwner: null, leaseUntil: null, attempts: owned(job, owner).attempts - 1 }),
     async addProgressMessage(jobId, ref) {
       const row = t.jobs.get(jobId);

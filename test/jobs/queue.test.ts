@@ -102,6 +102,12 @@ describe("the job queue", () => {
     }
     // The deaths are counted apart, so a job that kills every worker running it can be stopped.
     expect(job.takeovers).toBe(2);
+    // Dying again in the same stage keeps the count; a stage never reached before is progress
+    // (the kills were around the job, as in the soak), and so is a run that ends on its own.
+    await jobs.saveCheckpoint(job, "third", "DOWNLOAD", {});
+    expect((await jobs.find(job.id))!.takeovers).toBe(2);
+    await jobs.saveCheckpoint(job, "third", "EXTRACT", {});
+    expect((await jobs.find(job.id))!.takeovers).toBe(0);
     await jobs.retryLater(job, "third", new Date(Date.now() - 1000), "server_error", "Gemini said 503");
     expect((await jobs.claimNext("fourth", LEASE, 5))!.attempts).toBe(2);
   });
