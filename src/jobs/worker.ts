@@ -36,6 +36,14 @@ interface ActiveJob {
   abandoned: boolean;
 }
 
+/**
+ * Workers that may die holding a job, without it reaching a new stage, before the job is taken
+ * for the cause, per JOB_MAX_ATTEMPTS: a worker holds up to JOBS_IN_FLIGHT jobs, and a slow job
+ * may live through several unrelated restarts (the full soak, a kill every 20 s, failed 5 of 210
+ * innocent jobs at one per attempt).
+ */
+const TAKEOVERS_PER_ATTEMPT = 2;
+
 /** Creates a worker. Any number of them, in any number of processes, can share one database. */
 export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker {
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -99,7 +107,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
 
   async function work(entry: ActiveJob): Promise<void> {
     const { job } = entry;
-    if (job.takeovers >= jobs.maxAttempts) return stopCrashing(job);
+    if (job.takeovers >= jobs.maxAttempts * TAKEOVERS_PER_ATTEMPT) return stopCrashing(job);
     const renew = setInterval(() => {
       deps.jobs.renewLease(job, owner, jobs.leaseMs).catch((error: unknown) => {
         log.warn({ jobId: job.id, err: error }, "could not renew a lease");
