@@ -23,8 +23,15 @@ export class Foreground {
   quiet(maxMs: number): Promise<void> {
     if (this.answering === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      setTimeout(resolve, maxMs).unref();
+      const done = () => {
+        clearTimeout(timer);
+        // A wait that timed out leaves no trace: a chat that is never quiet must not pile them up.
+        this.waiters = this.waiters.filter((waiter) => waiter !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxMs);
+      timer.unref();
+      this.waiters.push(done);
     });
   }
 }

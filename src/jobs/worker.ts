@@ -97,8 +97,8 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
   }
 
   /**
-   * A job whose workers died with it JOB_MAX_ATTEMPTS times (it crashes the process, or exhausts
-   * its memory) is failed with a sentence instead of taking down the next worker, and the next.
+   * A job whose workers died with it twice JOB_MAX_ATTEMPTS times without progress (it crashes the
+   * process, or exhausts its memory) is failed with a sentence instead of taking down the next worker.
    */
   async function stopCrashing(job: Job): Promise<void> {
     log.error({ jobId: job.id, userId: job.userId, takeovers: job.takeovers }, "the workers running this job kept dying with it; failed instead of run again");
