@@ -108,10 +108,14 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
   async function work(entry: ActiveJob): Promise<void> {
     const { job } = entry;
     if (job.takeovers >= jobs.maxAttempts * TAKEOVERS_PER_ATTEMPT) return stopCrashing(job);
+    let renewing: Promise<void> | undefined;
     const renew = setInterval(() => {
-      deps.jobs.renewLease(job, owner, jobs.leaseMs).catch((error: unknown) => {
-        log.warn({ jobId: job.id, err: error }, "could not renew a lease");
-      });
+      // One renewal at a time: while the database is slow or the job's row is locked, renewals
+      // piling up would take every pooled connection from the work itself (seen under load).
+      renewing ??= deps.jobs
+        .renewLease(job, owner, jobs.leaseMs)
+        .catch((error: unknown) => log.warn({ jobId: job.id, err: error }, "could not renew a lease"))
+        .finally(() => (renewing = undefined));
     }, Math.max(1000, jobs.leaseMs / 3));
     try {
       await runPipeline(deps, job, owner);
