@@ -58,9 +58,14 @@ function pgliteRunner(db: PGlite): SqlRunner {
   return runner;
 }
 
+/** How long an unused pooled connection stays open. */
+const IDLE_CONNECTION_MS = 10 * 60_000;
+
 /** Connects to Postgres at `url`, applies pending migrations, and returns the database. */
 export async function openPostgres(url: string, log?: Logger, poolSize = 10): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Connections stay open through quiet minutes: a crowd arriving after a lull would otherwise
+  // wait for ten new connections (a backend each) before its first "Queued" (issue 18).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: IDLE_CONNECTION_MS });
   pool.on("error", (error) => log?.warn({ err: error }, "idle database connection failed"));
   const sql = poolRunner(pool);
   try {
