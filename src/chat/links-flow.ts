@@ -76,8 +76,12 @@ export async function handleLinks(deps: ChatDeps, platform: ChatPlatform, person
 }
 
 async function answerLinks(deps: ChatDeps, platform: ChatPlatform, person: Person, text: string, links: SharedVideo[], reply: Reply): Promise<void> {
-  // Both asked at once: one round trip of waiting instead of two.
-  const [workspace, destination] = await Promise.all([workspaceOf(deps.repos, person.userId), destinationOf(deps, person, text)]);
+  // All asked at once: one round trip of waiting instead of three.
+  const [workspace, destination, earlier] = await Promise.all([
+    workspaceOf(deps.repos, person.userId),
+    destinationOf(deps, person, text),
+    deps.repos.jobs.jobsForLinks(person.userId, links.map((l) => l.url)),
+  ]);
   const connected = workspace !== undefined;
   const { databases, chosen } = connected ? destination : { databases: [], chosen: undefined };
   // Several databases and none chosen or named: each video's database is picked from its content.
@@ -86,6 +90,7 @@ async function answerLinks(deps: ChatDeps, platform: ChatPlatform, person: Perso
   const outcomes = await acceptLinks(
     { jobs: deps.repos.jobs, state: deps.state, maxLinksPerHour: deps.maxLinksPerHour, now: deps.now },
     { userId: person.userId, identityId: person.identityId, sourceText: text, links, schemaId: chosen?.id ?? null, status, pickDatabase },
+    earlier,
   );
   const waiting = outcomes.filter((o) => o.kind === "queued").length;
   const { t } = person;

@@ -83,9 +83,12 @@ export function createConnectionRepository(db: Database, cipher: TokenCipher): C
       await prisma.notionConnection.updateMany({ where: { userId, revokedAt: null }, data: encryptPair(tokens.accessToken, tokens.refreshToken) });
     },
     async liveWorkspace(userId) {
-      const connection = await prisma.notionConnection.findUnique({ where: { userId }, select: { workspaceName: true, revokedAt: true } });
-      if (!connection || connection.revokedAt) return undefined;
-      return { name: connection.workspaceName };
+      // Plain SQL: asked for with every message of links (issue 18, as `schemas.list`).
+      const { rows } = await db.sql.query<{ name: string | null }>(
+        `SELECT "workspaceName" AS name FROM "NotionConnection" WHERE "userId" = $1::uuid AND "revokedAt" IS NULL`,
+        [userId],
+      );
+      return rows[0] ? { name: rows[0].name } : undefined;
     },
     async markRevoked(userId) {
       await prisma.notionConnection.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });

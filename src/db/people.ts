@@ -72,13 +72,21 @@ export function createPeopleRepository(db: Database): PeopleRepository {
   return {
     async ensurePerson(account) {
       const where = { platform_externalUserId: { platform: account.platform, externalUserId: account.externalUserId } };
-      const existing = await db.prisma.chatIdentity.findUnique({ where, include: { user: true } });
+      // Plain SQL for the lookup every message makes: Prisma's own work per query weighed on a
+      // crowd's "Queued" (issue 18). Writes, rare here, stay with Prisma.
+      const { rows } = await db.sql.query<{ id: string; userId: string; dmChatId: string; displayName: string | null; locale: string | null; activeSchemaId: string | null; language: string | null }>(
+        `SELECT ci.id, ci."userId", ci."dmChatId", ci."displayName", ci.locale, u."activeSchemaId", u.language
+         FROM "ChatIdentity" ci JOIN "User" u ON u.id = ci."userId"
+         WHERE ci.platform = $1::"ChatPlatform" AND ci."externalUserId" = $2`,
+        [account.platform, account.externalUserId],
+      );
+      const existing = rows[0];
       if (existing) {
         const locale = account.languageCode ?? existing.locale;
         if (existing.dmChatId !== account.chatId || (account.displayName && existing.displayName !== account.displayName) || locale !== existing.locale) {
           await db.prisma.chatIdentity.update({ where: { id: existing.id }, data: { dmChatId: account.chatId, displayName: account.displayName, locale } });
         }
-        return { userId: existing.userId, identityId: existing.id, activeSchemaId: existing.user.activeSchemaId, chosenLanguage: existing.user.language, locale };
+        return { userId: existing.userId, identityId: existing.id, activeSchemaId: existing.activeSchemaId, chosenLanguage: existing.language, locale };
       }
       const identity = await db.prisma.chatIdentity
         .create({

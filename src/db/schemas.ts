@@ -81,7 +81,10 @@ export function createSchemaRepository(db: Database): SchemaRepository {
         return tx.notionSchema.findMany({ where: { userId }, orderBy: { tag: "asc" } });
       });
     },
-    list: (userId) => prisma.notionSchema.findMany({ where: { userId }, orderBy: { tag: "asc" }, select: { id: true, title: true, tag: true } }),
+    // Plain SQL: asked for with every message of links, where Prisma's own work per query
+    // weighed on a crowd's "Queued" (issue 18).
+    list: async (userId) =>
+      (await db.sql.query<DatabaseChoice>(`SELECT id, title, tag FROM "NotionSchema" WHERE "userId" = $1::uuid ORDER BY tag ASC`, [userId])).rows,
     listFull: (userId) => prisma.notionSchema.findMany({ where: { userId }, orderBy: { tag: "asc" } }),
     find: async (id) => (await prisma.notionSchema.findUnique({ where: { id } })) ?? undefined,
     findByDataSource: async (userId, dataSourceId) => (await prisma.notionSchema.findFirst({ where: { userId, dataSourceId } })) ?? undefined,

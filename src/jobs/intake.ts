@@ -1,4 +1,4 @@
-import type { JobRepository, NewJob } from "../db/jobs.ts";
+import { sameLinkIn, type JobRepository, type LinkJob, type NewJob } from "../db/jobs.ts";
 import type { VideoLink } from "../links.ts";
 import type { StateStore } from "../state/index.ts";
 import type { Job, SentFile } from "./types.ts";
@@ -18,8 +18,8 @@ export type SharedVideo = VideoLink | SentVideo;
 /** What happened to one shared link. */
 export type AcceptOutcome =
   | { kind: "queued"; link: SharedVideo; job: Job }
-  | { kind: "already_saved"; link: SharedVideo; job: Job }
-  | { kind: "in_progress"; link: SharedVideo; job: Job }
+  | { kind: "already_saved"; link: SharedVideo; job: LinkJob }
+  | { kind: "in_progress"; link: SharedVideo; job: LinkJob }
   | { kind: "rate_limited"; link: SharedVideo; retryInMinutes: number };
 
 /** Who sent the links, and where they go. */
@@ -73,15 +73,19 @@ export async function takeAllowance(deps: AllowanceDeps, userId: string): Promis
 /**
  * Turns shared links into jobs. The Job row is written before anything is answered, so
  * nothing a person sent is lost. The same link for the same database gives back the page
- * already made, or the job already running, instead of a second one.
+ * already made, or the job already running, instead of a second one. `earlier` is the person's
+ * jobs for these links when the caller asked for them already (alongside other questions).
  */
 export async function acceptLinks(
   deps: AllowanceDeps & { jobs: JobRepository },
   submission: LinkSubmission,
+  earlier?: LinkJob[],
 ): Promise<AcceptOutcome[]> {
   const outcomes: AcceptOutcome[] = [];
+  // Newest first; a job made below joins it, so a link twice in one message is one job.
+  const known = [...(earlier ?? (await deps.jobs.jobsForLinks(submission.userId, submission.links.map((l) => l.url))))];
   for (const link of submission.links) {
-    const duplicate = await deps.jobs.findSameLink(submission.userId, link.url, submission.schemaId);
+    const duplicate = sameLinkIn(known, link.url, submission.schemaId);
     if (duplicate) {
       outcomes.push({ kind: duplicate.status === "DONE" ? "already_saved" : "in_progress", link, job: duplicate });
       continue;
@@ -104,6 +108,7 @@ export async function acceptLinks(
         ...(submission.pickDatabase ? { pickDatabase: true } : {}),
       },
     });
+    known.unshift(job);
     outcomes.push({ kind: "queued", link, job });
   }
   return outcomes;

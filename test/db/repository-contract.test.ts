@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LeaseLostError } from "../../src/db/jobs.ts";
+import { LeaseLostError, sameLinkIn } from "../../src/db/jobs.ts";
 import type { Person } from "../../src/db/people.ts";
 import { createRepositories, type Repositories } from "../../src/db/repositories.ts";
 import { createTokenCipher } from "../../src/db/token-cipher.ts";
@@ -23,6 +23,13 @@ afterAll(async () => fresh?.cleanup());
 
 const grant = { accessToken: "ntn_contract", refreshToken: "nrt_contract", workspaceId: "ws-1", workspaceName: "Reel Notes", botId: "bot-1" };
 const source = (title: string, id: string) => ({ databaseId: `db-${id}`, dataSourceId: id, title, properties: { Name: { type: "title" } } });
+/**
+ * Creation times are kept to the millisecond, so two jobs made within one are equally new: a
+ * test that needs one newer than `job` lets the clock move past its millisecond first.
+ */
+async function pastMillisecondOf(job: { createdAt: Date }): Promise<void> {
+  while (Date.now() <= job.createdAt.getTime() + 1) await new Promise((resolve) => setImmediate(resolve));
+}
 const link = (n: number) => `https://www.tiktok.com/@chef/video/7300000000000000${n}`;
 let nextAccount = 0;
 
@@ -41,6 +48,8 @@ describe.each([
   };
   const job = (who: Person, n: number, schemaId: string | null, status: "QUEUED" | "WAITING_FOR_SCHEMA" | "WAITING_FOR_CONNECTION" = "QUEUED") =>
     repos.jobs.create({ userId: who.userId, identityId: who.identityId, sourceText: link(n), canonicalUrl: link(n), platform: "tiktok", schemaId, status });
+  /** The job a link would be a duplicate of, as intake finds it. */
+  const sameLink = async (userId: string, url: string, schemaId: string | null) => sameLinkIn(await repos.jobs.jobsForLinks(userId, [url]), url, schemaId);
 
   it("finds the same person for the same chat account, keeping the DM chat current", async () => {
     const first = await repos.people.ensurePerson({ platform: "DISCORD", externalUserId: `d-${process.pid}`, chatId: "100" });
@@ -140,25 +149,44 @@ describe.each([
     const ada = await someone();
     const [recipes] = await repos.schemas.sync(ada.userId, [source("Recipes", "r")]);
     const queued = await job(ada, 1, recipes!.id);
-    expect((await repos.jobs.findSameLink(ada.userId, link(1), recipes!.id))?.id).toBe(queued.id);
-    expect(await repos.jobs.findSameLink(ada.userId, link(2), recipes!.id)).toBeUndefined();
+    expect((await sameLink(ada.userId, link(1), recipes!.id))?.id).toBe(queued.id);
+    expect(await sameLink(ada.userId, link(2), recipes!.id)).toBeUndefined();
     const waiting = await job(ada, 3, null, "WAITING_FOR_SCHEMA");
-    expect((await repos.jobs.findSameLink(ada.userId, link(3), recipes!.id))?.id).toBe(waiting.id);
+    expect((await sameLink(ada.userId, link(3), recipes!.id))?.id).toBe(waiting.id);
+  });
+
+  it("lists a person's jobs for several links in one call, newest first, without failed ones or other people's", async () => {
+    const [ada, bob] = [await someone(), await someone()];
+    const [recipes, travel] = await repos.schemas.sync(ada.userId, [source("Recipes", "r"), source("Travel", "t")]);
+    const older = await job(ada, 5, recipes!.id);
+    const other = await job(ada, 6, null, "WAITING_FOR_CONNECTION");
+    await pastMillisecondOf(older);
+    const newer = await job(ada, 5, travel!.id);
+    await job(bob, 5, null);
+    await job(ada, 7, recipes!.id);
+    const found = await repos.jobs.jobsForLinks(ada.userId, [link(5), link(6)]);
+    expect(found.map((j) => j.id).sort()).toEqual([older.id, other.id, newer.id].sort());
+    expect(found.findIndex((j) => j.id === newer.id)).toBeLessThan(found.findIndex((j) => j.id === older.id));
+    expect(found.find((j) => j.id === other.id)).toMatchObject({ status: "WAITING_FOR_CONNECTION", schemaId: null, canonicalUrl: link(6), notionPageUrl: null });
+    expect(sameLinkIn(found, link(5), null)?.id).toBe(newer.id);
+    expect(sameLinkIn(found, link(6), travel!.id)?.id).toBe(other.id);
+    expect(await repos.jobs.jobsForLinks(ada.userId, [])).toEqual([]);
   });
 
   it("finds the same link in any database when none is named (the bot picks one for such a link)", async () => {
     const ada = await someone();
     const [recipes, travel] = await repos.schemas.sync(ada.userId, [source("Recipes", "r"), source("Travel", "t")]);
     const picked = await job(ada, 4, recipes!.id);
-    expect((await repos.jobs.findSameLink(ada.userId, link(4), null))?.id).toBe(picked.id);
+    expect((await sameLink(ada.userId, link(4), null))?.id).toBe(picked.id);
     // Naming another database is a new page there.
-    expect(await repos.jobs.findSameLink(ada.userId, link(4), travel!.id)).toBeUndefined();
+    expect(await sameLink(ada.userId, link(4), travel!.id)).toBeUndefined();
   });
 
   it("starts waiting jobs, moves connection-waiting ones on, and lists the newest first", async () => {
     const ada = await someone();
     const [recipes] = await repos.schemas.sync(ada.userId, [source("Recipes", "r")]);
     const a = await job(ada, 1, null, "WAITING_FOR_CONNECTION");
+    await pastMillisecondOf(a);
     const b = await job(ada, 2, null, "WAITING_FOR_CONNECTION");
     expect((await repos.jobs.markConnectedWaitingForSchema(ada.userId)).map((j) => j.id).sort()).toEqual([a.id, b.id].sort());
     const started = await repos.jobs.releaseWaiting(ada.userId, recipes!.id, [a.id]);
@@ -189,7 +217,7 @@ describe.each([
     await repos.jobs.fail(queued, `w-${process.pid}`, "server_error", { key: "error.transient" });
     expect(await repos.jobs.progressMessages(queued.id, `w-${process.pid}`)).toEqual([]);
     expect(await repos.jobs.progressMessages(queued.id)).toEqual(shown);
-    expect(await repos.jobs.findSameLink(ada.userId, link(1), recipes!.id)).toBeUndefined();
+    expect(await sameLink(ada.userId, link(1), recipes!.id)).toBeUndefined();
     expect(await repos.jobs.retryFailed(bob.userId, queued.id)).toBeUndefined();
     const again = await repos.jobs.retryFailed(ada.userId, queued.id);
     expect(again).toMatchObject({ status: "QUEUED", attempts: 0, stage: "SUMMARIZE", errorKind: null, checkpoints: { download: { title: "t" } } });

@@ -209,16 +209,10 @@ function jobsOver(t: MemoryTables): JobRepository {
       if (heldBy !== undefined && (row.status !== "RUNNING" || row.leaseOwner !== heldBy)) return [];
       return progressMessagesOf(row);
     },
-    async findSameLink(userId, canonicalUrl, schemaId) {
+    async jobsForLinks(userId, canonicalUrls) {
       return all()
         .reverse()
-        .find(
-          (j) =>
-            j.userId === userId &&
-            j.canonicalUrl === canonicalUrl &&
-            j.status !== "FAILED" &&
-            (schemaId === null || j.schemaId === schemaId || (j.schemaId === null && waiting(j))),
-        );
+        .filter((j) => j.userId === userId && canonicalUrls.includes(j.canonicalUrl) && j.status !== "FAILED");
     },
     async create(input: NewJob) {
       // Jobs made in the same millisecond keep their insertion order: the sort in `all` is stable.
