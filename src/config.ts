@@ -175,7 +175,9 @@ const envSchema = z.object({
   JOBS_PER_USER_IN_FLIGHT: positiveInt.default(2),
   JOB_TEXT_RETENTION_DAYS: positiveInt.default(30),
   CONCURRENCY_DOWNLOAD: positiveInt.default(Math.max(2, availableParallelism())),
-  CONCURRENCY_FFMPEG: positiveInt.default(Math.max(1, availableParallelism())),
+  // One ffmpeg decodes on every core by itself; two at once on two cores only doubled the memory
+  // (~70 MB each, mostly Debian's libraries) and halved each one's speed (issue 18).
+  CONCURRENCY_FFMPEG: positiveInt.default(Math.max(1, Math.floor(availableParallelism() / 2))),
   CONCURRENCY_TRANSCRIBE: positiveInt.default(4),
   CONCURRENCY_OCR: positiveInt.default(2),
   CONCURRENCY_SUMMARIZE: positiveInt.default(4),
