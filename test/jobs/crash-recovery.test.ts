@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Person } from "../../src/db/people.ts";
 import type { JobStage } from "../../src/db/jobs.ts";
-import { acceptLinks } from "../../src/jobs/intake.ts";
 import { checkpointsOf } from "../../src/jobs/types.ts";
-import { parseVideoLinks } from "../../src/links.ts";
 import type { Hold } from "../emulators/kit.ts";
-import { makeCaptionedClip } from "../fixtures/media.ts";
-import { startServiceProcess, type ServiceProcess } from "../harness/processes.ts";
-import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
-import { startWorld, type World } from "../harness/world.ts";
-import { openFreshDatabase } from "../harness/postgres.ts";
+import { startCrashWorld, type CrashWorld } from "../harness/crash-world.ts";
+import { waitUntil } from "../harness/service.ts";
+import type { World } from "../harness/world.ts";
 
 /**
  * A worker process killed with SIGKILL in the middle of each stage in turn: after a restart
@@ -18,42 +13,29 @@ import { openFreshDatabase } from "../harness/postgres.ts";
  * request until the kill, so the kill lands inside the stage however loaded the machine is.
  */
 describe("crash recovery", () => {
+  let crash: CrashWorld;
   let world: World;
-  let database: Awaited<ReturnType<typeof openFreshDatabase>>;
-  let observer: TestService;
-  let person: Person;
-  let env: Record<string, string>;
-  const processes: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    world = await startWorld({ transcript: "Bake the bread for 40 minutes at 220 degrees." });
-    await Promise.all(
-      ["download", "extract", "analyze", "summarize", "publish", "poison"].map((stage) =>
-        makeCaptionedClip(world.mediaDir, { name: `crash-${stage}`, seconds: 3, captions: [`Stage ${stage}`], speech: `Stage ${stage}.` }),
-      ),
-    );
-    // Two audio chunks: 30 s is the longest one.
+    // Two audio chunks in the 40 s clip: 30 s is the longest one.
     const sentences = Array.from({ length: 12 }, (_, i) => `Step ${i + 1}. Stir the dough and wait.`).join(" ");
-    await makeCaptionedClip(world.mediaDir, { name: "crash-chunks", seconds: 40, captions: ["Long bread"], speech: sentences, width: 270, height: 480 });
-    database = await openFreshDatabase();
-    // Observes and seeds the database; takes no jobs itself.
-    observer = await startTestService(world, database.url, { WORKER_ENABLED: "false" });
-    person = await connectedPerson(observer, world);
-    env = { ...world.env, DATABASE_URL: database.url, JOB_LEASE_SECONDS: "3", LOG_LEVEL: "warn", DATA_DIR: observer.dataDir };
+    crash = await startCrashWorld({
+      transcript: "Bake the bread for 40 minutes at 220 degrees.",
+      clips: [
+        ...["download", "extract", "analyze", "summarize", "publish", "poison"].map((stage) => ({ name: `crash-${stage}`, captions: [`Stage ${stage}`], speech: `Stage ${stage}.` })),
+        { name: "crash-chunks", seconds: 40, captions: ["Long bread"], speech: sentences, width: 270, height: 480 },
+      ],
+      logLevel: "warn",
+    });
+    world = crash.world;
   });
 
-  afterAll(async () => {
-    for (const p of processes) await p.kill("SIGKILL");
-    await observer?.stop();
-    await database?.cleanup();
-    await world?.stop();
-  });
+  afterAll(() => crash?.stop());
 
-  const counts = () => ({
-    transcriptions: world.openai.uploads.length,
-    ocr: world.vision.requests.filter((r) => r.path.includes("images:annotate") && r.status === 200).length,
-    summaries: world.gemini.calls.length,
-  });
+  const counts = () => {
+    const paid = crash.paid();
+    return { transcriptions: paid.openai, ocr: paid.vision, summaries: paid.gemini };
+  };
 
   /**
    * Holds the requests of the stage, and says when the worker is inside it. EXTRACT calls
@@ -67,7 +49,7 @@ describe("crash recovery", () => {
         return arrived([world.videoHost.hold()]);
       case "EXTRACT": {
         const running = async () => {
-          const job = await observer.repos.jobs.find(jobId);
+          const job = await crash.observer.repos.jobs.find(jobId);
           return job?.status === "RUNNING" && (job.stage === "EXTRACT" || job.stage === "ANALYZE");
         };
         return { holds: [world.openai.hold(), world.vision.hold()], inside: () => waitUntil(running, 300_000, "the job to reach EXTRACT") };
@@ -89,40 +71,20 @@ describe("crash recovery", () => {
     { stage: "PUBLISH", finished: ["transcriptions", "ocr", "summaries"] },
   ];
 
-  async function queue(name: string): Promise<string> {
-    const url = world.videoHost.postUrl(name);
-    const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
-    const [outcome] = await acceptLinks(
-      { jobs: observer.repos.jobs, state: observer.state, maxLinksPerHour: 100 },
-      { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
-    );
-    if (outcome?.kind !== "queued") throw new Error("not queued");
-    return outcome.job.id;
-  }
-
-  async function finished(jobId: string) {
-    return waitUntil(async () => {
-      const job = await observer.repos.jobs.find(jobId);
-      return job && (job.status === "DONE" || job.status === "FAILED") ? job : undefined;
-    }, 300_000, "the job to finish after the restart");
-  }
-
   it("pays once for each audio chunk of a clip whose worker was killed while its last chunk was being transcribed", { timeout: 600_000 }, async () => {
-    const jobId = await queue("crash-chunks");
+    const jobId = await crash.queue("crash-chunks");
     let transcriptions = 0;
     const hold = world.openai.hold((req) => req.path.includes("/audio/transcriptions") && ++transcriptions === 2);
-    const first = await startServiceProcess(env);
-    processes.push(first);
+    const first = await crash.startWorker();
     await hold.arrived;
     // The chunk that did answer is kept before anything else happens to the job.
-    await waitUntil(async () => checkpointsOf((await observer.repos.jobs.find(jobId))!).speechChunks?.length === 1, 300_000, "the first chunk to be kept");
+    await waitUntil(async () => checkpointsOf((await crash.observer.repos.jobs.find(jobId))!).speechChunks?.length === 1, 300_000, "the first chunk to be kept");
     await first.kill("SIGKILL");
     const atKill = world.openai.uploads.length;
     hold.release();
 
-    const second = await startServiceProcess(env);
-    processes.push(second);
-    const done = await finished(jobId);
+    const second = await crash.startWorker();
+    const done = await crash.finished(jobId);
     await second.kill("SIGTERM");
 
     expect(done.status).toBe("DONE");
@@ -132,40 +94,36 @@ describe("crash recovery", () => {
   });
 
   it("fails a job that every worker running it dies with, once twice JOB_MAX_ATTEMPTS workers have, telling the person it went wrong on our side", { timeout: 600_000 }, async () => {
-    const jobId = await queue("crash-poison");
+    const jobId = await crash.queue("crash-poison");
     // Two deaths per attempt are taken for unrelated restarts: one attempt allows two.
-    const poisoned = { ...env, JOB_MAX_ATTEMPTS: "1" };
+    const poisoned = { JOB_MAX_ATTEMPTS: "1" };
     for (let death = 1; death <= 2; death += 1) {
       // The download is where this job takes its worker down, every time.
       const download = world.videoHost.hold();
-      const doomed = await startServiceProcess(poisoned);
-      processes.push(doomed);
+      const doomed = await crash.startWorker(poisoned);
       await download.arrived;
       await doomed.kill("SIGKILL");
       download.release();
     }
-    const last = await startServiceProcess(poisoned);
-    processes.push(last);
-    const failed = await finished(jobId);
+    const last = await crash.startWorker(poisoned);
+    const failed = await crash.finished(jobId);
     await last.kill("SIGTERM");
 
     expect(failed).toMatchObject({ status: "FAILED", errorKind: "worker_died", errorText: { key: "error.bug" }, attempts: 1, takeovers: 2 });
   });
 
   it.each(cases)("finishes a job whose worker was killed during $stage, paying once for finished stages", { timeout: 600_000 }, async ({ stage, finished: paidBefore }) => {
-    const jobId = await queue(`crash-${stage.toLowerCase()}`);
+    const jobId = await crash.queue(`crash-${stage.toLowerCase()}`);
 
     const { holds, inside } = holdInside(stage, jobId);
-    const first = await startServiceProcess(env);
-    processes.push(first);
+    const first = await crash.startWorker();
     await inside();
     await first.kill("SIGKILL");
     const atKill = counts();
     for (const hold of holds) hold.release();
 
-    const second = await startServiceProcess(env);
-    processes.push(second);
-    const done = await finished(jobId);
+    const second = await crash.startWorker();
+    const done = await crash.finished(jobId);
     await second.kill("SIGTERM");
 
     expect(done.errorMessage).toBeNull();

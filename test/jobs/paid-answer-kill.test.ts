@@ -1,15 +1,11 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Person } from "../../src/db/people.ts";
-import { acceptLinks } from "../../src/jobs/intake.ts";
 import { checkpointsOf } from "../../src/jobs/types.ts";
-import { parseVideoLinks } from "../../src/links.ts";
 import type { Hold } from "../emulators/kit.ts";
-import { makeCaptionedClip } from "../fixtures/media.ts";
-import { startServiceProcess, type ServiceProcess } from "../harness/processes.ts";
-import { connectedPerson, startTestService, waitUntil, type TestService } from "../harness/service.ts";
-import { openFreshDatabase } from "../harness/postgres.ts";
-import { startWorld, type World } from "../harness/world.ts";
+import { startCrashWorld, type CrashWorld } from "../harness/crash-world.ts";
+import type { ServiceProcess } from "../harness/processes.ts";
+import { waitUntil } from "../harness/service.ts";
+import type { World } from "../harness/world.ts";
 
 type Provider = "openai" | "vision" | "gemini";
 
@@ -20,55 +16,25 @@ type Provider = "openai" | "vision" | "gemini";
  * successor takes the job over and finishes it, and each service was paid once per stage.
  */
 describe("a worker killed between a paid answer and its checkpoint", () => {
+  let crash: CrashWorld;
   let world: World;
-  let database: Awaited<ReturnType<typeof openFreshDatabase>>;
-  let observer: TestService;
-  let person: Person;
-  let env: Record<string, string>;
-  const processes: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    world = await startWorld({ transcript: "Fold the dough twice and rest it." });
-    await makeCaptionedClip(world.mediaDir, { name: "spool-short", seconds: 3, captions: ["Short bread"], speech: "Fold the dough." });
-    // Two audio chunks: 30 s is the longest one.
+    // Two audio chunks in the 40 s clip: 30 s is the longest one.
     const sentences = Array.from({ length: 12 }, (_, i) => `Step ${i + 1}. Fold the dough and rest it.`).join(" ");
-    await makeCaptionedClip(world.mediaDir, { name: "spool-long", seconds: 40, captions: ["Long bread"], speech: sentences, width: 270, height: 480 });
-    database = await openFreshDatabase();
-    // Observes and seeds the database; takes no jobs itself. Every process shares its DATA_DIR, as one install's do.
-    observer = await startTestService(world, database.url, { WORKER_ENABLED: "false" });
-    person = await connectedPerson(observer, world);
-    env = { ...world.env, DATABASE_URL: database.url, JOB_LEASE_SECONDS: "3", LOG_LEVEL: "info", DATA_DIR: observer.dataDir };
+    crash = await startCrashWorld({
+      transcript: "Fold the dough twice and rest it.",
+      clips: [
+        { name: "spool-short", captions: ["Short bread"], speech: "Fold the dough." },
+        { name: "spool-long", seconds: 40, captions: ["Long bread"], speech: sentences, width: 270, height: 480 },
+      ],
+      // The test reads the workers' "ai usage" lines.
+      logLevel: "info",
+    });
+    world = crash.world;
   });
 
-  afterAll(async () => {
-    for (const p of processes) await p.kill("SIGKILL");
-    await observer?.stop();
-    await database?.cleanup();
-    await world?.stop();
-  });
-
-  const paid = () => ({
-    openai: world.openai.uploads.length,
-    vision: world.vision.requests.filter((r) => r.path.includes("images:annotate") && r.status === 200).length,
-    gemini: world.gemini.calls.length,
-  });
-
-  async function queue(name: string): Promise<string> {
-    const url = world.videoHost.postUrl(name);
-    const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
-    const [outcome] = await acceptLinks(
-      { jobs: observer.repos.jobs, state: observer.state, maxLinksPerHour: 100 },
-      { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
-    );
-    if (outcome?.kind !== "queued") throw new Error("not queued");
-    return outcome.job.id;
-  }
-
-  async function start(): Promise<ServiceProcess> {
-    const started = await startServiceProcess(env);
-    processes.push(started);
-    return started;
-  }
+  afterAll(() => crash?.stop());
 
   /** The "ai usage" lines a process logged for each service: the answers it received. */
   function answersIn(process: ServiceProcess): Record<Provider, number> {
@@ -84,7 +50,7 @@ describe("a worker killed between a paid answer and its checkpoint", () => {
    */
   async function killBeforeCheckpoint(process: ServiceProcess, jobId: string, holds: Hold[], answers: Partial<Record<Provider, number>>): Promise<void> {
     await Promise.all(holds.map((h) => h.arrived));
-    const lock = new pg.Client({ connectionString: database.url });
+    const lock = new pg.Client({ connectionString: crash.databaseUrl });
     await lock.connect();
     try {
       await lock.query("BEGIN");
@@ -104,30 +70,23 @@ describe("a worker killed between a paid answer and its checkpoint", () => {
     }
   }
 
-  async function finished(jobId: string) {
-    return waitUntil(async () => {
-      const job = await observer.repos.jobs.find(jobId);
-      return job && (job.status === "DONE" || job.status === "FAILED") ? job : undefined;
-    }, 300_000, "the job to finish");
-  }
-
   it("pays once for a short clip's transcript, its on-screen text and its summary, each answer received by a worker killed before its checkpoint", { timeout: 600_000 }, async () => {
-    const before = paid();
-    const jobId = await queue("spool-short");
+    const before = crash.paid();
+    const jobId = await crash.queue("spool-short");
 
     const analysing = [world.openai.hold((req) => req.path.includes("/audio/transcriptions")), world.vision.hold((req) => req.path.includes("images:annotate"))];
-    await killBeforeCheckpoint(await start(), jobId, analysing, { openai: 1, vision: 1 });
+    await killBeforeCheckpoint(await crash.startWorker(), jobId, analysing, { openai: 1, vision: 1 });
 
     const summarising = [world.gemini.hold((req) => req.method === "POST")];
-    await killBeforeCheckpoint(await start(), jobId, summarising, { gemini: 1 });
+    await killBeforeCheckpoint(await crash.startWorker(), jobId, summarising, { gemini: 1 });
 
-    const last = await start();
-    const done = await finished(jobId);
+    const last = await crash.startWorker();
+    const done = await crash.finished(jobId);
     await last.kill("SIGTERM");
 
     expect(done.errorMessage).toBeNull();
     expect(done.status).toBe("DONE");
-    const after = paid();
+    const after = crash.paid();
     expect({ openai: after.openai - before.openai, vision: after.vision - before.vision, gemini: after.gemini - before.gemini }).toEqual({ openai: 1, vision: 1, gemini: 1 });
     expect(answersIn(last)).toEqual({ openai: 0, vision: 0, gemini: 0 });
     expect(last.output()).toContain("from the answer spool");
@@ -136,15 +95,15 @@ describe("a worker killed between a paid answer and its checkpoint", () => {
   });
 
   it("pays once for each audio chunk of a long clip whose worker was killed before the chunks' checkpoints", { timeout: 600_000 }, async () => {
-    const before = paid();
-    const jobId = await queue("spool-long");
+    const before = crash.paid();
+    const jobId = await crash.queue("spool-long");
 
     const transcribing = [world.openai.hold((req) => req.path.includes("/audio/transcriptions"))];
-    await killBeforeCheckpoint(await start(), jobId, transcribing, { openai: 2 });
-    expect(checkpointsOf((await observer.repos.jobs.find(jobId))!).speechChunks ?? []).toHaveLength(0);
+    await killBeforeCheckpoint(await crash.startWorker(), jobId, transcribing, { openai: 2 });
+    expect(checkpointsOf((await crash.observer.repos.jobs.find(jobId))!).speechChunks ?? []).toHaveLength(0);
 
-    const last = await start();
-    const done = await finished(jobId);
+    const last = await crash.startWorker();
+    const done = await crash.finished(jobId);
     await last.kill("SIGTERM");
 
     expect(done.status).toBe("DONE");
