@@ -1,3 +1,4 @@
+import type { ProgressMessageRef } from "../db/jobs.ts";
 import type { UsagePrices } from "../config.ts";
 import type { Repositories } from "../db/repositories.ts";
 import type { DatabaseChoice } from "../db/schemas.ts";
@@ -31,6 +32,8 @@ export interface ChatDeps {
   refreshDatabases(userId: string): Promise<DatabaseChoice[]>;
   /** Revokes the person's Notion token at Notion; false (already logged) when Notion did not confirm. Never throws. */
   revokeNotion(userId: string): Promise<boolean>;
+  /** Shows an ended job's outcome on one message (set by the chat core, from its progress sink). */
+  showEnded?(jobId: string, ref: ProgressMessageRef): Promise<void>;
 }
 
 /** The adapters of the platforms this process runs, by platform. */

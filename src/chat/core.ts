@@ -43,8 +43,10 @@ export interface ChatCore {
 }
 
 /** Builds the chat core. */
-export function createChatCore(deps: ChatDeps): ChatCore {
+export function createChatCore(given: ChatDeps): ChatCore {
   const adapters: AdapterRegistry = new Map();
+  const progress = createProgressSink(given.repos, adapters, given.log);
+  const deps: ChatDeps = { ...given, showEnded: progress.showEnded };
   const personOf = async (sender: ChatSender): Promise<Person> => speakingTo(await deps.repos.people.ensurePerson(sender));
 
   /** "typing…" while slow work (asking Notion) runs; never in the way if it fails. Not for links: "Queued" follows at once. */
@@ -113,7 +115,7 @@ export function createChatCore(deps: ChatDeps): ChatCore {
     handleCommand,
     handleButton,
     databasesFor: async (sender) => deps.repos.schemas.list((await personOf(sender)).userId),
-    progress: createProgressSink(deps.repos, adapters, deps.log),
+    progress,
     notifier: createLinkNotifier(deps, adapters),
   };
 }

@@ -27,10 +27,13 @@ async function answerOutcome(deps: ChatDeps, platform: ChatPlatform, t: Translat
       // already: a database restarting now must not lose it (handled again, the update would
       // say "already working on it" in a second message and leave this one at "Queued").
       const ref = { platform, chatId: message.chatId, messageId: message.messageId };
-      await pRetry(() => deps.repos.jobs.addProgressMessage(outcome.job.id, ref), {
+      const status = await pRetry(() => deps.repos.jobs.addProgressMessage(outcome.job.id, ref), {
         ...PROGRESS_REF_RETRY,
         shouldRetry: ({ error }) => isStoreUnavailable(error),
       });
+      // The job ended while this message was on its way (a quick worker, a slow send): nothing
+      // else will edit it now, so its outcome is shown here.
+      if (status === "DONE" || status === "FAILED") await deps.showEnded?.(outcome.job.id, ref);
       return;
     }
     case "already_saved":

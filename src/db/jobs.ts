@@ -80,8 +80,12 @@ export interface JobRepository {
   retryLater(job: Pick<Job, "id">, owner: string, runAfter: Date, kind: string, message: string): Promise<void>;
   /** Gives the job back untouched (shutdown): it runs again at once elsewhere, from its checkpoints. */
   release(job: Pick<Job, "id">, owner: string): Promise<void>;
-  /** Adds a chat message to the list of those showing this job's progress. */
-  addProgressMessage(jobId: string, ref: ProgressMessageRef): Promise<void>;
+  /**
+   * Adds a chat message to the list of those showing this job's progress; returns the job's
+   * status as the message joined (undefined when the job is gone). A job that had ended by then
+   * will never edit the message: its outcome is the caller's to show.
+   */
+  addProgressMessage(jobId: string, ref: ProgressMessageRef): Promise<JobStatus | undefined>;
   /**
    * The messages showing a job's progress, read afresh (undefined when the job is gone). With
    * `heldBy`, none unless that worker still runs the job: a worker that lost its lease must not
@@ -235,10 +239,11 @@ export function createJobRepository(db: Database): JobRepository {
     // The attempt was not the job's fault, so it does not count.
     release: (job, owner) => updateOwned(job, owner, { status: "QUEUED", leaseOwner: null, leaseUntil: null, attempts: { decrement: 1 } }),
     async addProgressMessage(jobId, ref) {
-      await db.sql.query(
-        `UPDATE "Job" SET "progressMessage" = COALESCE("progressMessage", '[]'::jsonb) || $2::jsonb WHERE id = $1::uuid`,
+      const { rows } = await db.sql.query<{ status: JobStatus }>(
+        `UPDATE "Job" SET "progressMessage" = COALESCE("progressMessage", '[]'::jsonb) || $2::jsonb WHERE id = $1::uuid RETURNING status::text AS status`,
         [jobId, JSON.stringify([ref])],
       );
+      return rows[0]?.status;
     },
     async progressMessages(jobId, heldBy) {
       const row = await db.prisma.job.findUnique({ where: { id: jobId }, select: { progressMessage: true, status: true, leaseOwner: true } });

@@ -102,6 +102,12 @@ export interface ProgressSink {
   stage(event: Extract<ProgressEvent, { type: "stage" }>): Promise<void>;
   done(event: Extract<ProgressEvent, { type: "done" }>): Promise<void>;
   failed(event: Extract<ProgressEvent, { type: "failed" }>): Promise<void>;
+  /**
+   * Once the job's end is recorded: shows its outcome on the messages that began to follow it
+   * while it was being told (a "Queued" that went out late). Such a message, added after the
+   * end was recorded, is its sender's to update (see JobRepository.addProgressMessage).
+   */
+  ended?(jobId: string): Promise<void>;
 }
 
 /** Reads a job's checkpoints JSON as the typed value it was written as. */

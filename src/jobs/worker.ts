@@ -88,7 +88,17 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
     await deps.sink.failed({ type: "failed", job, kind, text });
     await deps.jobs.fail(job, owner, kind, text);
     deps.metrics.jobFinished("FAILED");
+    await showLateMessages(job);
     await forgetAnswers(job);
+  }
+
+  /**
+   * The end is recorded: a message that began to follow the job while the person was being told
+   * (a "Queued" sent late) gets the outcome too. One added after the end was recorded is its
+   * sender's (the repository tells it so), so between the two none is missed.
+   */
+  async function showLateMessages(job: Job): Promise<void> {
+    await deps.sink.ended?.(job.id).catch((error: unknown) => log.warn({ jobId: job.id, err: error }, "could not show the outcome on a message that came late"));
   }
 
   /** The job has ended: its spooled answers are in its checkpoints or no longer wanted (the boot sweep takes any left). */
@@ -122,6 +132,7 @@ export function createWorker(deps: PipelineDeps, options: WorkerOptions): Worker
       if (!entry.abandoned) {
         await deps.jobs.complete(job, owner);
         deps.metrics.jobFinished("DONE");
+        await showLateMessages(job);
         await forgetAnswers(job);
       }
     } catch (error) {

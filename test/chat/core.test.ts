@@ -36,6 +36,8 @@ let typing: string[];
 let said: Said[];
 /** What the core sent to chats on its own (not as a reply). */
 let pushed: OutgoingMessage[];
+/** Messages the core edited, by id. */
+let edited: { messageId: string; message: OutgoingMessage }[];
 
 const reply: Reply = async (message, options) => {
   said.push({ message, personal: options?.personal ?? false });
@@ -79,6 +81,7 @@ beforeEach(() => {
   typing = [];
   said = [];
   pushed = [];
+  edited = [];
   core = createChatCore({
     repos,
     state: new MemoryStateStore(),
@@ -101,7 +104,7 @@ beforeEach(() => {
   const adapter: ChatAdapter = {
     platform: "TELEGRAM",
     send: async (chatId, message) => (pushed.push(message), { chatId, messageId: "sent" }),
-    edit: async () => undefined,
+    edit: async (_chatId, messageId, message) => void edited.push({ messageId, message }),
     typing: async (chatId) => void typing.push(chatId),
   };
   core.registerAdapter(adapter);
@@ -392,6 +395,38 @@ describe("links and the states they wait in", () => {
     expect(said.map((s) => s.message.text)).toEqual([t("queued", { url: video(1) })]);
     const [job] = await jobsOf();
     expect(await repos.jobs.progressMessages(job!.id)).toEqual([{ platform: "TELEGRAM", chatId: ada.chatId, messageId: "1" }]);
+  });
+
+  it("shows the outcome on a Queued message whose job ended while the message was on its way", async () => {
+    await connected("Recipes");
+    // A worker elsewhere takes the job and fails it before "Queued" has reached the chat.
+    const slowReply: Reply = async (message, options) => {
+      const [job] = await jobsOf();
+      const row = repos.tables.jobs.get(job!.id)!;
+      Object.assign(row, { status: "FAILED", errorKind: "server_error", errorText: { key: "error.transient" } });
+      return reply(message, options);
+    };
+    await core.handleText(ada, video(1), slowReply);
+    expect(said.map((s) => s.message.text)).toEqual([t("queued", { url: video(1) })]);
+    expect(edited).toHaveLength(1);
+    expect(edited[0]!.messageId).toBe("1");
+    expect(edited[0]!.message.text).toMatch(/^Couldn't save/);
+    expect(edited[0]!.message.text).toContain(t("error.transient"));
+  });
+
+  it("shows the saved page on a Queued message whose job was done before the message had gone out", async () => {
+    await connected("Recipes");
+    const slowReply: Reply = async (message, options) => {
+      const [job] = await jobsOf();
+      const page = { pageId: "page-1", url: "https://www.notion.so/page-1" };
+      const summarize = { title: "Tomato soup", summary: "Roast, blend, season.", keyPoints: [], properties: {} };
+      Object.assign(repos.tables.jobs.get(job!.id)!, { status: "DONE", notionPageId: page.pageId, notionPageUrl: page.url, checkpoints: { publish: page, summarize } });
+      return reply(message, options);
+    };
+    await core.handleText(ada, video(1), slowReply);
+    expect(edited.map((e) => e.messageId)).toEqual(["1"]);
+    expect(edited[0]!.message.text).toBe(t("saved", { database: "Recipes", title: "Tomato soup" }));
+    expect(buttonsOf({ message: edited[0]!.message, personal: false })[0]).toMatchObject({ url: "https://www.notion.so/page-1" });
   });
 
   it("queues a link at once when there is one database, and wakes the worker", async () => {

@@ -4,6 +4,15 @@ import { createProgressSink } from "../../src/chat/progress.ts";
 import { createLogger } from "../../src/log.ts";
 import { memoryRepositories } from "../harness/memory-repositories.ts";
 
+/** Ada's job for video `n`, queued, with message 7 following it. */
+async function adaJob(repos: ReturnType<typeof memoryRepositories>, n: number) {
+  const person = await repos.people.ensurePerson({ platform: "TELEGRAM", externalUserId: `100${n}`, chatId: `100${n}`, displayName: "Ada" });
+  const url = `https://www.tiktok.com/@chef/video/730000000000000000${n}`;
+  const job = await repos.jobs.create({ userId: person.userId, identityId: person.identityId, sourceText: url, canonicalUrl: url, platform: "tiktok", schemaId: null, status: "QUEUED" });
+  await repos.jobs.addProgressMessage(job.id, { platform: "TELEGRAM", chatId: `100${n}`, messageId: "7" });
+  return job;
+}
+
 /**
  * Each worker process has its own progress sink. A worker whose lease lapsed (a database restart,
  * a stall) may still be running the job when its successor has finished it and shown the result:
@@ -12,17 +21,7 @@ import { memoryRepositories } from "../harness/memory-repositories.ts";
 describe("progress edits of a job", () => {
   it("show a stage only while the worker that sends it still holds the job; the outcome always", async () => {
     const repos = memoryRepositories();
-    const person = await repos.people.ensurePerson({ platform: "TELEGRAM", externalUserId: "1001", chatId: "1001", displayName: "Ada" });
-    const queued = await repos.jobs.create({
-      userId: person.userId,
-      identityId: person.identityId,
-      sourceText: "https://www.tiktok.com/@chef/video/7300000000000000001",
-      canonicalUrl: "https://www.tiktok.com/@chef/video/7300000000000000001",
-      platform: "tiktok",
-      schemaId: null,
-      status: "QUEUED",
-    });
-    await repos.jobs.addProgressMessage(queued.id, { platform: "TELEGRAM", chatId: "1001", messageId: "7" });
+    const queued = await adaJob(repos, 1);
     const edits: string[] = [];
     const adapter: ChatAdapter = {
       platform: "TELEGRAM",
@@ -44,5 +43,29 @@ describe("progress edits of a job", () => {
     expect(edits).toHaveLength(1);
     await createProgressSink(repos, adapters, log).failed({ type: "failed", job: earlier!, kind: "bug", text: { key: "error.transient" } });
     expect(edits).toHaveLength(2);
+  });
+
+  it("show the outcome, once the end is recorded, on a message that began to follow the job while it was being told", async () => {
+    const repos = memoryRepositories();
+    const job = await adaJob(repos, 2);
+    const edits: { messageId: string; text: string }[] = [];
+    const adapter: ChatAdapter = {
+      platform: "TELEGRAM",
+      send: async (chatId) => ({ chatId, messageId: "9" }),
+      edit: async (_chatId, messageId, message: OutgoingMessage) => void edits.push({ messageId, text: message.text }),
+      typing: async () => undefined,
+    };
+    const sink = createProgressSink(repos, new Map<ChatPlatform, ChatAdapter>([["TELEGRAM", adapter]]), createLogger({ logLevel: "silent", logPretty: false }));
+    const running = (await repos.jobs.claimNext("worker-a", 60_000, 10))!;
+
+    await sink.failed({ type: "failed", job: running, kind: "bug", text: { key: "error.transient" } });
+    // The same link sent again: its "Queued" joined the job after the failure was shown, before it was recorded.
+    await repos.jobs.addProgressMessage(job.id, { platform: "TELEGRAM", chatId: "1002", messageId: "8" });
+    await repos.jobs.fail(running, "worker-a", "bug", { key: "error.transient" });
+    await sink.ended!(job.id);
+
+    expect(edits.map((e) => e.messageId)).toEqual(["7", "8"]);
+    expect(edits[1]!.text).toBe(edits[0]!.text);
+    expect(edits[1]!.text).toMatch(/^Couldn't save/);
   });
 });

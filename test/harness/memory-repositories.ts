@@ -202,6 +202,7 @@ function jobsOver(t: MemoryTables): JobRepository {
     async addProgressMessage(jobId, ref) {
       const row = t.jobs.get(jobId);
       if (row) row.progressMessage = [...progressMessagesOf(row), ref] as unknown as Job["progressMessage"];
+      return row?.status;
     },
     async progressMessages(jobId, heldBy) {
       const row = t.jobs.get(jobId);
