@@ -20,6 +20,8 @@ const answers = {
   chunk: z.object({ startSeconds: z.number(), durationSeconds: z.number(), text: z.string(), language: z.string().optional(), segments: z.array(segment) }),
   /** The on-screen text of all frames. */
   ocr: z.object({ text: z.string(), lines: z.array(z.string()), images: z.number(), requests: z.number() }),
+  /** The database the model picked for a video, when the person has several and named none. */
+  pick: z.object({ tag: z.string(), reason: z.string() }),
   /** The model's summary (keyed by the database it was shaped for). */
   summary: z.object({
     title: z.string(),

@@ -495,7 +495,13 @@ async function pickDatabase(run: Run): Promise<NotionSchema> {
   if (databases.length > 1 && deps.databasePicker) {
     const video = videoMaterial(run);
     const candidates = databases.map((d) => ({ tag: d.tag, title: d.title, description: d.description ?? "", propertyNames: Object.keys(d.properties as object) }));
-    const pick = await deps.queues.summarize.add(() => deps.databasePicker!.pick(video, candidates, callOptions(run)));
+    const pick =
+      (await spooled(run, "pick", "")) ??
+      (await deps.queues.summarize.add(async () => {
+        const answer = await deps.databasePicker!.pick(video, candidates, callOptions(run));
+        deps.answers.keep(run.job.id, "pick", "", answer);
+        return answer;
+      }));
     chosen = databases.find((d) => d.tag === pick.tag) ?? chosen;
     reason = pick.reason;
   }

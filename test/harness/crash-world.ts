@@ -22,8 +22,11 @@ export interface CrashWorld {
   person: Person;
   /** A worker process with the shared settings and `extra`; killed with SIGKILL at the end if still running. */
   startWorker(extra?: Record<string, string>): Promise<ServiceProcess>;
-  /** Queues the post `clip` for the person, as a shared link would; returns the job's id. */
-  queue(clip: string): Promise<string>;
+  /**
+   * Queues the post `clip` for the person, as a shared link would, into their chosen database
+   * (or, with `pickDatabase`, into one the pipeline picks from their several); returns the job's id.
+   */
+  queue(clip: string, options?: { pickDatabase?: boolean }): Promise<string>;
   /** The job once DONE or FAILED. */
   finished(jobId: string): Promise<Job>;
   /** Paid answers the emulators gave so far: transcriptions, Vision requests, Gemini calls. */
@@ -32,8 +35,8 @@ export interface CrashWorld {
 }
 
 /** Starts a crash world with `clips` made (3 s captioned clips unless a clip says otherwise). */
-export async function startCrashWorld(options: { transcript: string; clips: CaptionedClipOptions[]; logLevel: "info" | "warn" }): Promise<CrashWorld> {
-  const world = await startWorld({ transcript: options.transcript });
+export async function startCrashWorld(options: { transcript: string; clips: CaptionedClipOptions[]; logLevel: "info" | "warn"; workspaceFile?: string }): Promise<CrashWorld> {
+  const world = await startWorld({ transcript: options.transcript, ...(options.workspaceFile ? { workspaceFile: options.workspaceFile } : {}) });
   const processes: ServiceProcess[] = [];
   let database: Awaited<ReturnType<typeof openFreshDatabase>> | undefined;
   let observer: TestService | undefined;
@@ -60,12 +63,12 @@ export async function startCrashWorld(options: { transcript: string; clips: Capt
         processes.push(started);
         return started;
       },
-      async queue(clip) {
+      async queue(clip, { pickDatabase = false } = {}) {
         const url = world.videoHost.postUrl(clip);
         const links = parseVideoLinks(url, { extraAllowedHosts: [world.videoHost.host] });
         const [outcome] = await acceptLinks(
           { jobs: seen.repos.jobs, state: seen.state, maxLinksPerHour: 100 },
-          { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: person.activeSchemaId, status: "QUEUED" },
+          { userId: person.userId, identityId: person.identityId, sourceText: url, links, schemaId: pickDatabase ? null : person.activeSchemaId, status: "QUEUED", pickDatabase },
         );
         if (outcome?.kind !== "queued") throw new Error(`${clip} was not queued`);
         return outcome.job.id;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkpointsOf } from "../../src/jobs/types.ts";
@@ -8,6 +9,8 @@ import { waitUntil } from "../harness/service.ts";
 import type { World } from "../harness/world.ts";
 
 type Provider = "openai" | "vision" | "gemini";
+
+const MULTI_SOURCE_WORKSPACE = fileURLToPath(new URL("../fixtures/workspaces/multi-source.json", import.meta.url));
 
 /**
  * A worker process receives paid answers and is SIGKILLed before their checkpoints reach the
@@ -27,7 +30,10 @@ describe("a worker killed between a paid answer and its checkpoint", () => {
       clips: [
         { name: "spool-short", captions: ["Short bread"], speech: "Fold the dough." },
         { name: "spool-long", seconds: 40, captions: ["Long bread"], speech: sentences, width: 270, height: 480 },
+        { name: "spool-pick", captions: ["Frozen margarita"], speech: "Blend lime, tequila and ice." },
       ],
+      // Several databases: a job sent without naming one has one picked for it.
+      workspaceFile: MULTI_SOURCE_WORKSPACE,
       // The test reads the workers' "ai usage" lines.
       logLevel: "info",
     });
@@ -45,10 +51,17 @@ describe("a worker killed between a paid answer and its checkpoint", () => {
 
   /**
    * Once the held requests have arrived, locks the job's row and lets them through; kills the
-   * process when it has logged `answers` and a checkpoint write of it waits on the lock. Then the
-   * waiting write is ended with its dead client (it must not land later) and the lease lapses.
+   * process when it has logged `answers` and its write of them (a statement containing `write`:
+   * a checkpoint unless told) waits on the lock. Then the waiting write is ended with its dead
+   * client (it must not land later) and the lease lapses.
    */
-  async function killBeforeCheckpoint(process: ServiceProcess, jobId: string, holds: Hold[], answers: Partial<Record<Provider, number>>): Promise<void> {
+  async function killBeforeCheckpoint(
+    process: ServiceProcess,
+    jobId: string,
+    holds: Hold[],
+    answers: Partial<Record<Provider, number>>,
+    write = "checkpoints = checkpoints ||",
+  ): Promise<void> {
     await Promise.all(holds.map((h) => h.arrived));
     const lock = new pg.Client({ connectionString: crash.databaseUrl });
     await lock.connect();
@@ -58,7 +71,7 @@ describe("a worker killed between a paid answer and its checkpoint", () => {
       for (const hold of holds) hold.release();
       // Waiting on the row, or queued behind another write of the process (a lease renewal) that is.
       const waiting = (what: string) => `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() ${what}`;
-      const checkpointWaiting = async () => (await lock.query(waiting(`AND query LIKE '%checkpoints = checkpoints ||%'`))).rows.length > 0;
+      const checkpointWaiting = async () => (await lock.query(waiting(`AND strpos(query, $1) > 0`), [write])).rows.length > 0;
       const received = () => Object.entries(answers).every(([provider, n]) => answersIn(process)[provider as Provider] >= n);
       await waitUntil(async () => received() && (await checkpointWaiting()), 300_000, "the answers to arrive and their checkpoint to wait");
       await process.kill("SIGKILL");
@@ -110,5 +123,28 @@ describe("a worker killed between a paid answer and its checkpoint", () => {
     expect(checkpointsOf(done).extract?.audioChunks).toBe(2);
     expect(world.openai.uploads.length - before.openai, "chunks transcribed in all").toBe(2);
     expect(answersIn(last).openai).toBe(0);
+  });
+
+  it("pays once for the pick of a database, received by a worker killed before the pick was kept", { timeout: 600_000 }, async () => {
+    const before = crash.paid();
+    const jobId = await crash.queue("spool-pick", { pickDatabase: true });
+
+    // The job's first Gemini call is the pick; the database it names is stored on the job.
+    const picking = [world.gemini.hold((req) => req.method === "POST")];
+    await killBeforeCheckpoint(await crash.startWorker(), jobId, picking, { gemini: 1 }, `SET "schemaId"`);
+    expect((await crash.observer.repos.jobs.find(jobId))!.schemaId).toBeNull();
+
+    const last = await crash.startWorker();
+    const done = await crash.finished(jobId);
+    await last.kill("SIGTERM");
+
+    expect(done.errorMessage).toBeNull();
+    expect(done.status).toBe("DONE");
+    expect(done.schemaId).not.toBeNull();
+    expect(checkpointsOf(done).picked?.schemaId).toBe(done.schemaId);
+    // The successor asked Gemini for the summary only: the pick came from the spool.
+    expect(answersIn(last).gemini).toBe(1);
+    expect(crash.paid().gemini - before.gemini).toBe(2);
+    expect(last.output()).toContain("from the answer spool");
   });
 });
