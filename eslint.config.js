@@ -49,8 +49,8 @@ const TABLE_ACCESS = {
 };
 
 const roomConfigs = [
-  // src/main.ts is the composition root: the one place that wires bots/ and web-oauth/ to the core.
-  { files: APP_FILES, ignores: ["src/main.ts"], rules: forbiddenFor(undefined) },
+  // src/service.ts is the composition root: the one place that wires bots/ and web-oauth/ to the core.
+  { files: APP_FILES, ignores: ["src/service.ts"], rules: forbiddenFor(undefined) },
   ...Object.keys(OWNERS).map((room) => ({ files: [`${room}/**/*.ts`], rules: forbiddenFor(room) })),
 ];
 

@@ -21,7 +21,7 @@ function claimTimeIn(output: string, jobId: string): number | undefined {
 }
 
 /**
- * Starts `src/main.ts`'s `startService` in a child process configured by `env` alone, logging
+ * Starts `src/service.ts`'s `startService` in a child process configured by `env` alone, logging
  * at info level as JSON (the benchmark reads the worker's claim times from it).
  */
 export async function startBenchService(env: Record<string, string>): Promise<BenchService> {

@@ -8,7 +8,7 @@ import type { Person } from "../../src/db/people.ts";
 import { acceptLinks } from "../../src/jobs/intake.ts";
 import { parseVideoLinks } from "../../src/links.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
-import { startService, type Service } from "../../src/main.ts";
+import { startService, type Service } from "../../src/service.ts";
 import { createNotionApi } from "../../src/notion/client.ts";
 import { refreshUserSchemas } from "../../src/chat/refresh-databases.ts";
 import type { World } from "./world.ts";

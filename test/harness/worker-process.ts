@@ -2,7 +2,7 @@
 // Configuration arrives as JSON in REELNOTES_TEST_ENV, so nothing leaks in from the test's environment.
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
-import { startService } from "../../src/main.ts";
+import { startService } from "../../src/service.ts";
 
 const config = loadConfig(JSON.parse(process.env.REELNOTES_TEST_ENV ?? "{}") as Record<string, string>);
 const service = await startService(config, createLogger(config));

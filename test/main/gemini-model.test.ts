@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
-import { startService } from "../../src/main.ts";
+import { startService } from "../../src/service.ts";
 import { capturingLogger } from "../ai/log-capture.ts";
 import { startGeminiEmulator, type GeminiEmulator } from "../emulators/gemini.ts";
 

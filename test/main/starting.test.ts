@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
-import { startService, type Service } from "../../src/main.ts";
+import { startService, type Service } from "../../src/service.ts";
 
 /**
  * A request that reaches the site while the service is still starting is answered at once,

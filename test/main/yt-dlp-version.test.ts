@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
-import { startService } from "../../src/main.ts";
+import { startService } from "../../src/service.ts";
 import { describeYtDlpVersion } from "../../src/media/download.ts";
 import { capturingLogger } from "../ai/log-capture.ts";
 import { openFreshDatabase } from "../harness/postgres.ts";
