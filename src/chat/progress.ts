@@ -51,14 +51,14 @@ export function createProgressSink(repos: Repositories, adapters: AdapterRegistr
   const told = new Map<string, Set<string>>();
 
   /** Edits one message; where an outcome's edit is refused for good (message deleted), sends it anew. */
-  async function editOne(ref: ProgressMessageRef, message: OutgoingMessage, required: boolean): Promise<void> {
+  async function editOne(jobId: string, ref: ProgressMessageRef, message: OutgoingMessage, required: boolean): Promise<void> {
     const adapter = adapters.get(ref.platform);
     if (!adapter) throw new Error(`no ${ref.platform} adapter in this process`);
     try {
       await adapter.edit(ref.chatId, ref.messageId, message);
     } catch (error) {
       if (isTransient(error) || !required) throw error;
-      log.warn({ err: error }, "could not edit the progress message; sending the result anew");
+      log.warn({ jobId, err: error }, "could not edit the progress message; sending the result anew");
       await adapter.send(ref.chatId, message);
     }
   }
@@ -75,7 +75,7 @@ export function createProgressSink(repos: Repositories, adapters: AdapterRegistr
       // A job whose end this process never recorded (its lease lapsed) leaves its entry: keep the newest.
       if (told.size > MAX_TOLD_JOBS) told.delete(told.keys().next().value!);
     }
-    const results = await Promise.allSettled(refs.map((ref) => editOne(ref, message, required)));
+    const results = await Promise.allSettled(refs.map((ref) => editOne(job.id, ref, message, required)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     // Only a passing failure is worth retrying NOTIFY for; the page exists either way.
     if (failure && required && isTransient(failure.reason)) throw failure.reason;
@@ -102,7 +102,7 @@ export function createProgressSink(repos: Repositories, adapters: AdapterRegistr
   async function showEnded(jobId: string, ref: ProgressMessageRef): Promise<void> {
     const job = await repos.jobs.find(jobId);
     if (!job || (job.status !== "DONE" && job.status !== "FAILED")) return;
-    await editOne(ref, await outcomeOf(await speakerOf(job), job), true);
+    await editOne(jobId, ref, await outcomeOf(await speakerOf(job), job), true);
   }
 
   return {

@@ -148,7 +148,6 @@ export function progressMessagesOf(job: Pick<Job, "progressMessage">): ProgressM
 
 /** Prisma writes UTC into `timestamp` columns; compare against UTC too, whatever the server's zone. */
 const NOW = `(now() AT TIME ZONE 'UTC')`;
-const LIVE: JobStatus[] = ["QUEUED", "RUNNING", "WAITING_FOR_SCHEMA", "WAITING_FOR_CONNECTION"];
 const WAITING: JobStatus[] = ["WAITING_FOR_SCHEMA", "WAITING_FOR_CONNECTION"];
 
 /** The Job repository over Postgres or PGlite. */
@@ -257,9 +256,9 @@ export function createJobRepository(db: Database): JobRepository {
       // third of the service's CPU when a crowd sent links at once (issue 18).
       const { rows } = await db.sql.query<LinkJob>(
         `SELECT id, status::text AS status, "notionPageUrl", "schemaId", "canonicalUrl" FROM "Job"
-         WHERE "userId" = $1::uuid AND "canonicalUrl" = ANY($2::text[]) AND status::text = ANY($3::text[])
+         WHERE "userId" = $1::uuid AND "canonicalUrl" = ANY($2::text[]) AND status <> 'FAILED'
          ORDER BY "createdAt" DESC, id`,
-        [userId, canonicalUrls, [...LIVE, "DONE"]],
+        [userId, canonicalUrls],
       );
       return rows;
     },
